@@ -1,0 +1,666 @@
+//! From JSON text to the typed [`model`](crate::model), collecting every structural problem.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::locate::{Locations, child, index};
+use crate::model::*;
+
+/// The version of the spec format this crate reads.
+pub const FORMAT: u64 = 1;
+
+/// Reads and validates the spec at `path`. Errors name the file as `path` was given.
+pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&file, &text),
+        Err(error) => Err(Diagnostics {
+            file,
+            errors: vec![Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!("cannot read the spec: {error}"),
+                hint: None,
+            }],
+        }),
+    }
+}
+
+/// Parses and validates spec `text`; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
+    let fail = |errors| {
+        Err(Diagnostics {
+            file: file.to_owned(),
+            errors,
+        })
+    };
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(error) => {
+            let message = error.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            return fail(vec![Diagnostic {
+                path: String::new(),
+                line: Some(error.line()),
+                message: format!("the spec is not valid JSON: {message}"),
+                hint: None,
+            }]);
+        }
+    };
+    let mut cx = Ctxt {
+        locations: Locations::scan(text),
+        errors: Vec::new(),
+    };
+    for duplicate in std::mem::take(&mut cx.locations.duplicates) {
+        cx.errors.push(Diagnostic {
+            line: Some(duplicate.line),
+            message: "duplicate key".to_owned(),
+            hint: Some(format!(
+                "it is first defined on line {}",
+                duplicate.first_line
+            )),
+            path: duplicate.path,
+        });
+    }
+    let spec = read_spec(&mut cx, file, &root);
+    if let Some(spec) = &spec {
+        crate::valid::check(&mut cx, spec);
+    }
+    match spec {
+        Some(spec) if cx.errors.is_empty() => Ok(spec),
+        _ => {
+            let mut errors = cx.errors;
+            errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
+            fail(errors)
+        }
+    }
+}
+
+/// Collects problems as they are found; see serde's `Ctxt`.
+pub(crate) struct Ctxt {
+    locations: Locations,
+    errors: Vec<Diagnostic>,
+}
+
+impl Ctxt {
+    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
+        self.error_hint(path, message, None);
+    }
+
+    pub(crate) fn error_hint(
+        &mut self,
+        path: &str,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        self.errors.push(Diagnostic {
+            path: path.to_owned(),
+            line: self.locations.line(path),
+            message: message.into(),
+            hint,
+        });
+    }
+}
+
+/// A JSON object being read: knows its path and which keys it allows.
+struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    /// Reads `value` as an object, reporting keys outside `allowed`.
+    fn new(
+        cx: &mut Ctxt,
+        value: &'a Value,
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Self> {
+        let Some(map) = value.as_object() else {
+            cx.error(
+                path,
+                format!("expected {what} to be an object, found {}", kind(value)),
+            );
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let hint = did_you_mean(key, allowed.iter().copied())
+                    .or_else(|| Some(format!("{what} allows {}", list(allowed))));
+                cx.error_hint(
+                    &child(path, key),
+                    format!("unknown key `{key}` in {what}"),
+                    hint,
+                );
+            }
+        }
+        Some(Obj {
+            map,
+            path: path.to_owned(),
+        })
+    }
+
+    fn path(&self, key: &str) -> String {
+        child(&self.path, key)
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key)
+    }
+
+    fn required(&self, cx: &mut Ctxt, key: &str) -> Option<&'a Value> {
+        let value = self.map.get(key);
+        if value.is_none() {
+            cx.error(&self.path, format!("missing key `{key}`"));
+        }
+        value
+    }
+
+    fn string(&self, cx: &mut Ctxt, key: &str) -> Option<String> {
+        let value = self.required(cx, key)?;
+        as_string(cx, value, &self.path(key))
+    }
+
+    fn opt_string(&self, cx: &mut Ctxt, key: &str) -> Option<String> {
+        as_string(cx, self.get(key)?, &self.path(key))
+    }
+
+    fn bool(&self, cx: &mut Ctxt, key: &str) -> bool {
+        match self.get(key) {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                cx.error(
+                    &self.path(key),
+                    format!("expected `true` or `false`, found {}", kind(other)),
+                );
+                false
+            }
+        }
+    }
+
+    fn integer(&self, cx: &mut Ctxt, key: &str) -> Option<i64> {
+        let value = self.get(key)?;
+        let found = value.as_i64();
+        if found.is_none() {
+            cx.error(
+                &self.path(key),
+                format!("expected an integer, found {}", kind(value)),
+            );
+        }
+        found
+    }
+
+    fn count(&self, cx: &mut Ctxt, key: &str) -> Option<u64> {
+        let value = self.get(key)?;
+        let found = value.as_u64();
+        if found.is_none() {
+            cx.error(
+                &self.path(key),
+                format!("expected a count of zero or more, found {}", kind(value)),
+            );
+        }
+        found
+    }
+
+    fn doc(&self, cx: &mut Ctxt, key: &str) -> Doc {
+        match self.required(cx, key) {
+            Some(value) => read_doc(cx, value, &self.path(key)),
+            None => Doc::default(),
+        }
+    }
+
+    /// The members of an object keyed by name, as (name, path, value).
+    fn entries(&self, cx: &mut Ctxt, key: &str, what: &str) -> Vec<(String, String, &'a Value)> {
+        let Some(value) = self.required(cx, key) else {
+            return Vec::new();
+        };
+        let path = self.path(key);
+        match value.as_object() {
+            Some(map) => map
+                .iter()
+                .map(|(k, v)| (k.clone(), child(&path, k), v))
+                .collect(),
+            None => {
+                cx.error(
+                    &path,
+                    format!(
+                        "expected {what} to be an object keyed by name, found {}",
+                        kind(value)
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "`null`",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn as_string(cx: &mut Ctxt, value: &Value, path: &str) -> Option<String> {
+    match value.as_str() {
+        Some(s) => Some(s.to_owned()),
+        None => {
+            cx.error(path, format!("expected a string, found {}", kind(value)));
+            None
+        }
+    }
+}
+
+fn read_doc(cx: &mut Ctxt, value: &Value, path: &str) -> Doc {
+    let Some(obj) = Obj::new(cx, value, path, "a doc", &["en", "zh"]) else {
+        return Doc::default();
+    };
+    let en = obj.string(cx, "en").unwrap_or_default();
+    if en.trim().is_empty() && obj.get("en").is_some() {
+        cx.error(&obj.path("en"), "empty doc");
+    }
+    Doc {
+        en,
+        zh: obj.opt_string(cx, "zh"),
+    }
+}
+
+fn read_spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
+    let obj = Obj::new(
+        cx,
+        root,
+        "",
+        "the spec",
+        &["$schema", "format", "api", "types", "endpoints"],
+    )?;
+    match obj.required(cx, "format").map(Value::as_u64) {
+        Some(Some(FORMAT)) | None => {}
+        Some(_) => cx.error_hint(
+            &obj.path("format"),
+            format!("unsupported spec format"),
+            Some(format!("this version reads format {FORMAT}")),
+        ),
+    }
+    let api = obj
+        .required(cx, "api")
+        .and_then(|api| read_api(cx, api, "api"));
+    let types = obj
+        .entries(cx, "types", "`types`")
+        .into_iter()
+        .filter_map(|(name, path, value)| read_type(cx, name, value, &path))
+        .collect();
+    let endpoints = obj
+        .entries(cx, "endpoints", "`endpoints`")
+        .into_iter()
+        .filter_map(|(name, path, value)| read_endpoint(cx, name, value, &path))
+        .collect();
+    Some(Spec {
+        file: file.to_owned(),
+        api: api?,
+        types,
+        endpoints,
+    })
+}
+
+fn read_encoding(cx: &mut Ctxt, text: &str, path: &str) -> Option<Encoding> {
+    let found = Encoding::ALL
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, e)| *e);
+    if found.is_none() {
+        let names: Vec<&str> = Encoding::ALL.iter().map(|(n, _)| *n).collect();
+        cx.error_hint(
+            path,
+            format!("unknown encoding `{text}`"),
+            Some(format!("expected one of {}", list(&names))),
+        );
+    }
+    found
+}
+
+fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
+    let allowed = [
+        "name",
+        "title",
+        "doc",
+        "base_url",
+        "encoding",
+        "date_format",
+        "auth",
+        "envelope",
+        "page",
+    ];
+    let obj = Obj::new(cx, value, path, "`api`", &allowed)?;
+    let name = obj.string(cx, "name");
+    let title = obj.string(cx, "title");
+    let doc = obj.doc(cx, "doc");
+    let base_url = obj.string(cx, "base_url");
+    let encoding = obj
+        .string(cx, "encoding")
+        .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
+    let date_format = obj.string(cx, "date_format");
+    let auth = obj
+        .entries(cx, "auth", "`auth`")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let field = Obj::new(cx, value, &path, "an auth field", &["env", "secret", "doc"])?;
+            Some(AuthField {
+                name,
+                env: field.string(cx, "env")?,
+                secret: field.bool(cx, "secret"),
+                doc: field.doc(cx, "doc"),
+                path,
+            })
+        })
+        .collect();
+    let envelope = obj.required(cx, "envelope").and_then(|value| {
+        let keys = ["status", "success", "code", "message", "data", "timestamp"];
+        let env = Obj::new(cx, value, &obj.path("envelope"), "`envelope`", &keys)?;
+        let success = env.required(cx, "success").and(env.integer(cx, "success"));
+        Some(Envelope {
+            status: env.string(cx, "status")?,
+            success: success?,
+            code: env.string(cx, "code")?,
+            message: env.string(cx, "message")?,
+            data: env.string(cx, "data")?,
+            timestamp: env.string(cx, "timestamp")?,
+        })
+    });
+    let page = obj.required(cx, "page").and_then(|value| {
+        let keys = ["total", "per_page", "current_page", "last_page", "items"];
+        let page = Obj::new(cx, value, &obj.path("page"), "`page`", &keys)?;
+        Some(PageLayout {
+            total: page.string(cx, "total")?,
+            per_page: page.string(cx, "per_page")?,
+            current_page: page.string(cx, "current_page")?,
+            last_page: page.string(cx, "last_page")?,
+            items: page.string(cx, "items")?,
+        })
+    });
+    Some(Api {
+        name: name?,
+        title: title?,
+        doc,
+        base_url: base_url?,
+        encoding: encoding?,
+        date_format: date_format?,
+        auth,
+        envelope: envelope?,
+        page: page?,
+    })
+}
+
+fn read_type_ref(cx: &mut Ctxt, obj: &Obj, key: &str) -> Option<TypeRef> {
+    let text = obj.string(cx, key)?;
+    match TypeRef::parse(&text) {
+        Ok(ty) => Some(ty),
+        Err(problem) => {
+            cx.error_hint(
+                &obj.path(key),
+                problem,
+                Some("write `string`, `csv<ip>`, `list<T>` or a type name".into()),
+            );
+            None
+        }
+    }
+}
+
+fn read_type(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Option<TypeDef> {
+    let obj = Obj::new(
+        cx,
+        value,
+        path,
+        "a type",
+        &["kind", "doc", "fields", "repr", "values", "item"],
+    )?;
+    let kind_name = obj.string(cx, "kind")?;
+    let doc = obj.doc(cx, "doc");
+    let only = |cx: &mut Ctxt, keys: &[&str]| {
+        for key in ["fields", "repr", "values", "item"] {
+            if !keys.contains(&key) && obj.get(key).is_some() {
+                cx.error(
+                    &obj.path(key),
+                    format!("a `{kind_name}` type has no `{key}`"),
+                );
+            }
+        }
+    };
+    let kind = match kind_name.as_str() {
+        "record" => {
+            only(cx, &["fields"]);
+            let fields = read_fields(cx, &obj, "fields", FieldContext::Record);
+            TypeKind::Record { fields }
+        }
+        "enum" => {
+            only(cx, &["repr", "values"]);
+            let repr = match obj.opt_string(cx, "repr").as_deref() {
+                None | Some("string") => EnumRepr::String,
+                Some("integer") => EnumRepr::Integer,
+                Some(other) => {
+                    cx.error_hint(
+                        &obj.path("repr"),
+                        format!("unknown enum repr `{other}`"),
+                        Some("expected `string` or `integer`".into()),
+                    );
+                    EnumRepr::String
+                }
+            };
+            let values = obj
+                .entries(cx, "values", "`values`")
+                .into_iter()
+                .filter_map(|(value_name, path, value)| {
+                    let v = Obj::new(cx, value, &path, "an enum value", &["name", "doc"])?;
+                    Some(EnumValue {
+                        value: value_name,
+                        name: v.opt_string(cx, "name"),
+                        doc: v.doc(cx, "doc"),
+                        path,
+                    })
+                })
+                .collect();
+            TypeKind::Enum { repr, values }
+        }
+        "page" => {
+            only(cx, &["item"]);
+            TypeKind::Page {
+                item: read_type_ref(cx, &obj, "item")?,
+            }
+        }
+        other => {
+            cx.error_hint(
+                &obj.path("kind"),
+                format!("unknown type kind `{other}`"),
+                Some("expected `record`, `enum` or `page`".into()),
+            );
+            return None;
+        }
+    };
+    Some(TypeDef {
+        name,
+        doc,
+        kind,
+        path: path.to_owned(),
+    })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FieldContext {
+    Request,
+    Record,
+}
+
+const BOUND_KEYS: [&str; 6] = [
+    "minimum",
+    "maximum",
+    "min_length",
+    "max_length",
+    "min_items",
+    "max_items",
+];
+
+fn read_fields(cx: &mut Ctxt, obj: &Obj, key: &str, context: FieldContext) -> Vec<Field> {
+    let mut allowed = vec!["type", "doc", "example"];
+    match context {
+        FieldContext::Request => {
+            allowed.push("required");
+            allowed.extend(BOUND_KEYS);
+        }
+        FieldContext::Record => allowed.push("nullable"),
+    }
+    obj.entries(cx, key, "fields")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let what = if context == FieldContext::Request {
+                "a request field"
+            } else {
+                "a record field"
+            };
+            let field = Obj::new(cx, value, &path, what, &allowed)?;
+            let ty = read_type_ref(cx, &field, "type");
+            let bounds = Bounds {
+                minimum: field.integer(cx, "minimum"),
+                maximum: field.integer(cx, "maximum"),
+                min_length: field.count(cx, "min_length"),
+                max_length: field.count(cx, "max_length"),
+                min_items: field.count(cx, "min_items"),
+                max_items: field.count(cx, "max_items"),
+            };
+            Some(Field {
+                name,
+                required: field.bool(cx, "required"),
+                nullable: field.bool(cx, "nullable"),
+                doc: field.doc(cx, "doc"),
+                example: field.get("example").cloned(),
+                bounds,
+                ty: ty?,
+                path,
+            })
+        })
+        .collect()
+}
+
+fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Option<Endpoint> {
+    let allowed = [
+        "method",
+        "path",
+        "doc",
+        "encoding",
+        "idempotent",
+        "paging",
+        "request",
+        "response",
+        "examples",
+    ];
+    let obj = Obj::new(cx, value, path, "an endpoint", &allowed)?;
+    let method = match obj.string(cx, "method")?.as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        other => {
+            cx.error_hint(
+                &obj.path("method"),
+                format!("unsupported method `{other}`"),
+                Some("expected `GET` or `POST`".into()),
+            );
+            None
+        }
+    };
+    let url_path = obj.string(cx, "path");
+    let doc = obj.doc(cx, "doc");
+    let encoding = obj
+        .opt_string(cx, "encoding")
+        .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
+    if obj.get("idempotent").is_none() {
+        cx.error_hint(&obj.path, "missing key `idempotent`", Some("say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money".into()));
+    }
+    let idempotent = obj.bool(cx, "idempotent");
+    let paging = obj.get("paging").and_then(|value| {
+        let paging = Obj::new(
+            cx,
+            value,
+            &obj.path("paging"),
+            "`paging`",
+            &["page", "limit"],
+        )?;
+        Some(Paging {
+            page: paging.string(cx, "page")?,
+            limit: paging.string(cx, "limit")?,
+        })
+    });
+    let request = read_fields(cx, &obj, "request", FieldContext::Request);
+    let response = read_type_ref(cx, &obj, "response");
+    let examples = match obj.get("examples") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let path = index(&obj.path("examples"), i);
+                let ex = Obj::new(
+                    cx,
+                    item,
+                    &path,
+                    "an example",
+                    &["doc", "request", "response"],
+                )?;
+                let doc = ex.get("doc").map(|d| read_doc(cx, d, &ex.path("doc")));
+                let request = match ex.required(cx, "request")? {
+                    Value::Object(map) => map.clone(),
+                    other => {
+                        cx.error(
+                            &ex.path("request"),
+                            format!(
+                                "expected the example request to be an object, found {}",
+                                kind(other)
+                            ),
+                        );
+                        return None;
+                    }
+                };
+                Some(Example {
+                    doc,
+                    request,
+                    response: ex.required(cx, "response")?.clone(),
+                    path,
+                })
+            })
+            .collect(),
+        Some(other) => {
+            cx.error(
+                &obj.path("examples"),
+                format!("expected `examples` to be an array, found {}", kind(other)),
+            );
+            Vec::new()
+        }
+    };
+    Some(Endpoint {
+        name,
+        method: method?,
+        url_path: url_path?,
+        doc,
+        encoding,
+        idempotent,
+        paging,
+        request,
+        response: response?,
+        examples,
+        path: path.to_owned(),
+    })
+}

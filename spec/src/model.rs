@@ -1,0 +1,456 @@
+//! The typed model of a spec. Every node keeps its JSON path, so later stages can name it.
+
+use serde_json::{Map, Value};
+
+/// A loaded spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// The file the spec was read from, as the caller named it.
+    pub file: String,
+    /// API-wide settings.
+    pub api: Api,
+    /// Named types, in file order.
+    pub types: Vec<TypeDef>,
+    /// Endpoints, in file order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+impl Spec {
+    /// The named type called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// The endpoint called `name`.
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// The request encoding of `endpoint`: its own, or the API's default.
+    pub fn encoding(&self, endpoint: &Endpoint) -> Encoding {
+        endpoint.encoding.unwrap_or(self.api.encoding)
+    }
+}
+
+/// A doc line in English, with the vendor's Chinese where it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc {
+    /// English text.
+    pub en: String,
+    /// The vendor's Chinese text.
+    pub zh: Option<String>,
+}
+
+/// API-wide settings: name, base URL, encoding, credentials, envelope and page layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Short machine name, such as `ipidea`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// What the API is.
+    pub doc: Doc,
+    /// Production base URL.
+    pub base_url: String,
+    /// Default request encoding.
+    pub encoding: Encoding,
+    /// The wire format of calendar dates, as a `strftime` pattern (`%Y-%-m-%-d`).
+    pub date_format: String,
+    /// Credentials sent with every call, in file order.
+    pub auth: Vec<AuthField>,
+    /// Where the response envelope keeps status, code, message, data and timestamp.
+    pub envelope: Envelope,
+    /// The wire names of a page's fields.
+    pub page: PageLayout,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// `multipart/form-data`, as the vendor documents.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// A JSON object of the fields.
+    Json,
+}
+
+impl Encoding {
+    /// Every encoding, with its name in the spec.
+    pub const ALL: [(&'static str, Encoding); 3] = [
+        ("multipart", Encoding::Multipart),
+        ("form", Encoding::Form),
+        ("json", Encoding::Json),
+    ];
+
+    /// The name used in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Multipart => "multipart",
+            Encoding::Form => "form",
+            Encoding::Json => "json",
+        }
+    }
+}
+
+/// A credential sent as a request field with every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthField {
+    /// The wire name of the field, such as `appkey`.
+    pub name: String,
+    /// The environment variable that `from_env` reads it from.
+    pub env: String,
+    /// Whether the value is a secret, never to be shown.
+    pub secret: bool,
+    /// What it is.
+    pub doc: Doc,
+    /// JSON path.
+    pub path: String,
+}
+
+/// Where the response envelope keeps its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The status field (`ret`).
+    pub status: String,
+    /// The status value that means success (`0`).
+    pub success: i64,
+    /// The code field (`code`).
+    pub code: String,
+    /// The message field (`msg`).
+    pub message: String,
+    /// The data field (`ret_data`).
+    pub data: String,
+    /// The server-timestamp field (`timestamp`).
+    pub timestamp: String,
+}
+
+/// The wire names of a page's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLayout {
+    /// Number of items in all pages.
+    pub total: String,
+    /// Page size.
+    pub per_page: String,
+    /// This page's number.
+    pub current_page: String,
+    /// The last page's number.
+    pub last_page: String,
+    /// The items of this page.
+    pub items: String,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The type's name, `UpperCamelCase`.
+    pub name: String,
+    /// What it is.
+    pub doc: Doc,
+    /// Record, enum or page.
+    pub kind: TypeKind,
+    /// JSON path.
+    pub path: String,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A record with named fields.
+    Record {
+        /// The fields, in file order.
+        fields: Vec<Field>,
+    },
+    /// A closed set of string or integer values.
+    Enum {
+        /// Whether the values are strings or integers on the wire.
+        repr: EnumRepr,
+        /// The values, in file order.
+        values: Vec<EnumValue>,
+    },
+    /// A page (`total`, `per_page`, `current_page`, `last_page`, items) of an item type.
+    Page {
+        /// The item type.
+        item: TypeRef,
+    },
+}
+
+/// How an enum's values look on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// Strings (`"weekly"`).
+    String,
+    /// Integers (`1`, or `"1"` in a form).
+    Integer,
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The wire value, as text (`weekly`, `1`).
+    pub value: String,
+    /// The Rust variant name, where the value does not make one by itself.
+    pub name: Option<String>,
+    /// What it means.
+    pub doc: Doc,
+    /// JSON path.
+    pub path: String,
+}
+
+/// A field of a request or a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The wire name.
+    pub name: String,
+    /// The type.
+    pub ty: TypeRef,
+    /// Request fields: whether the call needs it.
+    pub required: bool,
+    /// Record fields: whether it may be `null` or missing.
+    pub nullable: bool,
+    /// What it is.
+    pub doc: Doc,
+    /// An example value, as it looks on the wire.
+    pub example: Option<Value>,
+    /// Bounds checked before a request is sent.
+    pub bounds: Bounds,
+    /// JSON path.
+    pub path: String,
+}
+
+/// Bounds on a field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bounds {
+    /// Smallest integer allowed.
+    pub minimum: Option<i64>,
+    /// Largest integer allowed.
+    pub maximum: Option<i64>,
+    /// Fewest characters allowed.
+    pub min_length: Option<u64>,
+    /// Most characters allowed.
+    pub max_length: Option<u64>,
+    /// Fewest list items allowed.
+    pub min_items: Option<u64>,
+    /// Most list items allowed.
+    pub max_items: Option<u64>,
+}
+
+impl Bounds {
+    /// Whether no bound is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Bounds::default()
+    }
+}
+
+/// A reference to a type, as written in a field's `type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A built-in scalar.
+    Scalar(Scalar),
+    /// A named type of the spec.
+    Named(String),
+    /// A JSON array (`list<T>`).
+    List(Box<TypeRef>),
+    /// A list sent as one string joined with `,` (`csv<T>`).
+    Csv(Box<TypeRef>),
+    /// Nothing useful: the data of calls with nothing to return (`empty`).
+    Empty,
+}
+
+impl TypeRef {
+    /// Parses a type expression such as `string`, `csv<ip>` or `FlowOrder`.
+    pub fn parse(text: &str) -> Result<TypeRef, String> {
+        let text = text.trim();
+        for (wrapper, make) in [
+            ("list<", TypeRef::List as fn(Box<TypeRef>) -> TypeRef),
+            ("csv<", TypeRef::Csv),
+        ] {
+            if let Some(rest) = text.strip_prefix(wrapper) {
+                let inner = rest
+                    .strip_suffix('>')
+                    .ok_or_else(|| format!("`{text}` is missing its closing `>`"))?;
+                return Ok(make(Box::new(TypeRef::parse(inner)?)));
+            }
+        }
+        if text == "empty" {
+            return Ok(TypeRef::Empty);
+        }
+        if let Some(scalar) = Scalar::from_name(text) {
+            return Ok(TypeRef::Scalar(scalar));
+        }
+        if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("`{text}` is not a type expression"));
+        }
+        Ok(TypeRef::Named(text.to_owned()))
+    }
+
+    /// The named type this reference names, looking through lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Csv(inner) => inner.named(),
+            TypeRef::Scalar(_) | TypeRef::Empty => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::Scalar(scalar) => f.write_str(scalar.name()),
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::List(inner) => write!(f, "list<{inner}>"),
+            TypeRef::Csv(inner) => write!(f, "csv<{inner}>"),
+            TypeRef::Empty => f.write_str("empty"),
+        }
+    }
+}
+
+/// The built-in scalars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scalar {
+    /// Text.
+    String,
+    /// 32-bit signed integer.
+    I32,
+    /// 64-bit signed integer.
+    I64,
+    /// 32-bit unsigned integer.
+    U32,
+    /// 64-bit unsigned integer.
+    U64,
+    /// `true`/`false` (also `1`/`0` on the wire).
+    Bool,
+    /// Exact decimal money, usually a string such as `"0.01"`.
+    Decimal,
+    /// A calendar date in the API's `date_format`.
+    Date,
+    /// Unix seconds, as a number or a string of digits.
+    Timestamp,
+    /// An IPv4 or IPv6 address.
+    Ip,
+    /// Untyped JSON, where the vendor does not publish a shape.
+    Json,
+    /// JSON sent inside a string (`exec_data`).
+    JsonString,
+}
+
+impl Scalar {
+    /// Every scalar, with its name in the spec.
+    pub const ALL: [Scalar; 12] = [
+        Scalar::String,
+        Scalar::I32,
+        Scalar::I64,
+        Scalar::U32,
+        Scalar::U64,
+        Scalar::Bool,
+        Scalar::Decimal,
+        Scalar::Date,
+        Scalar::Timestamp,
+        Scalar::Ip,
+        Scalar::Json,
+        Scalar::JsonString,
+    ];
+
+    /// The name used in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scalar::String => "string",
+            Scalar::I32 => "i32",
+            Scalar::I64 => "i64",
+            Scalar::U32 => "u32",
+            Scalar::U64 => "u64",
+            Scalar::Bool => "bool",
+            Scalar::Decimal => "decimal",
+            Scalar::Date => "date",
+            Scalar::Timestamp => "timestamp",
+            Scalar::Ip => "ip",
+            Scalar::Json => "json",
+            Scalar::JsonString => "json_string",
+        }
+    }
+
+    /// The scalar called `name` in the spec.
+    pub fn from_name(name: &str) -> Option<Scalar> {
+        Scalar::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The inclusive range of an integer scalar.
+    pub fn integer_range(self) -> Option<(i128, i128)> {
+        match self {
+            Scalar::I32 => Some((i32::MIN.into(), i32::MAX.into())),
+            Scalar::I64 => Some((i64::MIN.into(), i64::MAX.into())),
+            Scalar::U32 => Some((0, u32::MAX.into())),
+            Scalar::U64 => Some((0, u64::MAX.into())),
+            _ => None,
+        }
+    }
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The name, `snake_case`; the client method is named after it.
+    pub name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// URL path, from the base URL.
+    pub url_path: String,
+    /// What it does.
+    pub doc: Doc,
+    /// Its own request encoding, where it differs from the API's.
+    pub encoding: Option<Encoding>,
+    /// Whether sending it twice is harmless. List calls are; open and renew spend money.
+    pub idempotent: bool,
+    /// Which request fields select the page, for endpoints that page.
+    pub paging: Option<Paging>,
+    /// Request fields, in file order.
+    pub request: Vec<Field>,
+    /// The type of the envelope's data.
+    pub response: TypeRef,
+    /// Example calls, from the vendor's documentation.
+    pub examples: Vec<Example>,
+    /// JSON path.
+    pub path: String,
+}
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: fields go in the query string.
+    Get,
+    /// `POST`: fields go in the body.
+    Post,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// The request fields that select a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The page-number field.
+    pub page: String,
+    /// The page-size field.
+    pub limit: String,
+}
+
+/// An example call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// What it shows.
+    pub doc: Option<Doc>,
+    /// The request fields, as they look on the wire.
+    pub request: Map<String, Value>,
+    /// The whole response body, envelope included.
+    pub response: Value,
+    /// JSON path.
+    pub path: String,
+}

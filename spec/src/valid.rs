@@ -1,0 +1,669 @@
+//! The cross-field rules of a spec. Each rule is its own `check_*` function; all of them run,
+//! and every problem is recorded.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::diagnostic::did_you_mean;
+use crate::load::Ctxt;
+use crate::locate::child;
+use crate::model::*;
+use crate::naming;
+
+pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
+    check_api(cx, spec);
+    check_type_names(cx, spec);
+    check_endpoint_names(cx, spec);
+    check_type_refs(cx, spec);
+    check_enums(cx, spec);
+    for def in &spec.types {
+        if let TypeKind::Record { fields } = &def.kind {
+            check_field_names(cx, fields, &[naming::EXTRA_FIELD]);
+            check_examples_of_fields(cx, spec, fields);
+        }
+    }
+    for endpoint in &spec.endpoints {
+        let auth: Vec<&str> = spec.api.auth.iter().map(|a| a.name.as_str()).collect();
+        check_field_names(cx, &endpoint.request, &auth);
+        check_request_fields(cx, spec, endpoint);
+        check_examples_of_fields(cx, spec, &endpoint.request);
+        check_paging(cx, spec, endpoint);
+        check_endpoint_examples(cx, spec, endpoint);
+    }
+}
+
+/// Names that collide once converted to Rust: (Rust name -> first spec name).
+fn check_unique(
+    cx: &mut Ctxt,
+    seen: &mut HashMap<String, String>,
+    rust: String,
+    name: &str,
+    path: &str,
+    what: &str,
+) {
+    if let Some(first) = seen.get(&rust) {
+        let hint = if first == name {
+            None
+        } else {
+            Some(format!("it becomes `{rust}`, like `{first}`"))
+        };
+        cx.error_hint(path, format!("duplicate {what} `{name}`"), hint);
+    } else {
+        seen.insert(rust, name.to_owned());
+    }
+}
+
+/// The base URL and date format must be usable, and the envelope's fields distinct.
+fn check_api(cx: &mut Ctxt, spec: &Spec) {
+    let api = &spec.api;
+    if !(api.base_url.starts_with("https://") || api.base_url.starts_with("http://")) {
+        cx.error_hint(
+            "api.base_url",
+            format!("`{}` is not an http(s) URL", api.base_url),
+            Some("write it like `https://api.ipidea.net`".into()),
+        );
+    }
+    let probe = chrono::NaiveDate::from_ymd_opt(2022, 5, 1).unwrap_or_default();
+    let items = chrono::format::StrftimeItems::new(&api.date_format);
+    if items
+        .clone()
+        .any(|item| matches!(item, chrono::format::Item::Error))
+        || api.date_format.is_empty()
+    {
+        cx.error_hint(
+            "api.date_format",
+            format!("`{}` is not a date format", api.date_format),
+            Some("write a strftime pattern such as `%Y-%-m-%-d`".into()),
+        );
+    } else if crate::wire::parse_date(
+        &probe.format_with_items(items).to_string(),
+        &api.date_format,
+    ) != Some(probe)
+    {
+        cx.error(
+            "api.date_format",
+            format!("dates written as `{}` cannot be read back", api.date_format),
+        );
+    }
+    let mut seen = HashMap::new();
+    for auth in &api.auth {
+        if let Some(problem) = naming::ident_problem(&auth.name) {
+            cx.error(&auth.path, problem);
+        }
+        check_unique(
+            cx,
+            &mut seen,
+            naming::snake(&auth.name),
+            &auth.name,
+            &auth.path,
+            "auth field",
+        );
+        if auth.env.is_empty() {
+            cx.error(&child(&auth.path, "env"), "empty environment variable name");
+        }
+    }
+    let env = &api.envelope;
+    let mut seen = HashMap::new();
+    for (key, value) in [
+        ("status", &env.status),
+        ("code", &env.code),
+        ("message", &env.message),
+        ("data", &env.data),
+        ("timestamp", &env.timestamp),
+    ] {
+        let path = child("api.envelope", key);
+        if value.is_empty() {
+            cx.error(&path, "empty envelope field name");
+        }
+        check_unique(cx, &mut seen, value.clone(), value, &path, "envelope field");
+    }
+}
+
+/// Type names must be `UpperCamelCase` identifiers, distinct once converted.
+fn check_type_names(cx: &mut Ctxt, spec: &Spec) {
+    let mut seen = HashMap::new();
+    for def in &spec.types {
+        if let Some(problem) = naming::ident_problem(&def.name) {
+            cx.error(&def.path, problem);
+        } else if naming::camel(&def.name) != def.name {
+            cx.error_hint(
+                &def.path,
+                format!("type name `{}` is not UpperCamelCase", def.name),
+                Some(format!("call it `{}`", naming::camel(&def.name))),
+            );
+        } else if Scalar::from_name(&def.name.to_lowercase()).is_some()
+            && def.name.to_lowercase() == def.name
+        {
+            cx.error(
+                &def.path,
+                format!("type name `{}` is a built-in scalar", def.name),
+            );
+        }
+        check_unique(
+            cx,
+            &mut seen,
+            naming::camel(&def.name),
+            &def.name,
+            &def.path,
+            "type",
+        );
+    }
+    for endpoint in &spec.endpoints {
+        let request = naming::request_type(&endpoint.name);
+        if let Some(def) = spec.type_def(&request) {
+            cx.error_hint(
+                &def.path,
+                format!(
+                    "type `{request}` collides with the request type of endpoint `{}`",
+                    endpoint.name
+                ),
+                Some("rename the type".into()),
+            );
+        }
+    }
+    for reserved in ["Client", "ClientBuilder"] {
+        if let Some(def) = spec.type_def(reserved) {
+            cx.error_hint(
+                &def.path,
+                format!("type name `{reserved}` is reserved for the generated client"),
+                Some("rename the type".into()),
+            );
+        }
+    }
+}
+
+/// Endpoint names must be `snake_case` identifiers; names, methods and paths must be distinct.
+fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
+    let mut methods = HashMap::new();
+    let mut paths = HashMap::new();
+    for endpoint in &spec.endpoints {
+        if let Some(problem) = naming::ident_problem(&endpoint.name) {
+            cx.error(&endpoint.path, problem);
+        } else if naming::snake(&endpoint.name) != endpoint.name {
+            cx.error_hint(
+                &endpoint.path,
+                format!("endpoint name `{}` is not snake_case", endpoint.name),
+                Some(format!("call it `{}`", naming::snake(&endpoint.name))),
+            );
+        }
+        for reserved in ["new", "builder", "from_env", "send", "transport"] {
+            if naming::snake(&endpoint.name) == reserved {
+                cx.error_hint(
+                    &endpoint.path,
+                    format!("endpoint name `{reserved}` is reserved for the generated client"),
+                    None,
+                );
+            }
+        }
+        check_unique(
+            cx,
+            &mut methods,
+            naming::snake(&endpoint.name),
+            &endpoint.name,
+            &endpoint.path,
+            "endpoint",
+        );
+        if endpoint.paging.is_some() {
+            let stream = naming::stream_method(&endpoint.name);
+            check_unique(
+                cx,
+                &mut methods,
+                stream,
+                &endpoint.name,
+                &endpoint.path,
+                "endpoint (with its page stream)",
+            );
+        }
+        let path = child(&endpoint.path, "path");
+        if !endpoint.url_path.starts_with('/') {
+            cx.error_hint(
+                &path,
+                format!("path `{}` does not start with `/`", endpoint.url_path),
+                Some(format!("write `/{}`", endpoint.url_path)),
+            );
+        }
+        let route = format!(
+            "{} {}",
+            endpoint.method.name(),
+            endpoint.url_path.trim_end_matches('/')
+        );
+        check_unique(cx, &mut paths, route.clone(), &route, &path, "path");
+    }
+}
+
+/// Every named type that a field, page or response names must exist.
+fn check_type_refs(cx: &mut Ctxt, spec: &Spec) {
+    let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+    let check_ref = |cx: &mut Ctxt, ty: &TypeRef, path: &str| {
+        if let Some(name) = ty.named() {
+            if spec.type_def(name).is_none() {
+                let scalars = Scalar::ALL.iter().map(|s| s.name());
+                let hint = did_you_mean(name, names.iter().copied().chain(scalars));
+                cx.error_hint(path, format!("unknown type `{name}`"), hint);
+            }
+        }
+    };
+    for def in &spec.types {
+        match &def.kind {
+            TypeKind::Record { fields } => {
+                for field in fields {
+                    check_ref(cx, &field.ty, &child(&field.path, "type"));
+                    if matches!(field.ty, TypeRef::Empty) {
+                        cx.error(
+                            &child(&field.path, "type"),
+                            "`empty` is only a response type",
+                        );
+                    }
+                }
+            }
+            TypeKind::Page { item } => {
+                check_ref(cx, item, &child(&def.path, "item"));
+                let fits = match item {
+                    TypeRef::Scalar(Scalar::Json) => true,
+                    TypeRef::Named(name) => matches!(
+                        spec.type_def(name).map(|t| &t.kind),
+                        Some(TypeKind::Record { .. }) | None
+                    ),
+                    _ => false,
+                };
+                if !fits {
+                    cx.error_hint(
+                        &child(&def.path, "item"),
+                        format!("a page item must be a record or `json`, not `{item}`"),
+                        None,
+                    );
+                }
+            }
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    for endpoint in &spec.endpoints {
+        for field in &endpoint.request {
+            check_ref(cx, &field.ty, &child(&field.path, "type"));
+        }
+        check_ref(cx, &endpoint.response, &child(&endpoint.path, "response"));
+    }
+}
+
+/// Enums need values that are not empty, distinct, and make distinct variant names.
+fn check_enums(cx: &mut Ctxt, spec: &Spec) {
+    for def in &spec.types {
+        let TypeKind::Enum { repr, values } = &def.kind else {
+            continue;
+        };
+        if values.is_empty() {
+            cx.error(
+                &child(&def.path, "values"),
+                format!("enum `{}` has no values", def.name),
+            );
+        }
+        let mut variants = HashMap::new();
+        for value in values {
+            if value.value.trim().is_empty() {
+                cx.error(&value.path, format!("empty value in enum `{}`", def.name));
+                continue;
+            }
+            if *repr == EnumRepr::Integer && value.value.parse::<i64>().is_err() {
+                cx.error_hint(
+                    &value.path,
+                    format!("`{}` is not an integer", value.value),
+                    Some("an enum with `\"repr\": \"integer\"` takes integer values".into()),
+                );
+            }
+            let variant = naming::variant(&value.value, value.name.as_deref());
+            let problem = naming::ident_problem(&variant).or_else(|| {
+                (naming::camel(&variant) != variant)
+                    .then(|| format!("variant name `{variant}` is not UpperCamelCase"))
+            });
+            if let Some(problem) = problem {
+                let path = if value.name.is_some() {
+                    child(&value.path, "name")
+                } else {
+                    value.path.clone()
+                };
+                cx.error_hint(
+                    &path,
+                    problem,
+                    Some(format!(
+                        "give the value a `name`, such as `\"name\": \"{}\"`",
+                        suggest_variant(&value.value)
+                    )),
+                );
+                continue;
+            }
+            if variant == naming::UNKNOWN_VARIANT {
+                cx.error_hint(
+                    &value.path,
+                    format!(
+                        "variant name `{variant}` is reserved for values this client does not know"
+                    ),
+                    Some("give the value another `name`".into()),
+                );
+            }
+            check_unique(
+                cx,
+                &mut variants,
+                variant,
+                &value.value,
+                &value.path,
+                &format!("value of enum `{}`", def.name),
+            );
+        }
+    }
+}
+
+fn suggest_variant(value: &str) -> String {
+    let camel = naming::camel(value);
+    if naming::ident_problem(&camel).is_none() && !camel.is_empty() {
+        camel
+    } else {
+        format!("Value{}", camel)
+    }
+}
+
+/// Field names must become identifiers (keywords become `r#name`) and be distinct once converted.
+fn check_field_names(cx: &mut Ctxt, fields: &[Field], reserved: &[&str]) {
+    let mut seen = HashMap::new();
+    for field in fields {
+        if let Some(problem) = naming::ident_problem(&field.name) {
+            cx.error(&field.path, problem);
+            continue;
+        }
+        if reserved.contains(&field.name.as_str()) {
+            cx.error_hint(&field.path, format!("field name `{}` is taken", field.name), Some("it is a credential or the name of the generated field that keeps unknown fields".into()));
+        }
+        check_unique(
+            cx,
+            &mut seen,
+            naming::snake(&field.name),
+            &field.name,
+            &field.path,
+            "field",
+        );
+    }
+}
+
+/// Request fields take types a form can carry, and bounds that fit their type.
+fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+    for field in &endpoint.request {
+        let type_path = child(&field.path, "type");
+        let sendable = |ty: &TypeRef| match ty {
+            TypeRef::Scalar(Scalar::Json | Scalar::JsonString)
+            | TypeRef::Empty
+            | TypeRef::List(_) => false,
+            TypeRef::Scalar(_) => true,
+            TypeRef::Named(name) => matches!(
+                spec.type_def(name).map(|t| &t.kind),
+                Some(TypeKind::Enum { .. }) | None
+            ),
+            TypeRef::Csv(_) => true,
+        };
+        let fits = match &field.ty {
+            TypeRef::Csv(inner) => sendable(inner) && !matches!(**inner, TypeRef::Csv(_)),
+            other => sendable(other),
+        };
+        if !fits {
+            cx.error_hint(
+                &type_path,
+                format!("a request field cannot be `{}`", field.ty),
+                Some("request fields are scalars, enums or `csv<T>` lists of them".into()),
+            );
+        }
+        let b = &field.bounds;
+        let integer = matches!(field.ty, TypeRef::Scalar(s) if s.integer_range().is_some());
+        let text = matches!(field.ty, TypeRef::Scalar(Scalar::String));
+        let items = matches!(field.ty, TypeRef::Csv(_));
+        for (key, set, allowed, kind) in [
+            ("minimum", b.minimum.is_some(), integer, "integers"),
+            ("maximum", b.maximum.is_some(), integer, "integers"),
+            ("min_length", b.min_length.is_some(), text, "strings"),
+            ("max_length", b.max_length.is_some(), text, "strings"),
+            ("min_items", b.min_items.is_some(), items, "`csv<T>` lists"),
+            ("max_items", b.max_items.is_some(), items, "`csv<T>` lists"),
+        ] {
+            if set && !allowed {
+                cx.error(
+                    &child(&field.path, key),
+                    format!("`{key}` applies to {kind}, not `{}`", field.ty),
+                );
+            }
+        }
+        for (low, high, key) in [
+            (
+                b.minimum.map(i128::from),
+                b.maximum.map(i128::from),
+                "minimum",
+            ),
+            (
+                b.min_length.map(i128::from),
+                b.max_length.map(i128::from),
+                "min_length",
+            ),
+            (
+                b.min_items.map(i128::from),
+                b.max_items.map(i128::from),
+                "min_items",
+            ),
+        ] {
+            if let (Some(low), Some(high)) = (low, high) {
+                if low > high {
+                    cx.error(
+                        &child(&field.path, key),
+                        format!("`{key}` {low} is above the maximum {high}"),
+                    );
+                }
+            }
+        }
+        if let (TypeRef::Scalar(scalar), Some(min)) = (&field.ty, b.minimum) {
+            if let Some((lo, hi)) = scalar.integer_range() {
+                if i128::from(min) < lo || i128::from(min) > hi {
+                    cx.error(
+                        &child(&field.path, "minimum"),
+                        format!("minimum {min} does not fit in `{}`", scalar.name()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A field's example must fit its type and its bounds.
+fn check_examples_of_fields(cx: &mut Ctxt, spec: &Spec, fields: &[Field]) {
+    for field in fields {
+        let Some(example) = &field.example else {
+            continue;
+        };
+        let path = child(&field.path, "example");
+        if let Err(problem) = spec.check_value(&field.ty, field.nullable, example) {
+            cx.error(
+                &path,
+                format!("example does not fit `{}`: {problem}", field.ty),
+            );
+        } else if let Err(problem) = check_bounds(field, example) {
+            cx.error(&path, format!("example is out of bounds: {problem}"));
+        }
+    }
+}
+
+/// Checks a wire value that fits its type against the field's bounds.
+pub fn check_bounds(field: &Field, value: &Value) -> Result<(), String> {
+    let b = &field.bounds;
+    if b.minimum.is_some() || b.maximum.is_some() {
+        let n: Option<i128> = match value {
+            Value::Number(n) => n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        if let Some(n) = n {
+            if let Some(min) = b.minimum.filter(|min| n < i128::from(*min)) {
+                return Err(format!("{n} is below the minimum {min}"));
+            }
+            if let Some(max) = b.maximum.filter(|max| n > i128::from(*max)) {
+                return Err(format!("{n} is above the maximum {max}"));
+            }
+        }
+    }
+    if let Value::String(text) = value {
+        let chars = text.chars().count() as u64;
+        if let Some(min) = b.min_length.filter(|min| chars < *min) {
+            return Err(format!("{chars} characters, fewer than {min}"));
+        }
+        if let Some(max) = b.max_length.filter(|max| chars > *max) {
+            return Err(format!("{chars} characters, more than {max}"));
+        }
+        let items = crate::wire::split_csv(text).count() as u64;
+        if let Some(min) = b.min_items.filter(|min| items < *min) {
+            return Err(format!("{items} items, fewer than {min}"));
+        }
+        if let Some(max) = b.max_items.filter(|max| items > *max) {
+            return Err(format!("{items} items, more than {max}"));
+        }
+    }
+    Ok(())
+}
+
+/// A paging endpoint names integer request fields for the page and its size, and returns a page.
+fn check_paging(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+    let returns_page = matches!(
+        endpoint
+            .response
+            .named()
+            .and_then(|n| spec.type_def(n))
+            .map(|t| &t.kind),
+        Some(TypeKind::Page { .. })
+    );
+    let Some(paging) = &endpoint.paging else {
+        if returns_page {
+            cx.error_hint(
+                &endpoint.path,
+                format!(
+                    "endpoint `{}` returns a page but has no `paging`",
+                    endpoint.name
+                ),
+                Some("add `\"paging\": {\"page\": \"page\", \"limit\": \"limit\"}`".into()),
+            );
+        }
+        return;
+    };
+    let path = child(&endpoint.path, "paging");
+    for (key, name) in [("page", &paging.page), ("limit", &paging.limit)] {
+        match endpoint.request.iter().find(|f| &f.name == name) {
+            None => {
+                let names = endpoint.request.iter().map(|f| f.name.as_str());
+                cx.error_hint(
+                    &child(&path, key),
+                    format!(
+                        "paging field `{name}` is not a request field of `{}`",
+                        endpoint.name
+                    ),
+                    did_you_mean(name, names),
+                );
+            }
+            Some(field) if field.ty.to_string() != "u32" && field.ty.to_string() != "u64" => {
+                cx.error(
+                    &child(&path, key),
+                    format!(
+                        "paging field `{name}` must be `u32` or `u64`, not `{}`",
+                        field.ty
+                    ),
+                );
+            }
+            Some(field) if field.required => {
+                cx.error_hint(
+                    &child(&path, key),
+                    format!("paging field `{name}` must not be required"),
+                    Some("the page stream sets it".into()),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if !returns_page {
+        cx.error(
+            &child(&endpoint.path, "response"),
+            format!(
+                "a paging endpoint must return a page type, not `{}`",
+                endpoint.response
+            ),
+        );
+    }
+}
+
+/// An endpoint's examples: the request has known, well-typed fields and every required one;
+/// the response is an envelope whose data fits the response type.
+fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+    for example in &endpoint.examples {
+        let request_path = child(&example.path, "request");
+        for (key, value) in &example.request {
+            let path = child(&request_path, key);
+            match endpoint.request.iter().find(|f| &f.name == key) {
+                None => {
+                    let names = endpoint.request.iter().map(|f| f.name.as_str());
+                    cx.error_hint(
+                        &path,
+                        format!("`{key}` is not a request field of `{}`", endpoint.name),
+                        did_you_mean(key, names),
+                    );
+                }
+                // An empty string is how the vendor's examples leave out an optional filter.
+                Some(field) if !field.required && value.as_str() == Some("") => {}
+                Some(field) => {
+                    if let Err(problem) = spec
+                        .check_value(&field.ty, false, value)
+                        .and_then(|()| check_bounds(field, value))
+                    {
+                        cx.error(
+                            &path,
+                            format!("example value does not fit `{}`: {problem}", field.ty),
+                        );
+                    }
+                }
+            }
+        }
+        for field in endpoint.request.iter().filter(|f| f.required) {
+            if !example.request.contains_key(&field.name) {
+                cx.error(
+                    &request_path,
+                    format!("example request lacks the required field `{}`", field.name),
+                );
+            }
+        }
+        let response_path = child(&example.path, "response");
+        let env = &spec.api.envelope;
+        let Some(body) = example.response.as_object() else {
+            cx.error(
+                &response_path,
+                "expected the example response to be an envelope object",
+            );
+            continue;
+        };
+        match body.get(&env.status).and_then(Value::as_i64) {
+            None => cx.error(
+                &response_path,
+                format!("example response lacks the status field `{}`", env.status),
+            ),
+            Some(status) if status == env.success => match body.get(&env.data) {
+                None => cx.error(
+                    &response_path,
+                    format!("example response lacks the data field `{}`", env.data),
+                ),
+                Some(data) => {
+                    if let Err(problem) = spec.check_value(&endpoint.response, false, data) {
+                        cx.error(
+                            &child(&response_path, &env.data),
+                            format!(
+                                "example data does not fit `{}`: {problem}",
+                                endpoint.response
+                            ),
+                        );
+                    }
+                }
+            },
+            Some(_) => {}
+        }
+    }
+}

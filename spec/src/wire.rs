@@ -1,0 +1,262 @@
+//! Whether a JSON value fits a spec type, the way the wire sends it.
+//!
+//! The API mixes numbers and strings for the same kind of value (`"15"` and `1`), so the check
+//! is as lenient as the generated decoders: an integer may arrive as a string of digits, money
+//! as a string or a number, a timestamp as either. The validation uses it for examples, and the
+//! sandbox for the fields of incoming requests, so both agree with the client.
+
+use std::net::IpAddr;
+
+use serde_json::Value;
+
+use crate::model::*;
+
+impl Spec {
+    /// Checks that `value` fits `ty` (or is `null` where `nullable`); the error says why not.
+    pub fn check_value(&self, ty: &TypeRef, nullable: bool, value: &Value) -> Result<(), String> {
+        self.check_at(ty, nullable, value, 0)
+    }
+
+    fn check_at(
+        &self,
+        ty: &TypeRef,
+        nullable: bool,
+        value: &Value,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > 32 {
+            return Err("the types nest too deeply".to_owned());
+        }
+        if value.is_null() {
+            return if nullable {
+                Ok(())
+            } else {
+                Err("expected a value, found `null`".to_owned())
+            };
+        }
+        match ty {
+            TypeRef::Empty => Ok(()),
+            TypeRef::Scalar(scalar) => self.check_scalar(*scalar, value),
+            TypeRef::List(item) => match value {
+                Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item_value)| {
+                    self.check_at(item, false, item_value, depth + 1)
+                        .map_err(|e| format!("item {i}: {e}"))
+                }),
+                other => Err(format!("expected a list, found {}", describe(other))),
+            },
+            TypeRef::Csv(item) => match value {
+                Value::String(text) => split_csv(text).enumerate().try_for_each(|(i, part)| {
+                    self.check_at(item, false, &Value::String(part.to_owned()), depth + 1)
+                        .map_err(|e| format!("item {i} of the `,`-joined list: {e}"))
+                }),
+                other => Err(format!(
+                    "expected a `,`-joined string, found {}",
+                    describe(other)
+                )),
+            },
+            TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
+                None => Err(format!("unknown type `{name}`")),
+                Some(TypeKind::Enum { repr, values }) => {
+                    let text = match (value, repr) {
+                        (Value::String(s), _) => s.clone(),
+                        (Value::Number(n), EnumRepr::Integer) => n.to_string(),
+                        (other, _) => {
+                            return Err(format!(
+                                "expected a value of `{name}`, found {}",
+                                describe(other)
+                            ));
+                        }
+                    };
+                    if values.iter().any(|v| v.value == text) {
+                        Ok(())
+                    } else {
+                        let known: Vec<String> =
+                            values.iter().map(|v| format!("`{}`", v.value)).collect();
+                        Err(format!(
+                            "`{text}` is not a value of `{name}`; expected one of {}",
+                            known.join(", ")
+                        ))
+                    }
+                }
+                Some(TypeKind::Record { fields }) => {
+                    let Value::Object(map) = value else {
+                        return Err(format!(
+                            "expected a `{name}` object, found {}",
+                            describe(value)
+                        ));
+                    };
+                    for field in fields {
+                        match map.get(&field.name) {
+                            None if field.nullable => {}
+                            None => {
+                                return Err(format!("missing field `{}` of `{name}`", field.name));
+                            }
+                            Some(v) => self
+                                .check_at(&field.ty, field.nullable, v, depth + 1)
+                                .map_err(|e| format!("field `{}`: {e}", field.name))?,
+                        }
+                    }
+                    match map.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+                        Some(extra) => Err(format!("field `{extra}` is not declared in `{name}`")),
+                        None => Ok(()),
+                    }
+                }
+                Some(TypeKind::Page { item }) => {
+                    let Value::Object(map) = value else {
+                        return Err(format!(
+                            "expected a `{name}` page object, found {}",
+                            describe(value)
+                        ));
+                    };
+                    let layout = &self.api.page;
+                    for key in [
+                        &layout.total,
+                        &layout.per_page,
+                        &layout.current_page,
+                        &layout.last_page,
+                    ] {
+                        let Some(v) = map.get(key) else {
+                            return Err(format!("missing page field `{key}`"));
+                        };
+                        self.check_scalar(Scalar::U64, v)
+                            .map_err(|e| format!("page field `{key}`: {e}"))?;
+                    }
+                    match map.get(&layout.items) {
+                        None => Err(format!("missing page field `{}`", layout.items)),
+                        Some(items) => self.check_at(
+                            &TypeRef::List(Box::new(item.clone())),
+                            false,
+                            items,
+                            depth + 1,
+                        ),
+                    }
+                }
+            },
+        }
+    }
+
+    fn check_scalar(&self, scalar: Scalar, value: &Value) -> Result<(), String> {
+        let fits = match scalar {
+            Scalar::Json => true,
+            Scalar::String => matches!(value, Value::String(_) | Value::Number(_)),
+            Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 => {
+                let (min, max) = scalar.integer_range().unwrap_or((0, 0));
+                return match integer(value) {
+                    Some(n) if n >= min && n <= max => Ok(()),
+                    Some(n) => Err(format!("{n} does not fit in `{}`", scalar.name())),
+                    None => Err(format!("expected an integer, found {}", describe(value))),
+                };
+            }
+            Scalar::Bool => {
+                matches!(value, Value::Bool(_))
+                    || matches!(integer(value), Some(0 | 1))
+                    || matches!(value.as_str(), Some("true" | "false"))
+            }
+            Scalar::Decimal => match value {
+                Value::Number(_) => true,
+                Value::String(s) => s.trim().parse::<rust_decimal::Decimal>().is_ok(),
+                _ => false,
+            },
+            Scalar::Date => match value.as_str() {
+                Some(s) => parse_date(s, &self.api.date_format).is_some(),
+                None => false,
+            },
+            Scalar::Timestamp => integer(value).is_some_and(|n| i64::try_from(n).is_ok()),
+            Scalar::Ip => value
+                .as_str()
+                .is_some_and(|s| s.trim().parse::<IpAddr>().is_ok()),
+            Scalar::JsonString => match value {
+                Value::String(s) => serde_json::from_str::<Value>(s).is_ok(),
+                Value::Object(_) | Value::Array(_) => true,
+                _ => false,
+            },
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected `{}`, found {}",
+                scalar.name(),
+                describe(value)
+            ))
+        }
+    }
+}
+
+/// An integer sent as a number or as a string of digits.
+fn integer(value: &Value) -> Option<i128> {
+    match value {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The parts of a `,`-joined list, with spaces around each part trimmed and empty parts dropped.
+pub fn split_csv(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+}
+
+/// Parses a date in `format`, also accepting ISO `2022-05-01` and the unpadded `2022-5-1`.
+pub fn parse_date(text: &str, format: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text, format)
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+}
+
+fn describe(value: &Value) -> String {
+    let mut text = value.to_string();
+    if text.len() > 40 {
+        let cut = (0..=40)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        text.truncate(cut);
+        text.push('…');
+    }
+    format!("`{text}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn leniency_matches_the_wire() {
+        let spec = crate::bundled();
+        let check = |ty: &str, v: Value| spec.check_value(&TypeRef::parse(ty).unwrap(), false, &v);
+        assert!(check("u32", json!("15")).is_ok());
+        assert!(check("u32", json!(15)).is_ok());
+        assert!(check("u32", json!(-1)).is_err());
+        assert!(check("u32", json!("x")).is_err());
+        assert!(check("date", json!("2022-5-1")).is_ok());
+        assert!(check("date", json!("2022-05-01")).is_ok());
+        assert!(check("date", json!("2022-13-01")).is_err());
+        assert!(check("csv<ip>", json!("156.237.6.97, 156.237.6.98")).is_ok());
+        assert!(
+            check("csv<ip>", json!("156.237.6.97,nope"))
+                .unwrap_err()
+                .contains("item 1")
+        );
+        assert!(check("PayStatus", json!(1)).is_ok());
+        assert!(check("PayStatus", json!("1")).is_ok());
+        assert!(check("PayStatus", json!("2")).is_err());
+        assert!(
+            check("IspDuration", json!("week"))
+                .unwrap_err()
+                .contains("`weekly`")
+        );
+        assert!(check("decimal", json!("0.01")).is_ok());
+        assert!(check("timestamp", json!("1653101538")).is_ok());
+        assert!(check("json_string", json!("{\"a\":1}")).is_ok());
+        assert!(check("json_string", json!("{nope")).is_err());
+    }
+}
