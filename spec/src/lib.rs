@@ -34,7 +34,7 @@ pub mod valid;
 pub mod wire;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_partial};
 pub use model::*;
 
 /// The text of the bundled spec, `spec/ipidea.json`.

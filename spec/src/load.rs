@@ -29,12 +29,20 @@ pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
 
 /// Parses and validates spec `text`; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
-    let fail = |errors| {
-        Err(Diagnostics {
+    let (spec, errors) = parse_partial(file, text);
+    match spec {
+        Some(spec) if errors.is_empty() => Ok(spec),
+        _ => Err(Diagnostics {
             file: file.to_owned(),
             errors,
-        })
-    };
+        }),
+    }
+}
+
+/// Parses and validates spec `text`, returning what could be read along with every problem,
+/// sorted by line. The model is present whenever the top level could be read, even with
+/// problems, so that a caller can still name the spec's types and endpoints.
+pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
     let root: Value = match serde_json::from_str(text) {
         Ok(root) => root,
         Err(error) => {
@@ -44,12 +52,13 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
                 .next()
                 .unwrap_or(&message)
                 .to_owned();
-            return fail(vec![Diagnostic {
+            let diagnostic = Diagnostic {
                 path: String::new(),
                 line: Some(error.line()),
                 message: format!("the spec is not valid JSON: {message}"),
                 hint: None,
-            }]);
+            };
+            return (None, vec![diagnostic]);
         }
     };
     let mut cx = Ctxt {
@@ -71,14 +80,9 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     if let Some(spec) = &spec {
         crate::valid::check(&mut cx, spec);
     }
-    match spec {
-        Some(spec) if cx.errors.is_empty() => Ok(spec),
-        _ => {
-            let mut errors = cx.errors;
-            errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
-            fail(errors)
-        }
-    }
+    let mut errors = cx.errors;
+    errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
+    (spec, errors)
 }
 
 /// Collects problems as they are found; see serde's `Ctxt`.
@@ -295,7 +299,7 @@ fn read_spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         Some(Some(FORMAT)) | None => {}
         Some(_) => cx.error_hint(
             &obj.path("format"),
-            format!("unsupported spec format"),
+            "unsupported spec format",
             Some(format!("this version reads format {FORMAT}")),
         ),
     }

@@ -1,0 +1,165 @@
+//! The one error type of the client, with a distinct, matchable variant per kind of failure.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// Everything that can go wrong with a call.
+///
+/// Match on the variant to tell a refusal by the API ([`Error::Api`]) from a failure to reach it
+/// ([`Error::Transport`], [`Error::Timeout`], [`Error::Status`]), a response this client cannot
+/// read ([`Error::Decode`]), a value refused before anything was sent ([`Error::InvalidInput`]),
+/// and, for calls that spend money, a failure after the request may have reached the server
+/// ([`Error::OutcomeUnknown`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered and refused the call: its status field (`ret`) was not the success value.
+    #[error("`{endpoint}` was refused by the API: {msg} (ret {ret}{})", code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default())]
+    Api {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The status field (`ret`).
+        ret: i64,
+        /// The code field (`code`), where sent.
+        code: Option<String>,
+        /// The message field (`msg`): the API's own words.
+        msg: String,
+        /// The server's timestamp, where sent.
+        timestamp: Option<DateTime<Utc>>,
+    },
+    /// The server answered with an HTTP status that is not a success.
+    #[error("`{endpoint}` answered HTTP {status}; body starts with: {body_excerpt:?}")]
+    Status {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The start of the body.
+        body_excerpt: String,
+        /// The server's `Retry-After`, where it sent one in seconds.
+        retry_after: Option<Duration>,
+    },
+    /// The connection failed: refused, reset, or closed before a whole response arrived.
+    #[error("`{endpoint}` failed in transport: {source}")]
+    Transport {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No whole response arrived within the timeout.
+    #[error("`{endpoint}` timed out after {after:?}")]
+    Timeout {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The timeout in force.
+        after: Duration,
+    },
+    /// The response arrived but does not fit the envelope or the spec's types.
+    #[error(
+        "`{endpoint}` sent a response this client cannot decode: {message}; body starts with: {body_excerpt:?}"
+    )]
+    Decode {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// What did not fit, with its JSON path.
+        message: String,
+        /// The start of the body.
+        body_excerpt: String,
+    },
+    /// The response body was larger than the configured limit.
+    #[error("`{endpoint}` sent a response larger than the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A request value was refused before anything was sent.
+    #[error("`{endpoint}` was not sent: `{field}` {reason}")]
+    InvalidInput {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The request field at fault.
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A call that spends money failed after its request may have reached the server. The order
+    /// may or may not exist. It was not retried; look it up before sending it again.
+    #[error("`{}` may or may not have taken effect (sent at {}): {source}; look the order up before sending it again", request.endpoint, request.sent_at)]
+    OutcomeUnknown {
+        /// What was sent, and when.
+        request: SentRequest,
+        /// The failure that left the outcome unknown.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The client is not configured to make calls (a missing credential, a bad base URL).
+    #[error("the client is misconfigured: {0}")]
+    Config(String),
+}
+
+/// A request that was sent, for reconciling a call whose outcome is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentRequest {
+    /// The endpoint.
+    pub endpoint: &'static str,
+    /// The request fields as sent, without credentials.
+    pub fields: Vec<(String, String)>,
+    /// When the request was sent.
+    pub sent_at: DateTime<Utc>,
+}
+
+impl SentRequest {
+    /// The value of a sent field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Error {
+    /// The endpoint the failed call was for, where there was one.
+    pub fn endpoint(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { endpoint, .. }
+            | Error::Status { endpoint, .. }
+            | Error::Transport { endpoint, .. }
+            | Error::Timeout { endpoint, .. }
+            | Error::Decode { endpoint, .. }
+            | Error::ResponseTooLarge { endpoint, .. }
+            | Error::InvalidInput { endpoint, .. } => Some(endpoint),
+            Error::OutcomeUnknown { request, .. } => Some(request.endpoint),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// Whether a call that fails this way is worth sending again, if it is safe to send twice.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Status { status, .. } => {
+                status.is_server_error() || *status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            }
+            _ => false,
+        }
+    }
+}
+
+/// How much of a body an error keeps.
+pub(crate) const EXCERPT_BYTES: usize = 512;
+
+/// The start of `body` as text, cut on a character boundary.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
+    let mut text = text.into_owned();
+    if body.len() > EXCERPT_BYTES {
+        text.push('…');
+    }
+    text
+}
