@@ -41,7 +41,7 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// The connection failed: refused, reset, or closed before a whole response arrived.
-    #[error("`{endpoint}` failed in transport: {source}")]
+    #[error("`{endpoint}` failed in transport: {}", chain(source))]
     Transport {
         /// The endpoint called.
         endpoint: &'static str,
@@ -160,6 +160,21 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     let mut text = text.into_owned();
     if body.len() > EXCERPT_BYTES {
         text.push('…');
+    }
+    text
+}
+
+/// An error and its causes, joined: reqwest's own message alone hides the cause.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
     }
     text
 }

@@ -35,8 +35,7 @@ impl Locations {
             line: 1,
             found: Locations::default(),
         };
-        let mut path = String::new();
-        scanner.value(&mut path, 0);
+        scanner.value("", 0);
         scanner.found
     }
 
@@ -94,7 +93,7 @@ impl Scanner<'_> {
     }
 
     /// Scans one value; false when the text stops being JSON.
-    fn value(&mut self, path: &mut String, depth: usize) -> bool {
+    fn value(&mut self, path: &str, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;
         }
@@ -116,7 +115,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn object(&mut self, path: &mut String, depth: usize) -> bool {
+    fn object(&mut self, path: &str, depth: usize) -> bool {
         self.pos += 1;
         let mut seen: HashMap<String, usize> = HashMap::new();
         loop {
@@ -148,8 +147,8 @@ impl Scanner<'_> {
                         return false;
                     }
                     self.pos += 1;
-                    let mut inner = key_path;
-                    if !self.value(&mut inner, depth + 1) {
+                    let inner = key_path;
+                    if !self.value(&inner, depth + 1) {
                         return false;
                     }
                 }
@@ -158,7 +157,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn array(&mut self, path: &mut String, depth: usize) -> bool {
+    fn array(&mut self, path: &str, depth: usize) -> bool {
         self.pos += 1;
         let mut i = 0;
         loop {
@@ -170,9 +169,9 @@ impl Scanner<'_> {
                 }
                 Some(b',') => self.pos += 1,
                 Some(_) => {
-                    let mut item = index(path, i);
+                    let item = index(path, i);
                     self.found.lines.insert(item.clone(), self.line);
-                    if !self.value(&mut item, depth + 1) {
+                    if !self.value(&item, depth + 1) {
                         return false;
                     }
                     i += 1;

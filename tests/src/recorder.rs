@@ -1,0 +1,429 @@
+//! The recording HTTP/1.1 test server.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// The body of the default reply, served when no scripted reply is queued
+/// (unless replaced with [`RecordingServer::set_default`]).
+pub const DEFAULT_REPLY_BODY: &str =
+    r#"{"ret":0,"code":"1","msg":"success","ret_data":[],"timestamp":1695195894}"#;
+
+/// The body of [`Reply::html_500`].
+const HTML_500_BODY: &str = "<html><body><h1>500 Internal Server Error</h1></body></html>";
+
+/// How long a [`Reply::Truncated`] body stays open after its bytes were
+/// handed to hyper, so that they are flushed to the socket before the
+/// connection is aborted.
+const TRUNCATE_FLUSH_GRACE: Duration = Duration::from_millis(50);
+
+/// A scripted answer to one request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// A response with `content-type: application/json`.
+    Json {
+        /// The HTTP status code (an invalid code is served as 500).
+        status: u16,
+        /// The response body.
+        body: String,
+    },
+    /// A response with any content type.
+    Raw {
+        /// The HTTP status code (an invalid code is served as 500).
+        status: u16,
+        /// The `content-type` header value (omitted if not a valid header value).
+        content_type: String,
+        /// The response body.
+        body: String,
+    },
+    /// A `200` JSON response whose `content-length` claims `body.len() + 100`
+    /// bytes: the server writes `body` and then closes the connection, so
+    /// the client sees an incomplete message, never a clean response.
+    Truncated {
+        /// The bytes actually sent.
+        body: String,
+    },
+    /// Reads the whole request, then closes the connection without writing
+    /// any response byte.
+    Drop,
+    /// Waits (with `tokio::time::sleep`) before serving `then`.
+    Delay {
+        /// How long to wait after the request was read.
+        delay: Duration,
+        /// The reply served after the wait.
+        then: Box<Reply>,
+    },
+}
+
+impl Reply {
+    /// A `200` response with `content-type: application/json` and this body.
+    pub fn json(body: impl Into<String>) -> Reply {
+        Reply::Json {
+            status: 200,
+            body: body.into(),
+        }
+    }
+
+    /// A `500` response with `content-type: text/html` and the body
+    /// `<html><body><h1>500 Internal Server Error</h1></body></html>`.
+    pub fn html_500() -> Reply {
+        Reply::Raw {
+            status: 500,
+            content_type: "text/html".to_owned(),
+            body: HTML_500_BODY.to_owned(),
+        }
+    }
+
+    /// A response with this status, `content-type: application/json` and
+    /// this body.
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        Reply::Json {
+            status,
+            body: body.into(),
+        }
+    }
+
+    /// A response with this status, content type and body.
+    pub fn raw(status: u16, content_type: impl Into<String>, body: impl Into<String>) -> Reply {
+        Reply::Raw {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+        }
+    }
+
+    /// A [`Reply::Truncated`] with this body.
+    pub fn truncated(body: impl Into<String>) -> Reply {
+        Reply::Truncated { body: body.into() }
+    }
+
+    /// This reply, served after waiting `delay`.
+    pub fn delayed(self, delay: Duration) -> Reply {
+        Reply::Delay {
+            delay,
+            then: Box::new(self),
+        }
+    }
+}
+
+/// One request, exactly as it arrived on the wire.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The method, e.g. `"GET"`.
+    pub method: String,
+    /// The path of the request target, e.g. `"/api/open/balance"`.
+    pub path: String,
+    /// The query string (without `?`), if the target had one.
+    pub query: Option<String>,
+    /// Every header in arrival order (repeated names grouped together),
+    /// names in lowercase; values are read as UTF-8 (lossily).
+    pub headers: Vec<(String, String)>,
+    /// The whole request body.
+    pub body: Bytes,
+}
+
+impl Recorded {
+    /// The value of the first header with this name (compared
+    /// case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `content-type` header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+    }
+
+    /// The fields of the query string, decoded as
+    /// `application/x-www-form-urlencoded`, in order, duplicates kept.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .as_deref()
+            .map(|q| crate::fields::urlencoded(q.as_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// The fields of the body, decoded by content type: `multipart/form-data`
+    /// (via multer; each part's name and value, the value read as UTF-8,
+    /// lossily), `application/x-www-form-urlencoded`, or a JSON object
+    /// (`application/json` or `*+json`; string values as the string itself,
+    /// other values as their JSON text). In order, duplicates kept.
+    ///
+    /// An empty body without a content type has no fields; any other body
+    /// that cannot be decoded is an error describing why.
+    pub async fn fields(&self) -> Result<Vec<(String, String)>, String> {
+        crate::fields::decode(self.content_type(), &self.body).await
+    }
+
+    /// The first value of the body field `name` (see [`Recorded::fields`]);
+    /// `None` if there is no such field or the body cannot be decoded.
+    pub async fn field(&self, name: &str) -> Option<String> {
+        self.fields()
+            .await
+            .ok()?
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// State shared between the server handle and its connection tasks.
+struct Shared {
+    state: Mutex<State>,
+    connections: AtomicUsize,
+}
+
+struct State {
+    queue: VecDeque<Reply>,
+    default: Reply,
+    requests: Vec<Recorded>,
+}
+
+impl Shared {
+    /// Locks the state; a poisoned lock is still usable (the state is
+    /// always consistent between statements).
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A real HTTP/1.1 server on `127.0.0.1` that records every request and
+/// answers with scripted [`Reply`]s.
+///
+/// Keep-alive is on, so connection reuse by a client is observable through
+/// [`RecordingServer::connections`]. Dropping the server stops it: the
+/// accept loop and every open connection are aborted.
+pub struct RecordingServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    accept: JoinHandle<()>,
+}
+
+impl fmt::Debug for RecordingServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordingServer")
+            .field("addr", &self.addr)
+            .field("connections", &self.connections())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecordingServer {
+    /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// If the loopback socket cannot be bound.
+    pub async fn start() -> RecordingServer {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind a loopback port for the recording server");
+        let addr = listener
+            .local_addr()
+            .expect("local address of the recording server");
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                default: Reply::json(DEFAULT_REPLY_BODY),
+                requests: Vec::new(),
+            }),
+            connections: AtomicUsize::new(0),
+        });
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        RecordingServer {
+            addr,
+            shared,
+            accept,
+        }
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues a reply: each request takes the oldest queued reply; when the
+    /// queue is empty, the default reply is served.
+    pub fn reply(&self, reply: Reply) {
+        self.shared.lock().queue.push_back(reply);
+    }
+
+    /// Replaces the reply served when the queue is empty (initially
+    /// `Reply::json(DEFAULT_REPLY_BODY)`).
+    pub fn set_default(&self, reply: Reply) {
+        self.shared.lock().default = reply;
+    }
+
+    /// Every request received so far, in arrival order. A request is
+    /// recorded once fully read and before its reply is served, so requests
+    /// answered with a fault ([`Reply::Drop`], [`Reply::Truncated`]) are
+    /// included.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// The number of TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for RecordingServer {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// Accepts connections until aborted; the connection tasks live in a
+/// `JoinSet` owned by this future, so aborting it aborts them too.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // E.g. out of file descriptors: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let shared = Arc::clone(&shared);
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = Arc::clone(&shared);
+                async move { handle(request, &shared).await }
+            });
+            // Errors (faulty replies, clients going away) just end the
+            // connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// The error a service returns to make hyper close the connection without
+/// writing a response.
+#[derive(Debug)]
+struct DropConnection;
+
+impl fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("scripted reply: drop the connection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+type ReplyBody = BoxBody<Bytes, Infallible>;
+
+async fn handle(
+    request: Request<Incoming>,
+    shared: &Shared,
+) -> Result<Response<ReplyBody>, DropConnection> {
+    let (parts, body) = request.into_parts();
+    // A body that cannot be read (the client went away, bad framing) leaves
+    // nothing to record or answer.
+    let body = body.collect().await.map_err(|_| DropConnection)?.to_bytes();
+    let recorded = Recorded {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    let mut reply = {
+        let mut state = shared.lock();
+        state.requests.push(recorded);
+        let next = state.queue.pop_front();
+        next.unwrap_or_else(|| state.default.clone())
+    };
+    loop {
+        match reply {
+            Reply::Delay { delay, then } => {
+                tokio::time::sleep(delay).await;
+                reply = *then;
+            }
+            Reply::Drop => return Err(DropConnection),
+            Reply::Json { status, body } => {
+                return Ok(full(status, Some("application/json"), body));
+            }
+            Reply::Raw {
+                status,
+                content_type,
+                body,
+            } => return Ok(full(status, Some(&content_type), body)),
+            Reply::Truncated { body } => return Ok(truncated(body)),
+        }
+    }
+}
+
+fn full(status: u16, content_type: Option<&str>, body: String) -> Response<ReplyBody> {
+    let mut response = Response::new(Full::new(Bytes::from(body)).boxed());
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(value) = content_type.and_then(|ct| HeaderValue::from_str(ct).ok()) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// A response whose `content-length` exceeds the bytes sent. The body has no
+/// exact size hint (hyper would insist on it matching the header), yields
+/// its bytes, stays pending long enough for hyper to flush them, then ends
+/// early: hyper aborts the connection because the declared length was not
+/// reached.
+fn truncated(body: String) -> Response<ReplyBody> {
+    let claimed = body.len() + 100;
+    let frames = futures_util::stream::unfold(Some(Bytes::from(body)), |data| async move {
+        match data {
+            Some(data) => Some((Ok::<_, Infallible>(Frame::data(data)), None)),
+            None => {
+                tokio::time::sleep(TRUNCATE_FLUSH_GRACE).await;
+                None
+            }
+        }
+    });
+    let mut response = Response::new(StreamBody::new(frames).boxed());
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(claimed));
+    response
+}

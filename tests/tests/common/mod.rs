@@ -1,0 +1,57 @@
+//! Shared set-up of the client tests: a client pointed at a recording server, and the spec's
+//! vendor examples.
+
+#![allow(dead_code)]
+
+use ipidea::Client;
+use ipidea_tests::{RecordingServer, Reply};
+use serde_json::Value;
+
+pub const UID: &str = "3716";
+pub const APPKEY: &str = "appkey-5f1c9e-secret";
+
+/// A client of `server` with test credentials and no retry backoff to wait for.
+pub fn client(server: &RecordingServer) -> Client {
+    Client::builder()
+        .credential("uid", UID)
+        .credential("appkey", APPKEY)
+        .base_url(server.url())
+        .retry_policy(ipidea::RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: std::time::Duration::from_millis(1),
+            max_backoff: std::time::Duration::from_millis(5),
+        })
+        .build()
+        .expect("a client of the recording server")
+}
+
+/// The vendor's example response of `endpoint`, from the spec, as the server will send it.
+pub fn example_response(endpoint: &str) -> String {
+    let spec = ipidea_spec::bundled();
+    let endpoint = spec.endpoint(endpoint).expect("endpoint in the spec");
+    endpoint.examples[0].response.to_string()
+}
+
+/// The vendor's example request of `endpoint`, as wire text per field.
+pub fn example_request(endpoint: &str) -> Vec<(String, String)> {
+    let spec = ipidea_spec::bundled();
+    let endpoint = spec.endpoint(endpoint).expect("endpoint in the spec");
+    endpoint.examples[0]
+        .request
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect()
+}
+
+/// A server that answers with the vendor's example response of `endpoint`.
+pub async fn server_for(endpoint: &str) -> RecordingServer {
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::json(example_response(endpoint)));
+    server
+}
