@@ -406,8 +406,15 @@ macro_rules! to_wire_display {
 to_wire_display!(String, i32, i64, u32, u64, bool, Decimal, IpAddr);
 
 impl ToWire for NaiveDate {
+    /// The API's date format; ISO `2022-05-01` if that format asks for more than a date has
+    /// (the spec validation rules such a format out).
     fn to_wire(&self, form: &FormContext) -> String {
-        self.format(form.date_format).to_string()
+        use std::fmt::Write;
+        let mut text = String::new();
+        match write!(text, "{}", self.format(form.date_format)) {
+            Ok(()) => text,
+            Err(_) => self.format("%Y-%m-%d").to_string(),
+        }
     }
 }
 

@@ -33,7 +33,8 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
-/// Names that collide once converted to Rust: (Rust name -> first spec name).
+/// Names that collide once converted to Rust: (Rust name -> first spec name). True when the
+/// name is new.
 fn check_unique(
     cx: &mut Ctxt,
     seen: &mut HashMap<String, String>,
@@ -41,7 +42,7 @@ fn check_unique(
     name: &str,
     path: &str,
     what: &str,
-) {
+) -> bool {
     if let Some(first) = seen.get(&rust) {
         let hint = if first == name {
             None
@@ -49,8 +50,10 @@ fn check_unique(
             Some(format!("it becomes `{rust}`, like `{first}`"))
         };
         cx.error_hint(path, format!("duplicate {what} `{name}`"), hint);
+        false
     } else {
         seen.insert(rust, name.to_owned());
+        true
     }
 }
 
@@ -76,14 +79,14 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
             format!("`{}` is not a date format", api.date_format),
             Some("write a strftime pattern such as `%Y-%-m-%-d`".into()),
         );
-    } else if crate::wire::parse_date(
-        &probe.format_with_items(items).to_string(),
-        &api.date_format,
-    ) != Some(probe)
+    } else if crate::wire::format_date(probe, &api.date_format)
+        .and_then(|text| crate::wire::parse_date(&text, &api.date_format))
+        != Some(probe)
     {
-        cx.error(
+        cx.error_hint(
             "api.date_format",
             format!("dates written as `{}` cannot be read back", api.date_format),
+            Some("use only the year, month and day (`%Y`, `%m`, `%d`, `%-m`, `%-d`)".into()),
         );
     }
     let mut seen = HashMap::new();
@@ -102,6 +105,30 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
         if auth.env.is_empty() {
             cx.error(&child(&auth.path, "env"), "empty environment variable name");
         }
+    }
+    let layout = &api.page;
+    let mut seen = HashMap::new();
+    for (key, value) in [
+        ("total", &layout.total),
+        ("per_page", &layout.per_page),
+        ("current_page", &layout.current_page),
+        ("last_page", &layout.last_page),
+        ("items", &layout.items),
+    ] {
+        let path = child("api.page", key);
+        let rust = naming::snake(value);
+        if let Some(problem) = naming::ident_problem(&rust) {
+            cx.error(
+                &path,
+                format!("page field `{value}` cannot be a Rust field: {problem}"),
+            );
+        } else if rust == naming::EXTRA_FIELD || (rust == "items" && key != "items") {
+            cx.error(
+                &path,
+                format!("page field `{value}` is taken by a generated field"),
+            );
+        }
+        check_unique(cx, &mut seen, rust, value, &path, "page field");
     }
     let env = &api.envelope;
     let mut seen = HashMap::new();
@@ -131,13 +158,6 @@ fn check_type_names(cx: &mut Ctxt, spec: &Spec) {
                 &def.path,
                 format!("type name `{}` is not UpperCamelCase", def.name),
                 Some(format!("call it `{}`", naming::camel(&def.name))),
-            );
-        } else if Scalar::from_name(&def.name.to_lowercase()).is_some()
-            && def.name.to_lowercase() == def.name
-        {
-            cx.error(
-                &def.path,
-                format!("type name `{}` is a built-in scalar", def.name),
             );
         }
         check_unique(
@@ -176,6 +196,7 @@ fn check_type_names(cx: &mut Ctxt, spec: &Spec) {
 /// Endpoint names must be `snake_case` identifiers; names, methods and paths must be distinct.
 fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
     let mut methods = HashMap::new();
+    let mut requests = HashMap::new();
     let mut paths = HashMap::new();
     for endpoint in &spec.endpoints {
         if let Some(problem) = naming::ident_problem(&endpoint.name) {
@@ -196,14 +217,36 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
                 );
             }
         }
-        check_unique(
+        let method = naming::snake(&endpoint.name);
+        if check_unique(
             cx,
             &mut methods,
-            naming::snake(&endpoint.name),
+            method,
             &endpoint.name,
             &endpoint.path,
             "endpoint",
-        );
+        ) {
+            let request = naming::request_type(&endpoint.name);
+            let what = "endpoint (by its request type)";
+            check_unique(
+                cx,
+                &mut requests,
+                request,
+                &endpoint.name,
+                &endpoint.path,
+                what,
+            );
+        }
+        if endpoint.method == Method::Get && !spec.api.auth.is_empty() {
+            cx.error_hint(
+                &child(&endpoint.path, "method"),
+                "a `GET` endpoint would send the credentials in the URL",
+                Some(
+                    "credentials are form fields, so endpoints of an API with `auth` are `POST`"
+                        .into(),
+                ),
+            );
+        }
         if endpoint.paging.is_some() {
             let stream = naming::stream_method(&endpoint.name);
             check_unique(
@@ -299,7 +342,7 @@ fn check_enums(cx: &mut Ctxt, spec: &Spec) {
             );
         }
         let mut variants = HashMap::new();
-        for value in values {
+        for (position, value) in values.iter().enumerate() {
             if value.value.trim().is_empty() {
                 cx.error(&value.path, format!("empty value in enum `{}`", def.name));
                 continue;
@@ -327,7 +370,7 @@ fn check_enums(cx: &mut Ctxt, spec: &Spec) {
                     problem,
                     Some(format!(
                         "give the value a `name`, such as `\"name\": \"{}\"`",
-                        suggest_variant(&value.value)
+                        suggest_variant(value, position)
                     )),
                 );
                 continue;
@@ -353,20 +396,30 @@ fn check_enums(cx: &mut Ctxt, spec: &Spec) {
     }
 }
 
-fn suggest_variant(value: &str) -> String {
-    let camel = naming::camel(value);
-    if naming::ident_problem(&camel).is_none() && !camel.is_empty() {
-        camel
-    } else {
-        format!("Value{}", camel)
-    }
+/// A variant name to suggest for an enum value: the value or its `name` in UpperCamelCase where
+/// that is an identifier, else `Value` and the value's position.
+fn suggest_variant(value: &EnumValue, position: usize) -> String {
+    [value.name.as_deref(), Some(value.value.as_str())]
+        .into_iter()
+        .flatten()
+        .map(naming::camel)
+        .find(|camel| !camel.is_empty() && naming::ident_problem(camel).is_none())
+        .or_else(|| {
+            Some(format!("Value{}", value.value)).filter(|v| naming::ident_problem(v).is_none())
+        })
+        .unwrap_or_else(|| format!("Value{}", position + 1))
 }
 
 /// Field names must become identifiers (keywords become `r#name`) and be distinct once converted.
 fn check_field_names(cx: &mut Ctxt, fields: &[Field], reserved: &[&str]) {
     let mut seen = HashMap::new();
     for field in fields {
-        if let Some(problem) = naming::ident_problem(&field.name) {
+        let rust = naming::snake(&field.name);
+        if let Some(problem) = naming::ident_problem(&field.name).or_else(|| {
+            naming::ident_problem(&rust).map(|problem| {
+                format!("field `{}` becomes `{rust}` in Rust: {problem}", field.name)
+            })
+        }) {
             cx.error(&field.path, problem);
             continue;
         }
@@ -455,13 +508,17 @@ fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                 }
             }
         }
-        if let (TypeRef::Scalar(scalar), Some(min)) = (&field.ty, b.minimum) {
+        if let TypeRef::Scalar(scalar) = &field.ty {
             if let Some((lo, hi)) = scalar.integer_range() {
-                if i128::from(min) < lo || i128::from(min) > hi {
-                    cx.error(
-                        &child(&field.path, "minimum"),
-                        format!("minimum {min} does not fit in `{}`", scalar.name()),
-                    );
+                for (key, bound) in [("minimum", b.minimum), ("maximum", b.maximum)] {
+                    if let Some(bound) =
+                        bound.filter(|n| i128::from(*n) < lo || i128::from(*n) > hi)
+                    {
+                        cx.error(
+                            &child(&field.path, key),
+                            format!("{key} {bound} does not fit in `{}`", scalar.name()),
+                        );
+                    }
                 }
             }
         }
@@ -641,7 +698,10 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
             );
             continue;
         };
-        match body.get(&env.status).and_then(Value::as_i64) {
+        let status = body
+            .get(&env.status)
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()));
+        match status {
             None => cx.error(
                 &response_path,
                 format!("example response lacks the status field `{}`", env.status),

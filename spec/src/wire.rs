@@ -202,6 +202,14 @@ pub fn split_csv(text: &str) -> impl Iterator<Item = &str> {
         .filter(|part| !part.is_empty())
 }
 
+/// Writes `date` in `format`; `None` when the format asks for more than a date has.
+pub fn format_date(date: chrono::NaiveDate, format: &str) -> Option<String> {
+    use std::fmt::Write;
+    let mut text = String::new();
+    write!(text, "{}", date.format(format)).ok()?;
+    Some(text)
+}
+
 /// Parses a date in `format`, also accepting ISO `2022-05-01` and the unpadded `2022-5-1`.
 pub fn parse_date(text: &str, format: &str) -> Option<chrono::NaiveDate> {
     let text = text.trim();

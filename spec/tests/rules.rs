@@ -1,0 +1,1791 @@
+//! One test per rule of the spec format. Each test breaks the bundled spec in one way and checks
+//! the exact message, JSON path, hint and (where it says something) line of the error.
+
+use ipidea_spec::{BUNDLED, Diagnostic, Method, parse};
+use serde_json::{Value, json};
+
+/// The bundled spec as JSON, ready to be broken.
+fn spec() -> Value {
+    serde_json::from_str(BUNDLED).expect("the bundled spec is JSON")
+}
+
+/// The text of a spec; `serde_json` keeps the key order, so lines follow the bundled file.
+fn text(spec: &Value) -> String {
+    serde_json::to_string_pretty(spec).expect("a JSON value serialises")
+}
+
+/// The node at a JSON pointer, such as `/endpoints/isp_ip_open/request`.
+#[track_caller]
+fn node<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
+    spec.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no node at `{pointer}`"))
+}
+
+/// Adds (or replaces) `key` in the object at `pointer`; a new key goes last.
+#[track_caller]
+fn set(spec: &mut Value, pointer: &str, key: &str, value: Value) {
+    node(spec, pointer)
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
+        .insert(key.to_owned(), value);
+}
+
+/// Removes `key` from the object at `pointer`.
+#[track_caller]
+fn remove(spec: &mut Value, pointer: &str, key: &str) {
+    node(spec, pointer)
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
+        .shift_remove(key)
+        .unwrap_or_else(|| panic!("no `{key}` in `{pointer}`"));
+}
+
+/// The errors of spec text that must be refused.
+#[track_caller]
+fn errors_of(text: &str) -> Vec<Diagnostic> {
+    match parse("test.json", text) {
+        Ok(_) => panic!("the spec was accepted"),
+        Err(diagnostics) => {
+            assert_eq!(diagnostics.file, "test.json");
+            diagnostics.errors
+        }
+    }
+}
+
+/// The errors of a spec that must be refused.
+#[track_caller]
+fn errors(spec: &Value) -> Vec<Diagnostic> {
+    errors_of(&text(spec))
+}
+
+/// The one and only error of a spec.
+#[track_caller]
+fn only_error(spec: &Value) -> Diagnostic {
+    let errors = errors(spec);
+    assert_eq!(errors.len(), 1, "expected one error, found {errors:#?}");
+    errors.into_iter().next().expect("one error")
+}
+
+/// The one error at `path`.
+#[track_caller]
+fn error_at<'a>(errors: &'a [Diagnostic], path: &str) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = errors.iter().filter(|e| e.path == path).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one error at `{path}`, found {errors:#?}"
+    );
+    found[0]
+}
+
+/// The 1-based line of the one line of `text` that contains `needle`.
+#[track_caller]
+fn line_of(text: &str, needle: &str) -> usize {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "`{needle}` is on lines {lines:?}");
+    lines[0]
+}
+
+/// Checks the path, message and hint of an error.
+#[track_caller]
+fn check(error: &Diagnostic, path: &str, message: &str, hint: Option<&str>) {
+    assert_eq!(error.path, path, "path of {error:#?}");
+    assert_eq!(error.message, message, "message of {error:#?}");
+    assert_eq!(error.hint.as_deref(), hint, "hint of {error:#?}");
+}
+
+/// The 1-based line of the first line after `anchor` that contains `needle`.
+#[track_caller]
+fn line_after(text: &str, anchor: &str, needle: &str) -> usize {
+    let start = text.find(anchor).unwrap_or_else(|| panic!("no `{anchor}`"));
+    let at = start
+        + text[start..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` after `{anchor}`"));
+    text[..at].lines().count()
+}
+
+/// A doc for new nodes.
+fn doc() -> Value {
+    json!({"en": "Something."})
+}
+
+// The bundled spec.
+
+#[test]
+fn bundled_spec_has_every_vendor_endpoint() {
+    let spec = ipidea_spec::bundled();
+    let names: Vec<&str> = spec.endpoints.iter().map(|e| e.name.as_str()).collect();
+    let vendor = [
+        ("isp_ip_open", false),
+        ("isp_ip_renew", false),
+        ("isp_order_list", true),
+        ("static_ip_open", false),
+        ("static_ip_renew", false),
+        ("datacenter_order_list", true),
+        ("flow_order_list", true),
+        ("mobile_flow_order_list", true),
+    ];
+    assert_eq!(names, vendor.map(|(name, _)| name));
+    for (name, is_list) in vendor {
+        let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
+        assert_eq!(endpoint.url_path, format!("/api/open/{name}"));
+        assert_eq!(endpoint.method, Method::Post, "{name}");
+        assert_eq!(endpoint.idempotent, is_list, "{name}");
+        assert_eq!(endpoint.paging.is_some(), is_list, "{name}");
+        assert!(!endpoint.examples.is_empty(), "{name} has an example");
+    }
+}
+
+#[test]
+fn bundled_spec_round_trips() {
+    let reparsed = parse(ipidea_spec::BUNDLED_NAME, &text(&spec())).expect("it is valid");
+    assert_eq!(reparsed, ipidea_spec::bundled());
+}
+
+// Structure: JSON, keys and JSON types.
+
+#[test]
+fn invalid_json_is_reported_with_its_line() {
+    let errors = errors_of("{\n  \"format\": 1,\n  \"api\": {,\n}\n");
+    assert_eq!(errors.len(), 1);
+    check(
+        &errors[0],
+        "",
+        "the spec is not valid JSON: key must be a string",
+        None,
+    );
+    assert_eq!(errors[0].line, Some(3));
+
+    let cut = &BUNDLED[..BUNDLED.find("\"endpoints\"").expect("it has endpoints")];
+    let errors = errors_of(cut);
+    assert_eq!(errors.len(), 1);
+    check(
+        &errors[0],
+        "",
+        "the spec is not valid JSON: EOF while parsing a value",
+        None,
+    );
+    assert_eq!(errors[0].line, Some(cut.lines().count()));
+}
+
+#[test]
+fn duplicate_endpoint_names_both_lines() {
+    let text = BUNDLED.replacen("\"isp_ip_renew\": {", "\"isp_ip_open\": {", 1);
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("\"isp_ip_open\": {"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let errors = errors_of(&text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    check(
+        &errors[0],
+        "endpoints.isp_ip_open",
+        "duplicate key",
+        Some(&format!("it is first defined on line {}", lines[0])),
+    );
+    assert_eq!(errors[0].line, Some(lines[1]));
+    let shown = ipidea_spec::parse("test.json", &text)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        shown,
+        format!(
+            "test.json:{}: duplicate key at `endpoints.isp_ip_open`; it is first defined on line {}",
+            lines[1], lines[0]
+        )
+    );
+}
+
+#[test]
+fn unknown_top_level_key_suggests_the_closest() {
+    let mut spec = spec();
+    set(&mut spec, "", "endpoint", json!({}));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoint",
+        "unknown key `endpoint` in the spec",
+        Some("did you mean `endpoints`?"),
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"endpoint\":")));
+}
+
+#[test]
+fn unknown_endpoint_key_suggests_the_closest() {
+    let mut spec = spec();
+    set(&mut spec, "/endpoints/isp_ip_open", "exmaples", json!([]));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.exmaples",
+        "unknown key `exmaples` in an endpoint",
+        Some("did you mean `examples`?"),
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"exmaples\":")));
+}
+
+#[test]
+fn unknown_request_field_key_suggests_the_closest() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/remark",
+        "requried",
+        json!(true),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.remark.requried",
+        "unknown key `requried` in a request field",
+        Some("did you mean `required`?"),
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"requried\":")));
+}
+
+#[test]
+fn unknown_record_field_key_lists_the_allowed_keys() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields/order_id",
+        "required",
+        json!(true),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.fields.order_id.required",
+        "unknown key `required` in a record field",
+        Some("a record field allows `type`, `doc`, `example`, `nullable`"),
+    );
+}
+
+#[test]
+fn unknown_key_in_a_doc() {
+    let mut spec = spec();
+    set(&mut spec, "/api/doc", "zh_tw", json!("x"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.doc.zh_tw",
+        "unknown key `zh_tw` in a doc",
+        Some("did you mean `zh`?"),
+    );
+}
+
+#[test]
+fn a_type_only_takes_the_keys_of_its_kind() {
+    let mut spec = spec();
+    set(&mut spec, "/types/OrderCreated", "item", json!("json"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.item",
+        "a `record` type has no `item`",
+        None,
+    );
+}
+
+#[test]
+fn missing_key_is_reported_at_its_object() {
+    let mut spec = spec();
+    remove(&mut spec, "/endpoints/isp_ip_open", "response");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open",
+        "missing key `response`",
+        None,
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(&text(&spec), "\"isp_ip_open\": {"))
+    );
+}
+
+#[test]
+fn missing_idempotent_explains_the_choice() {
+    let mut spec = spec();
+    remove(&mut spec, "/endpoints/isp_ip_open", "idempotent");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open",
+        "missing key `idempotent`",
+        Some(
+            "say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money",
+        ),
+    );
+}
+
+#[test]
+fn missing_english_doc() {
+    let mut spec = spec();
+    remove(&mut spec, "/types/OrderCreated/doc", "en");
+    let error = only_error(&spec);
+    check(&error, "types.OrderCreated.doc", "missing key `en`", None);
+}
+
+#[test]
+fn empty_doc() {
+    let mut spec = spec();
+    set(&mut spec, "/types/OrderCreated/doc", "en", json!("  "));
+    let error = only_error(&spec);
+    check(&error, "types.OrderCreated.doc.en", "empty doc", None);
+}
+
+#[test]
+fn wrong_json_type() {
+    let mut spec = spec();
+    set(&mut spec, "/endpoints/isp_ip_open", "path", json!(1));
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "idempotent",
+        json!("no"),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        error_at(&errors, "endpoints.isp_ip_open.path"),
+        "endpoints.isp_ip_open.path",
+        "expected a string, found a number",
+        None,
+    );
+    check(
+        error_at(&errors, "endpoints.isp_ip_open.idempotent"),
+        "endpoints.isp_ip_open.idempotent",
+        "expected `true` or `false`, found a string",
+        None,
+    );
+}
+
+#[test]
+fn fields_must_be_an_object_keyed_by_name() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "Spare",
+        json!({"kind": "record", "doc": doc(), "fields": []}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.Spare.fields",
+        "expected fields to be an object keyed by name, found an array",
+        None,
+    );
+}
+
+#[test]
+fn unsupported_format() {
+    let mut spec = spec();
+    set(&mut spec, "", "format", json!(2));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "format",
+        "unsupported spec format",
+        Some("this version reads format 1"),
+    );
+    assert_eq!(error.line, Some(3));
+}
+
+#[test]
+fn unsupported_method() {
+    let mut spec = spec();
+    set(&mut spec, "/endpoints/isp_ip_open", "method", json!("PUT"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.method",
+        "unsupported method `PUT`",
+        Some("expected `GET` or `POST`"),
+    );
+}
+
+#[test]
+fn unknown_encoding() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "encoding",
+        json!("xml"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.encoding",
+        "unknown encoding `xml`",
+        Some("expected one of `multipart`, `form`, `json`"),
+    );
+}
+
+#[test]
+fn unknown_type_kind() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "Spare",
+        json!({"kind": "union", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.Spare.kind",
+        "unknown type kind `union`",
+        Some("expected `record`, `enum` or `page`"),
+    );
+}
+
+#[test]
+fn unknown_enum_repr() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "Spare",
+        json!({"kind": "enum", "repr": "int", "doc": doc(), "values": {"1": {"name": "One", "doc": doc()}}}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.Spare.repr",
+        "unknown enum repr `int`",
+        Some("expected `string` or `integer`"),
+    );
+}
+
+#[test]
+fn malformed_type_expression() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "SparePage",
+        json!({"kind": "page", "item": "list<FlowOrder", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.SparePage.item",
+        "`list<FlowOrder` is missing its closing `>`",
+        Some("write `string`, `csv<ip>`, `list<T>` or a type name"),
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields",
+        "note",
+        json!({"type": "order id", "nullable": true, "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.fields.note.type",
+        "`order id` is not a type expression",
+        Some("write `string`, `csv<ip>`, `list<T>` or a type name"),
+    );
+}
+
+#[test]
+fn examples_must_be_an_array_of_objects() {
+    let mut spec = spec();
+    set(&mut spec, "/endpoints/isp_ip_open", "examples", json!({}));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples",
+        "expected `examples` to be an array, found an object",
+        None,
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0",
+        "request",
+        json!("region=hk"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].request",
+        "expected the example request to be an object, found a string",
+        None,
+    );
+}
+
+#[test]
+fn bounds_must_be_integers() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "minimum",
+        json!(0.5),
+    );
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/region",
+        "min_length",
+        json!(-1),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        &errors[0],
+        "endpoints.isp_ip_open.request.region.min_length",
+        "expected a count of zero or more, found a number",
+        None,
+    );
+    check(
+        &errors[1],
+        "endpoints.isp_ip_open.request.num.minimum",
+        "expected an integer, found a number",
+        None,
+    );
+}
+
+// The API.
+
+#[test]
+fn bad_base_url() {
+    let mut spec = spec();
+    set(&mut spec, "/api", "base_url", json!("api.ipidea.net"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.base_url",
+        "`api.ipidea.net` is not an http(s) URL",
+        Some("write it like `https://api.ipidea.net`"),
+    );
+    assert_eq!(error.line, Some(11));
+}
+
+#[test]
+fn bad_date_format() {
+    let mut spec = spec();
+    set(&mut spec, "/api", "date_format", json!("%Q"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.date_format",
+        "`%Q` is not a date format",
+        Some("write a strftime pattern such as `%Y-%-m-%-d`"),
+    );
+    assert_eq!(error.line, Some(13));
+
+    let mut spec = self::spec();
+    set(&mut spec, "/api", "date_format", json!(""));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.date_format",
+        "`` is not a date format",
+        Some("write a strftime pattern such as `%Y-%-m-%-d`"),
+    );
+}
+
+#[test]
+fn date_format_that_cannot_be_read_back() {
+    let mut spec = spec();
+    set(&mut spec, "/api", "date_format", json!("%Y"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.date_format",
+        "dates written as `%Y` cannot be read back",
+        Some("use only the year, month and day (`%Y`, `%m`, `%d`, `%-m`, `%-d`)"),
+    );
+}
+
+#[test]
+fn date_format_with_a_time_field() {
+    let mut spec = spec();
+    set(&mut spec, "/api", "date_format", json!("%Y-%m-%d %H:%M"));
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].path, "api.date_format");
+}
+
+#[test]
+fn envelope_fields_are_distinct() {
+    let mut spec = spec();
+    set(&mut spec, "/api/envelope", "timestamp", json!("code"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.envelope.timestamp",
+        "duplicate envelope field `code`",
+        None,
+    );
+}
+
+#[test]
+fn auth_field_needs_an_environment_variable() {
+    let mut spec = spec();
+    set(&mut spec, "/api/auth/uid", "env", json!(""));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.auth.uid.env",
+        "empty environment variable name",
+        None,
+    );
+}
+
+// Types.
+
+#[test]
+fn unknown_type_reference_suggests_the_closest_name() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/duration",
+        "type",
+        json!("IspDuraton"),
+    );
+    let errors = errors(&spec);
+    let error = &errors[0];
+    check(
+        error,
+        "endpoints.isp_ip_open.request.duration.type",
+        "unknown type `IspDuraton`",
+        Some("did you mean `IspDuration`?"),
+    );
+    let text = text(&spec);
+    let line = line_of(&text, "\"type\": \"IspDuraton\"");
+    assert_eq!(error.line, Some(line));
+    let shown = parse("test.json", &text).unwrap_err().lines().next();
+    assert_eq!(
+        shown.as_deref(),
+        Some(
+            format!(
+                "test.json:{line}: unknown type `IspDuraton` at `endpoints.isp_ip_open.request.duration.type`; did you mean `IspDuration`?"
+            )
+            .as_str()
+        )
+    );
+}
+
+#[test]
+fn unknown_type_reference_in_a_response_and_a_page() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "response",
+        json!("Order"),
+    );
+    remove(&mut spec, "/endpoints/isp_ip_open", "examples");
+    set(
+        &mut spec,
+        "/types/FlowOrderPage",
+        "item",
+        json!("FlowOrders"),
+    );
+    remove(&mut spec, "/endpoints/flow_order_list", "examples");
+    remove(&mut spec, "/endpoints/mobile_flow_order_list", "examples");
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        &errors[0],
+        "types.FlowOrderPage.item",
+        "unknown type `FlowOrders`",
+        Some("did you mean `FlowOrder`?"),
+    );
+    check(
+        &errors[1],
+        "endpoints.isp_ip_open.response",
+        "unknown type `Order`",
+        Some("did you mean `OrderCreated`?"),
+    );
+}
+
+#[test]
+fn type_name_must_be_upper_camel_case() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "spare_record",
+        json!({"kind": "record", "doc": doc(), "fields": {}}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.spare_record",
+        "type name `spare_record` is not UpperCamelCase",
+        Some("call it `SpareRecord`"),
+    );
+}
+
+#[test]
+fn type_names_reserved_for_the_client() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "Client",
+        json!({"kind": "record", "doc": doc(), "fields": {}}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.Client",
+        "type name `Client` is reserved for the generated client",
+        Some("rename the type"),
+    );
+}
+
+#[test]
+fn type_name_colliding_with_a_request_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "IspIpOpenRequest",
+        json!({"kind": "record", "doc": doc(), "fields": {}}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.IspIpOpenRequest",
+        "type `IspIpOpenRequest` collides with the request type of endpoint `isp_ip_open`",
+        Some("rename the type"),
+    );
+}
+
+#[test]
+fn empty_is_only_a_response_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields",
+        "note",
+        json!({"type": "empty", "nullable": true, "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.fields.note.type",
+        "`empty` is only a response type",
+        None,
+    );
+}
+
+#[test]
+fn page_item_must_be_a_record_or_json() {
+    let mut spec = spec();
+    set(&mut spec, "/types/IspOrderPage", "item", json!("string"));
+    remove(&mut spec, "/endpoints/isp_order_list", "examples");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.IspOrderPage.item",
+        "a page item must be a record or `json`, not `string`",
+        None,
+    );
+}
+
+// Enums.
+
+#[test]
+fn empty_enum_value() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/IspDuration/values",
+        "",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.IspDuration.values.",
+        "empty value in enum `IspDuration`",
+        None,
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"\": {")));
+}
+
+#[test]
+fn enum_without_values() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types",
+        "Spare",
+        json!({"kind": "enum", "doc": doc(), "values": {}}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.Spare.values",
+        "enum `Spare` has no values",
+        None,
+    );
+}
+
+#[test]
+fn duplicate_enum_value_after_case_conversion() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/IspDuration/values",
+        "Weekly",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.IspDuration.values.Weekly",
+        "duplicate value of enum `IspDuration` `Weekly`",
+        Some("it becomes `Weekly`, like `weekly`"),
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"Weekly\": {")));
+}
+
+#[test]
+fn duplicate_enum_value() {
+    let text = BUNDLED.replacen("\"monthly\": {", "\"weekly\": {", 1);
+    let first = line_of(BUNDLED, "\"weekly\": {");
+    let second = line_of(BUNDLED, "\"monthly\": {");
+    let errors = errors_of(&text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    check(
+        &errors[0],
+        "types.IspDuration.values.weekly",
+        "duplicate key",
+        Some(&format!("it is first defined on line {first}")),
+    );
+    assert_eq!(errors[0].line, Some(second));
+}
+
+#[test]
+fn duplicate_enum_variant_name() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/PayStatus/values",
+        "2",
+        json!({"name": "Paid", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.PayStatus.values.2",
+        "duplicate value of enum `PayStatus` `2`",
+        Some("it becomes `Paid`, like `1`"),
+    );
+}
+
+#[test]
+fn enum_value_without_a_variant_name_needs_a_name() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/PoolTag/values",
+        "渠道六",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    assert_eq!(error.path, "types.PoolTag.values.渠道六");
+    assert_eq!(
+        error.message,
+        "`渠道六` cannot become a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit"
+    );
+    let hint = error.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.starts_with("give the value a `name`, such as `\"name\": "),
+        "{hint}"
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"渠道六\": {")));
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/types/PayStatus/values",
+        "2",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.PayStatus.values.2",
+        "`2` cannot become a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit",
+        Some("give the value a `name`, such as `\"name\": \"Value2\"`"),
+    );
+}
+
+#[test]
+fn enum_variant_name_must_be_upper_camel_case() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/PoolTag/values/渠道一",
+        "name",
+        json!("channel_1"),
+    );
+    let error = only_error(&spec);
+    assert_eq!(error.path, "types.PoolTag.values.渠道一.name");
+    assert_eq!(
+        error.message,
+        "variant name `channel_1` is not UpperCamelCase"
+    );
+}
+
+#[test]
+fn unknown_variant_is_reserved() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/IspDuration/values",
+        "unknown",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.IspDuration.values.unknown",
+        "variant name `Unknown` is reserved for values this client does not know",
+        Some("give the value another `name`"),
+    );
+}
+
+#[test]
+fn integer_enum_with_a_non_integer_value() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/PayStatus/values",
+        "refunded",
+        json!({"doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.PayStatus.values.refunded",
+        "`refunded` is not an integer",
+        Some("an enum with `\"repr\": \"integer\"` takes integer values"),
+    );
+}
+
+// Endpoints and fields: names.
+
+#[test]
+fn endpoint_name_must_be_snake_case() {
+    let mut spec = spec();
+    let mut endpoint = node(&mut spec, "/endpoints/isp_order_list").clone();
+    set(&mut endpoint, "", "path", json!("/api/open/IspOrderList2"));
+    set(&mut spec, "/endpoints", "IspOrderList2", endpoint);
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.IspOrderList2",
+        "endpoint name `IspOrderList2` is not snake_case",
+        Some("call it `isp_order_list2`"),
+    );
+}
+
+#[test]
+fn endpoints_colliding_after_case_conversion() {
+    let mut spec = spec();
+    let mut endpoint = node(&mut spec, "/endpoints/isp_ip_open").clone();
+    set(&mut endpoint, "", "path", json!("/api/open/IspIpOpen"));
+    set(&mut spec, "/endpoints", "IspIpOpen", endpoint);
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        &errors[0],
+        "endpoints.IspIpOpen",
+        "endpoint name `IspIpOpen` is not snake_case",
+        Some("call it `isp_ip_open`"),
+    );
+    check(
+        &errors[1],
+        "endpoints.IspIpOpen",
+        "duplicate endpoint `IspIpOpen`",
+        Some("it becomes `isp_ip_open`, like `isp_ip_open`"),
+    );
+    let line = line_of(&text(&spec), "\"IspIpOpen\": {");
+    assert!(errors.iter().all(|e| e.line == Some(line)));
+}
+
+#[test]
+fn endpoint_colliding_with_a_page_stream() {
+    let mut spec = spec();
+    let mut endpoint = node(&mut spec, "/endpoints/isp_ip_open").clone();
+    set(&mut endpoint, "", "path", json!("/api/open/stream"));
+    set(&mut spec, "/endpoints", "flow_order_list_stream", endpoint);
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list_stream",
+        "duplicate endpoint `flow_order_list_stream`",
+        Some("it becomes `flow_order_list_stream`, like `flow_order_list`"),
+    );
+}
+
+#[test]
+fn endpoints_whose_request_types_collide() {
+    let mut spec = spec();
+    for (name, path) in [("ipv4_list", "/a"), ("ipv_4_list", "/b")] {
+        let mut endpoint = node(&mut spec, "/endpoints/isp_ip_open").clone();
+        set(&mut endpoint, "", "path", json!(path));
+        set(&mut spec, "/endpoints", name, endpoint);
+    }
+    // Both become `Ipv4ListRequest`.
+    let error = only_error(&spec);
+    assert_eq!(error.path, "endpoints.ipv_4_list");
+}
+
+#[test]
+fn endpoint_names_reserved_for_the_client() {
+    let mut spec = spec();
+    let mut endpoint = node(&mut spec, "/endpoints/isp_ip_open").clone();
+    set(&mut endpoint, "", "path", json!("/api/open/send"));
+    set(&mut spec, "/endpoints", "send", endpoint);
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.send",
+        "endpoint name `send` is reserved for the generated client",
+        None,
+    );
+}
+
+#[test]
+fn duplicate_path() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/static_ip_open",
+        "path",
+        json!("/api/open/isp_ip_open/"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.static_ip_open.path",
+        "duplicate path `POST /api/open/isp_ip_open`",
+        None,
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(
+            &text(&spec),
+            "\"path\": \"/api/open/isp_ip_open/\""
+        ))
+    );
+}
+
+#[test]
+fn get_endpoints_are_refused_while_credentials_are_form_fields() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/static_ip_open",
+        "path",
+        json!("/api/open/isp_ip_open"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/static_ip_open",
+        "method",
+        json!("GET"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.static_ip_open.method",
+        "a `GET` endpoint would send the credentials in the URL",
+        Some("credentials are form fields, so endpoints of an API with `auth` are `POST`"),
+    );
+}
+
+#[test]
+fn path_must_start_with_a_slash() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "path",
+        json!("api/open/isp_ip_open"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.path",
+        "path `api/open/isp_ip_open` does not start with `/`",
+        Some("write `/api/open/isp_ip_open`"),
+    );
+}
+
+#[test]
+fn duplicate_request_field_after_case_conversion() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request",
+        "Remark",
+        json!({"type": "string", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.Remark",
+        "duplicate field `Remark`",
+        Some("it becomes `remark`, like `remark`"),
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"Remark\": {")));
+}
+
+#[test]
+fn keyword_field_names_become_raw_identifiers() {
+    let mut spec = spec();
+    for name in ["type", "match", "async"] {
+        set(
+            &mut spec,
+            "/endpoints/isp_ip_open/request",
+            name,
+            json!({"type": "string", "doc": doc()}),
+        );
+        set(
+            &mut spec,
+            "/types/OrderCreated/fields",
+            name,
+            json!({"type": "string", "nullable": true, "doc": doc()}),
+        );
+    }
+    let spec = parse("test.json", &text(&spec)).expect("keywords are accepted");
+    let endpoint = spec.endpoint("isp_ip_open").expect("it is there");
+    assert!(endpoint.request.iter().any(|f| f.name == "type"));
+}
+
+#[test]
+fn field_named_self_is_refused() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request",
+        "self",
+        json!({"type": "string", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.self",
+        "`self` is a Rust keyword that cannot be a raw identifier",
+        None,
+    );
+}
+
+#[test]
+fn field_name_starting_with_a_digit_is_refused() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields",
+        "2fast",
+        json!({"type": "string", "nullable": true, "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.fields.2fast",
+        "`2fast` cannot become a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit",
+        None,
+    );
+}
+
+#[test]
+fn field_name_that_becomes_a_forbidden_identifier() {
+    for name in ["Super", "SELF", "__"] {
+        let mut spec = spec();
+        set(
+            &mut spec,
+            "/endpoints/isp_ip_open/request",
+            name,
+            json!({"type": "string", "doc": doc()}),
+        );
+        let error = only_error(&spec);
+        assert_eq!(error.path, format!("endpoints.isp_ip_open.request.{name}"));
+    }
+}
+
+#[test]
+fn field_names_taken_by_credentials_and_unknown_fields() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request",
+        "appkey",
+        json!({"type": "string", "doc": doc()}),
+    );
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields",
+        "extra",
+        json!({"type": "json", "nullable": true, "doc": doc()}),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let hint =
+        Some("it is a credential or the name of the generated field that keeps unknown fields");
+    check(
+        &errors[0],
+        "types.OrderCreated.fields.extra",
+        "field name `extra` is taken",
+        hint,
+    );
+    check(
+        &errors[1],
+        "endpoints.isp_ip_open.request.appkey",
+        "field name `appkey` is taken",
+        hint,
+    );
+}
+
+// Request fields: types and bounds.
+
+#[test]
+fn request_field_cannot_be_a_json_list() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_renew/request/renew_ip_list",
+        "type",
+        json!("list<ip>"),
+    );
+    let errors = errors(&spec);
+    check(
+        error_at(&errors, "endpoints.isp_ip_renew.request.renew_ip_list.type"),
+        "endpoints.isp_ip_renew.request.renew_ip_list.type",
+        "a request field cannot be `list<ip>`",
+        Some("request fields are scalars, enums or `csv<T>` lists of them"),
+    );
+}
+
+#[test]
+fn bounds_on_the_wrong_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/region",
+        "minimum",
+        json!(7),
+    );
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "max_items",
+        json!(10),
+    );
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_renew/request/renew_ip_list",
+        "max_length",
+        json!(100),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    check(
+        &errors[0],
+        "endpoints.isp_ip_open.request.region.minimum",
+        "`minimum` applies to integers, not `string`",
+        None,
+    );
+    check(
+        &errors[1],
+        "endpoints.isp_ip_open.request.num.max_items",
+        "`max_items` applies to `csv<T>` lists, not `u32`",
+        None,
+    );
+    check(
+        &errors[2],
+        "endpoints.isp_ip_renew.request.renew_ip_list.max_length",
+        "`max_length` applies to strings, not `csv<ip>`",
+        None,
+    );
+    let text = text(&spec);
+    assert_eq!(errors[0].line, Some(line_of(&text, "\"minimum\": 7")));
+    assert_eq!(errors[1].line, Some(line_of(&text, "\"max_items\": 10")));
+}
+
+#[test]
+fn minimum_above_maximum() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/region",
+        "max_length",
+        json!(0),
+    );
+    let errors = errors(&spec);
+    check(
+        error_at(&errors, "endpoints.isp_ip_open.request.region.min_length"),
+        "endpoints.isp_ip_open.request.region.min_length",
+        "`min_length` 1 is above the maximum 0",
+        None,
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "maximum",
+        json!(0),
+    );
+    let errors = self::errors(&spec);
+    check(
+        error_at(&errors, "endpoints.isp_ip_open.request.num.minimum"),
+        "endpoints.isp_ip_open.request.num.minimum",
+        "`minimum` 1 is above the maximum 0",
+        None,
+    );
+}
+
+#[test]
+fn minimum_outside_the_integer_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "minimum",
+        json!(-1),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.num.minimum",
+        "minimum -1 does not fit in `u32`",
+        None,
+    );
+}
+
+#[test]
+fn maximum_outside_the_integer_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "maximum",
+        json!(5_000_000_000_i64),
+    );
+    let error = only_error(&spec);
+    assert_eq!(error.path, "endpoints.isp_ip_open.request.num.maximum");
+}
+
+// Examples.
+
+#[test]
+fn field_example_that_does_not_fit_its_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "example",
+        json!("many"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.num.example",
+        "example does not fit `u32`: expected an integer, found `\"many\"`",
+        None,
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(&text(&spec), "\"example\": \"many\""))
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_renew/request/renew_ip_list",
+        "example",
+        json!("156.237.6.97,156.237.6"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_renew.request.renew_ip_list.example",
+        "example does not fit `csv<ip>`: item 1 of the `,`-joined list: expected `ip`, found `\"156.237.6\"`",
+        None,
+    );
+}
+
+#[test]
+fn record_field_example_that_does_not_fit_its_enum() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/FlowOrder/fields/pay_status",
+        "example",
+        json!(2),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.FlowOrder.fields.pay_status.example",
+        "example does not fit `PayStatus`: `2` is not a value of `PayStatus`; expected one of `0`, `1`",
+        None,
+    );
+}
+
+#[test]
+fn field_example_out_of_bounds() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/num",
+        "example",
+        json!(0),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.request.num.example",
+        "example is out of bounds: 0 is below the minimum 1",
+        None,
+    );
+}
+
+#[test]
+fn example_response_data_that_does_not_fit() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/examples/0/response/ret_data/data/0",
+        "pay_status",
+        json!(2),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.examples[0].response.ret_data",
+        "example data does not fit `FlowOrderPage`: item 0: field `pay_status`: `2` is not a value of `PayStatus`; expected one of `0`, `1`",
+        None,
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/response",
+        "ret_data",
+        json!({"orderid": "1"}),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].response.ret_data",
+        "example data does not fit `OrderCreated`: missing field `order_id` of `OrderCreated`",
+        None,
+    );
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"orderid\"") - 1));
+}
+
+#[test]
+fn example_response_must_be_an_envelope() {
+    let mut spec = spec();
+    remove(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/response",
+        "ret",
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].response",
+        "example response lacks the status field `ret`",
+        None,
+    );
+
+    let mut spec = self::spec();
+    remove(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/response",
+        "ret_data",
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].response",
+        "example response lacks the data field `ret_data`",
+        None,
+    );
+}
+
+#[test]
+fn refused_example_response_needs_no_data() {
+    let mut spec = spec();
+    let response = node(&mut spec, "/endpoints/isp_ip_open/examples/0/response");
+    *response = json!({"ret": 1, "code": "-1", "msg": "余额不足", "timestamp": 1695195894});
+    assert!(parse("test.json", &text(&spec)).is_ok());
+}
+
+#[test]
+fn example_request_missing_a_required_field() {
+    let mut spec = spec();
+    remove(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/request",
+        "region",
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].request",
+        "example request lacks the required field `region`",
+        None,
+    );
+    let text = text(&spec);
+    assert_eq!(
+        error.line,
+        Some(line_after(&text, "\"isp_ip_open\": {", "\"examples\": [") + 2)
+    );
+}
+
+#[test]
+fn example_request_with_an_unknown_field() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/request",
+        "remarks",
+        json!("x"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].request.remarks",
+        "`remarks` is not a request field of `isp_ip_open`",
+        Some("did you mean `remark`?"),
+    );
+}
+
+#[test]
+fn example_request_value_that_does_not_fit() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/examples/0/request",
+        "duration",
+        json!("week"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.examples[0].request.duration",
+        "example value does not fit `IspDuration`: `week` is not a value of `IspDuration`; expected one of `weekly`, `monthly`, `quarterly`",
+        None,
+    );
+}
+
+// Paging.
+
+#[test]
+fn paging_endpoint_without_its_page_field() {
+    let mut spec = spec();
+    remove(&mut spec, "/endpoints/flow_order_list/request", "page");
+    remove(
+        &mut spec,
+        "/endpoints/flow_order_list/examples/0/request",
+        "page",
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.paging.page",
+        "paging field `page` is not a request field of `flow_order_list`",
+        None,
+    );
+    let text = text(&spec);
+    assert_eq!(
+        error.line,
+        Some(line_after(
+            &text,
+            "\"flow_order_list\": {",
+            "\"page\": \"page\""
+        ))
+    );
+}
+
+#[test]
+fn paging_names_a_missing_field() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/paging",
+        "limit",
+        json!("limt"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.paging.limit",
+        "paging field `limt` is not a request field of `flow_order_list`",
+        Some("did you mean `limit`?"),
+    );
+}
+
+#[test]
+fn paging_field_must_be_an_unsigned_integer() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/page",
+        "type",
+        json!("i64"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.paging.page",
+        "paging field `page` must be `u32` or `u64`, not `i64`",
+        None,
+    );
+}
+
+#[test]
+fn paging_field_must_be_optional() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/limit",
+        "required",
+        json!(true),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.paging.limit",
+        "paging field `limit` must not be required",
+        Some("the page stream sets it"),
+    );
+}
+
+#[test]
+fn paging_endpoint_must_return_a_page() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list",
+        "response",
+        json!("list<FlowOrder>"),
+    );
+    remove(&mut spec, "/endpoints/flow_order_list", "examples");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.response",
+        "a paging endpoint must return a page type, not `list<FlowOrder>`",
+        None,
+    );
+}
+
+#[test]
+fn page_returning_endpoint_needs_paging() {
+    let mut spec = spec();
+    remove(&mut spec, "/endpoints/flow_order_list", "paging");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list",
+        "endpoint `flow_order_list` returns a page but has no `paging`",
+        Some("add `\"paging\": {\"page\": \"page\", \"limit\": \"limit\"}`"),
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(&text(&spec), "\"flow_order_list\": {"))
+    );
+}
+
+// All at once.
+
+#[test]
+fn every_mistake_is_reported_at_once_in_line_order() {
+    let mut spec = spec();
+    // Found first (the top-level object is read first) but on the last line.
+    set(&mut spec, "", "typo", json!(1));
+    set(&mut spec, "/api", "base_url", json!("api.ipidea.net"));
+    set(
+        &mut spec,
+        "/types/PayStatus/values",
+        "refunded",
+        json!({"doc": doc()}),
+    );
+    set(
+        &mut spec,
+        "/endpoints/static_ip_open",
+        "method",
+        json!("PUT"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/limit",
+        "max_length",
+        json!(10),
+    );
+    set(
+        &mut spec,
+        "/endpoints/mobile_flow_order_list",
+        "exmaples",
+        json!([]),
+    );
+    let text = text(&spec);
+    let diagnostics = parse("test.json", &text).unwrap_err();
+    let found: Vec<(&str, &str)> = diagnostics
+        .errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("api.base_url", "`api.ipidea.net` is not an http(s) URL"),
+            (
+                "types.PayStatus.values.refunded",
+                "`refunded` is not an integer"
+            ),
+            (
+                "endpoints.static_ip_open.method",
+                "unsupported method `PUT`"
+            ),
+            (
+                "endpoints.flow_order_list.request.limit.max_length",
+                "`max_length` applies to strings, not `u32`"
+            ),
+            (
+                "endpoints.mobile_flow_order_list.exmaples",
+                "unknown key `exmaples` in an endpoint"
+            ),
+            ("typo", "unknown key `typo` in the spec"),
+        ]
+    );
+    let lines: Vec<usize> = diagnostics
+        .errors
+        .iter()
+        .map(|e| e.line.expect("every error has a line"))
+        .collect();
+    assert!(lines.is_sorted(), "{lines:?}");
+    assert_eq!(lines[0], 11);
+    assert_eq!(lines[5], text.lines().count() - 1);
+    assert_eq!(diagnostics.to_string().lines().count(), 6);
+}
