@@ -72,6 +72,11 @@ pub mod __private {
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};
 }
 
+/// The README's examples compile.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 mod api {
     crate::generate!("../spec/ipidea.json");
 }

@@ -2,7 +2,7 @@
 //!
 //! Use it through the `ipidea` crate: `ipidea::generate!("path/to/spec.json");`. The path is
 //! resolved against the invoking crate's `CARGO_MANIFEST_DIR`. The expansion lives in
-//! [`expand`]; the spec is loaded and validated by `ipidea-spec`, the same front end the
+//! its `expand` module; the spec is loaded and validated by `ipidea-spec`, the same front end the
 //! sandbox and the command-line tool use.
 #![deny(missing_docs)]
 

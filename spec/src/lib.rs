@@ -2,7 +2,7 @@
 //!
 //! One JSON file (`spec/ipidea.json`) describes every endpoint, field, type, doc line and example
 //! of the API. This crate is the single front end for it: the `generate!` macro, the sandbox and
-//! the command-line tool all load a spec through [`load`] or [`parse`], and none of them reads
+//! the command-line tool all load a spec through [`load()`] or [`parse()`], and none of them reads
 //! the file a second way.
 //!
 //! Loading runs in stages, one module each:
