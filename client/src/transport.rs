@@ -387,6 +387,15 @@ impl Transport {
             });
         }
         let fields = self.encode(request);
+        self.send_fields(endpoint, &fields).await
+    }
+
+    /// Sends encoded fields inside one `ipidea.call` span.
+    async fn send_fields<T: wire::Lenient>(
+        &self,
+        endpoint: &'static EndpointInfo,
+        fields: &[(&'static str, String)],
+    ) -> Result<Response<T>, Error> {
         let span = tracing::info_span!(
             "ipidea.call",
             api = self.inner.api.name,
@@ -394,10 +403,10 @@ impl Transport {
             path = endpoint.path,
             idempotent = endpoint.idempotent,
         );
-        self.send_fields(endpoint, &fields).instrument(span).await
+        self.send_with_retries(endpoint, fields).instrument(span).await
     }
 
-    async fn send_fields<T: wire::Lenient>(
+    async fn send_with_retries<T: wire::Lenient>(
         &self,
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
@@ -577,6 +586,24 @@ impl Transport {
                 maybe_sent: true,
             }),
         }
+    }
+
+    /// Sends already-encoded `fields` to `endpoint` and returns the data as untyped JSON, every
+    /// field kept. For tools driven by a spec at run time, such as the command-line tool; the
+    /// caller validates the fields. Retries and outcome-unknown follow `endpoint.idempotent`
+    /// exactly as for [`send`](Self::send).
+    pub async fn send_fields_untyped(
+        &self,
+        endpoint: &'static EndpointInfo,
+        fields: &[(&'static str, String)],
+    ) -> Result<Response<serde_json::Value>, Error> {
+        self.send_fields(endpoint, fields).await
+    }
+
+    /// A builder of a bare transport for `api`, for tools that call endpoints by description
+    /// rather than through a generated client.
+    pub fn builder(api: &'static ApiInfo) -> ClientBuilder<Transport> {
+        ClientBuilder::new(api, std::convert::identity)
     }
 
     /// Every item of every page, fetched one page at a time as the stream is read.
