@@ -36,6 +36,7 @@ pub mod wire;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::{load, parse, parse_partial};
 pub use model::*;
+pub use valid::check_bounds;
 
 /// The text of the bundled spec, `spec/ipidea.json`.
 pub const BUNDLED: &str = include_str!("../ipidea.json");

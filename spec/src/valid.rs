@@ -547,15 +547,7 @@ fn check_examples_of_fields(cx: &mut Ctxt, spec: &Spec, fields: &[Field]) {
 pub fn check_bounds(field: &Field, value: &Value) -> Result<(), String> {
     let b = &field.bounds;
     if b.minimum.is_some() || b.maximum.is_some() {
-        let n: Option<i128> = match value {
-            Value::Number(n) => n
-                .as_i64()
-                .map(i128::from)
-                .or_else(|| n.as_u64().map(i128::from)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        if let Some(n) = n {
+        if let Some(n) = crate::wire::integer(value) {
             if let Some(min) = b.minimum.filter(|min| n < i128::from(*min)) {
                 return Err(format!("{n} is below the minimum {min}"));
             }

@@ -184,7 +184,7 @@ impl Spec {
 }
 
 /// An integer sent as a number or as a string of digits.
-fn integer(value: &Value) -> Option<i128> {
+pub fn integer(value: &Value) -> Option<i128> {
     match value {
         Value::Number(n) => n
             .as_i64()
