@@ -28,10 +28,17 @@ async fn clones_share_one_connection_pool() {
     let client = client(&server);
     for _ in 0..5 {
         let clone = client.clone();
-        tokio::spawn(async move { clone.isp_order_list(IspOrderListRequest::default()).await }).await.unwrap().unwrap();
+        tokio::spawn(async move { clone.isp_order_list(IspOrderListRequest::default()).await })
+            .await
+            .unwrap()
+            .unwrap();
     }
     assert_eq!(server.requests().len(), 5);
-    assert_eq!(server.connections(), 1, "sequential calls reuse one connection");
+    assert_eq!(
+        server.connections(),
+        1,
+        "sequential calls reuse one connection"
+    );
 }
 
 #[derive(Clone, Default)]
@@ -61,7 +68,10 @@ async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
     let server = RecordingServer::start().await;
     server.reply(Reply::html_500());
     server.set_default(Reply::json(example_response("isp_order_list")));
-    client(&server).isp_order_list(IspOrderListRequest::default()).await.unwrap();
+    client(&server)
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("ipidea.call"), "{text}");
     assert!(text.contains("endpoint=\"isp_order_list\""), "{text}");

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/bound-on-wrong-type.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/bounds-inverted.json");
+
+fn main() {}

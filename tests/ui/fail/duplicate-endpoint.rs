@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/duplicate-endpoint.json");
+
+fn main() {}

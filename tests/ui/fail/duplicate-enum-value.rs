@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/duplicate-enum-value.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/duplicate-field-after-case-conversion.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/empty-enum-value.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/endpoint-name-collision.json");
+
+fn main() {}

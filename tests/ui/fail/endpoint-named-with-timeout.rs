@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/endpoint-named-with-timeout.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/enum-value-needs-name.json");
+
+fn main() {}

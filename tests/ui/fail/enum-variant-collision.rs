@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/enum-variant-collision.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/example-does-not-fit-type.json");
+
+fn main() {}

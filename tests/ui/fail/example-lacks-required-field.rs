@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/example-lacks-required-field.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/field-name-becomes-keyword.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/field-name-self.json");
+
+fn main() {}

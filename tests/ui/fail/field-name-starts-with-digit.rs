@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/field-name-starts-with-digit.json");
+
+fn main() {}

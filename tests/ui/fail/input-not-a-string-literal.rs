@@ -1,0 +1,5 @@
+const SPEC: &str = "../../../../spec/ipidea.json";
+
+ipidea::generate!(SPEC);
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../spec/ipidea.json", "../../../../spec/ipidea.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/integer-enum-value-not-integer.json");
+
+fn main() {}

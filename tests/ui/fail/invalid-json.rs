@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/invalid-json.json");
+
+fn main() {}

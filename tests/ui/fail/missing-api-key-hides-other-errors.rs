@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/missing-api-key-hides-other-errors.json");
+
+fn main() {}

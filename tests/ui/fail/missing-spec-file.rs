@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/no-such-spec.json");
+
+fn main() {}

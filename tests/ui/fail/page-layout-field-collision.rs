@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/page-layout-field-collision.json");
+
+fn main() {}

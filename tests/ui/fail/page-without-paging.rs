@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/page-without-paging.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/paging-field-not-integer.json");
+
+fn main() {}

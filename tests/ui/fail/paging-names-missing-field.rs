@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/paging-names-missing-field.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/request-field-list-type.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/request-type-collision.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/reserved-endpoint-name.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/setter-named-new.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/two-mistakes.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/type-expression-unclosed.json");
+
+fn main() {}

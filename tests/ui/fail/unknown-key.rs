@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/unknown-key.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/unknown-type.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/unknown-variant-name-reserved.json");
+
+fn main() {}

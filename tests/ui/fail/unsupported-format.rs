@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/unsupported-format.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/wrong-json-type.json");
+
+fn main() {}
