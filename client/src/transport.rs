@@ -403,7 +403,9 @@ impl Transport {
             path = endpoint.path,
             idempotent = endpoint.idempotent,
         );
-        self.send_with_retries(endpoint, fields).instrument(span).await
+        self.send_with_retries(endpoint, fields)
+            .instrument(span)
+            .await
     }
 
     async fn send_with_retries<T: wire::Lenient>(
