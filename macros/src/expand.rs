@@ -16,6 +16,9 @@ use crate::rust::{self, camel, doc_attrs, doc_lines, snake};
 /// Expands `generate!(path)`.
 pub fn generate(path: &LitStr) -> TokenStream {
     let relative = path.value();
+    if relative.trim().is_empty() {
+        return syn::Error::new(path.span(), "the spec path is empty; write the path of a spec file, relative to the crate's Cargo.toml").to_compile_error();
+    }
     let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
         return syn::Error::new(
             path.span(),
@@ -60,8 +63,8 @@ fn report(path: &LitStr, file: &str, error: &Diagnostic) -> TokenStream {
     syn::Error::new(path.span(), format!("{location}: {error}")).to_compile_error()
 }
 
-/// Placeholders for the names a broken spec declares, so that code using them reports the
-/// spec's errors rather than a cascade of unknown names.
+/// Placeholders for the names a broken spec declares, so that code naming them gets no
+/// "cannot find type" errors on top of the spec's (calls on them still fail to compile).
 fn stubs(spec: &Spec) -> TokenStream {
     let mut names: Vec<String> = spec.types.iter().map(|t| t.name.clone()).collect();
     names.extend(spec.endpoints.iter().map(|e| naming::request_type(&e.name)));

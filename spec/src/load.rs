@@ -68,7 +68,10 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
     for duplicate in std::mem::take(&mut cx.locations.duplicates) {
         cx.errors.push(Diagnostic {
             line: Some(duplicate.line),
-            message: "duplicate key".to_owned(),
+            message: format!(
+                "duplicate key `{}`",
+                duplicate.path.rsplit('.').next().unwrap_or_default()
+            ),
             hint: Some(format!(
                 "it is first defined on line {}",
                 duplicate.first_line
@@ -316,9 +319,11 @@ fn read_spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         .into_iter()
         .filter_map(|(name, path, value)| read_endpoint(cx, name, value, &path))
         .collect();
+    // A broken `api` must not hide the problems of the types and endpoints: check them
+    // against a placeholder, whose own problems are already reported.
     Some(Spec {
         file: file.to_owned(),
-        api: api?,
+        api: api.unwrap_or_else(Api::placeholder),
         types,
         endpoints,
     })

@@ -74,3 +74,18 @@ pub fn variant(value: &str, name: Option<&str>) -> String {
 
 /// The name of the variant that keeps enum values this client does not know.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Methods of every generated client; an endpoint (or its page stream) of the same name would
+/// collide with them.
+pub const CLIENT_METHODS: [&str; 6] = [
+    "new",
+    "builder",
+    "from_env",
+    "send",
+    "transport",
+    "with_timeout",
+];
+
+/// The constructor of every generated request; an optional field of this name would make a
+/// setter that collides with it.
+pub const REQUEST_CONSTRUCTOR: &str = "new";

@@ -208,7 +208,7 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
                 Some(format!("call it `{}`", naming::snake(&endpoint.name))),
             );
         }
-        for reserved in ["new", "builder", "from_env", "send", "transport"] {
+        for reserved in naming::CLIENT_METHODS {
             if naming::snake(&endpoint.name) == reserved {
                 cx.error_hint(
                     &endpoint.path,
@@ -342,17 +342,31 @@ fn check_enums(cx: &mut Ctxt, spec: &Spec) {
             );
         }
         let mut variants = HashMap::new();
+        let mut numbers = HashMap::new();
         for (position, value) in values.iter().enumerate() {
             if value.value.trim().is_empty() {
                 cx.error(&value.path, format!("empty value in enum `{}`", def.name));
                 continue;
             }
-            if *repr == EnumRepr::Integer && value.value.parse::<i64>().is_err() {
-                cx.error_hint(
-                    &value.path,
-                    format!("`{}` is not an integer", value.value),
-                    Some("an enum with `\"repr\": \"integer\"` takes integer values".into()),
-                );
+            if *repr == EnumRepr::Integer {
+                match value.value.trim().parse::<i64>() {
+                    Ok(number) => {
+                        let what = format!("integer value of enum `{}`", def.name);
+                        check_unique(
+                            cx,
+                            &mut numbers,
+                            number.to_string(),
+                            &value.value,
+                            &value.path,
+                            &what,
+                        );
+                    }
+                    Err(_) => cx.error_hint(
+                        &value.path,
+                        format!("`{}` is not an integer", value.value),
+                        Some("an enum with `\"repr\": \"integer\"` takes integer values".into()),
+                    ),
+                }
             }
             let variant = naming::variant(&value.value, value.name.as_deref());
             let problem = naming::ident_problem(&variant).or_else(|| {
@@ -440,6 +454,13 @@ fn check_field_names(cx: &mut Ctxt, fields: &[Field], reserved: &[&str]) {
 /// Request fields take types a form can carry, and bounds that fit their type.
 fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
     for field in &endpoint.request {
+        if !field.required && naming::snake(&field.name) == naming::REQUEST_CONSTRUCTOR {
+            cx.error_hint(
+                &field.path,
+                format!("optional field `{}` would get a setter that collides with the request's constructor `new`", field.name),
+                Some("make it required, or rename it".into()),
+            );
+        }
         let type_path = child(&field.path, "type");
         let sendable = |ty: &TypeRef| match ty {
             TypeRef::Scalar(Scalar::Json | Scalar::JsonString)

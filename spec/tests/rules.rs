@@ -189,7 +189,7 @@ fn duplicate_endpoint_names_both_lines() {
     check(
         &errors[0],
         "endpoints.isp_ip_open",
-        "duplicate key",
+        "duplicate key `isp_ip_open`",
         Some(&format!("it is first defined on line {}", lines[0])),
     );
     assert_eq!(errors[0].line, Some(lines[1]));
@@ -199,7 +199,7 @@ fn duplicate_endpoint_names_both_lines() {
     assert_eq!(
         shown,
         format!(
-            "test.json:{}: duplicate key at `endpoints.isp_ip_open`; it is first defined on line {}",
+            "test.json:{}: duplicate key `isp_ip_open` at `endpoints.isp_ip_open`; it is first defined on line {}",
             lines[1], lines[0]
         )
     );
@@ -871,7 +871,7 @@ fn duplicate_enum_value() {
     check(
         &errors[0],
         "types.IspDuration.values.weekly",
-        "duplicate key",
+        "duplicate key `weekly`",
         Some(&format!("it is first defined on line {first}")),
     );
     assert_eq!(errors[0].line, Some(second));
@@ -1788,4 +1788,78 @@ fn every_mistake_is_reported_at_once_in_line_order() {
     assert_eq!(lines[0], 11);
     assert_eq!(lines[5], text.lines().count() - 1);
     assert_eq!(diagnostics.to_string().lines().count(), 6);
+}
+
+#[test]
+fn a_broken_api_does_not_hide_the_other_errors() {
+    let mut spec = spec();
+    spec["api"].as_object_mut().unwrap().remove("title");
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request/duration",
+        "type",
+        json!("IspDuraton"),
+    );
+    let errors = parse("test.json", &text(&spec)).unwrap_err().errors;
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert!(messages.contains(&"missing key `title`"), "{messages:?}");
+    assert!(
+        messages.contains(&"unknown type `IspDuraton`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn integer_enum_values_equal_as_numbers_collide() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/types/PayStatus/values",
+        "01",
+        json!({"name": "AlsoPaid", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    assert_eq!(error.path, "types.PayStatus.values.01");
+    assert_eq!(
+        error.message,
+        "duplicate integer value of enum `PayStatus` `01`"
+    );
+}
+
+#[test]
+fn endpoints_named_like_client_methods_are_refused() {
+    let mut spec = spec();
+    let endpoint = spec["endpoints"]["isp_ip_open"].clone();
+    set(&mut spec, "/endpoints", "with_timeout", endpoint);
+    set(
+        &mut spec,
+        "/endpoints/with_timeout",
+        "path",
+        json!("/api/open/with_timeout"),
+    );
+    let error = only_error(&spec);
+    assert_eq!(
+        error.message,
+        "endpoint name `with_timeout` is reserved for the generated client"
+    );
+}
+
+#[test]
+fn an_optional_field_named_new_is_refused() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/request",
+        "new",
+        json!({"type": "bool", "doc": doc()}),
+    );
+    let error = only_error(&spec);
+    assert_eq!(error.path, "endpoints.isp_ip_open.request.new");
+    assert!(
+        error
+            .message
+            .contains("collides with the request's constructor `new`"),
+        "{}",
+        error.message
+    );
 }

@@ -1,3 +1,3 @@
-ipidea::generate!("../../../../spec/ipidea.json", "../../../../spec/ipidea.json");
+ipidea::generate!("first.json", "second.json");
 
 fn main() {}

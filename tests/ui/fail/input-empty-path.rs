@@ -1,0 +1,3 @@
+ipidea::generate!("");
+
+fn main() {}

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/record-field-named-extra.json");
+
+fn main() {}

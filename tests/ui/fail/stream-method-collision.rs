@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/stream-method-collision.json");
+
+fn main() {}
