@@ -1,0 +1,214 @@
+//! Response bodies: success and refusal envelopes with the spec's field names, example replies,
+//! and values synthesized from a type where the spec has no example.
+
+use axum::http::StatusCode;
+use ipidea_spec::{Endpoint, EnumRepr, Scalar, Spec, TypeKind, TypeRef};
+use serde_json::{Map, Value, json};
+
+/// The envelope status of each kind of refusal. They mirror HTTP status codes to be easy to
+/// remember, but the HTTP status of a refusal is 200 unless the README says otherwise.
+pub(crate) mod ret {
+    /// A request field is missing, of the wrong type, out of bounds or unknown.
+    pub const INVALID: i64 = 400;
+    /// Credentials are missing or match no account.
+    pub const AUTH: i64 = 401;
+    /// A renew names an IP the account does not own.
+    pub const NOT_OWNED: i64 = 403;
+    /// No endpoint at this path.
+    pub const NOT_FOUND: i64 = 404;
+    /// The path exists, with another method.
+    pub const METHOD: i64 = 405;
+    /// The body is over 1 MiB.
+    pub const TOO_LARGE: i64 = 413;
+    /// The content type is not one the API reads.
+    pub const UNSUPPORTED: i64 = 415;
+}
+
+/// A refusal: the HTTP status, the envelope status and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub http: StatusCode,
+    pub ret: i64,
+    pub msg: String,
+}
+
+impl Refusal {
+    /// A refusal answered with HTTP 200, like the API's own.
+    pub(crate) fn api(ret: i64, msg: impl Into<String>) -> Refusal {
+        Refusal {
+            http: StatusCode::OK,
+            ret,
+            msg: msg.into(),
+        }
+    }
+
+    /// A refusal of the HTTP layer (404, 405, 400, 413, 415), still with an envelope body.
+    pub(crate) fn http(http: StatusCode, ret: i64, msg: impl Into<String>) -> Refusal {
+        Refusal {
+            http,
+            ret,
+            msg: msg.into(),
+        }
+    }
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A refusal envelope: `{"ret": <ret>, "code": "0", "msg": .., "ret_data": [], "timestamp": ..}`.
+pub(crate) fn refusal_body(spec: &Spec, ret: i64, msg: &str) -> Value {
+    let env = &spec.api.envelope;
+    // A refusal must never read as success, whatever the spec calls success.
+    let ret = if ret == env.success {
+        ret.wrapping_add(1)
+    } else {
+        ret
+    };
+    let mut body = Map::new();
+    body.insert(env.status.clone(), json!(ret));
+    body.insert(env.code.clone(), json!("0"));
+    body.insert(env.message.clone(), json!(msg));
+    body.insert(env.data.clone(), json!([]));
+    body.insert(env.timestamp.clone(), json!(now()));
+    Value::Object(body)
+}
+
+/// A success envelope around `data`, with the code and message of the endpoint's first success
+/// example (`"1"` and `"success"` without one).
+pub(crate) fn success_body(spec: &Spec, endpoint: &Endpoint, data: Value) -> Value {
+    let env = &spec.api.envelope;
+    let example = endpoint.examples.iter().find_map(|example| {
+        let body = example.response.as_object()?;
+        let status = body.get(&env.status)?;
+        let status = status
+            .as_i64()
+            .or_else(|| status.as_str()?.trim().parse().ok())?;
+        (status == env.success).then_some(body)
+    });
+    let code = example
+        .and_then(|body| body.get(&env.code))
+        .cloned()
+        .unwrap_or_else(|| json!("1"));
+    let msg = example
+        .and_then(|body| body.get(&env.message))
+        .cloned()
+        .unwrap_or_else(|| json!("success"));
+    let mut body = Map::new();
+    body.insert(env.status.clone(), json!(env.success));
+    body.insert(env.code.clone(), code);
+    body.insert(env.message.clone(), msg);
+    body.insert(env.data.clone(), data);
+    body.insert(env.timestamp.clone(), json!(now()));
+    Value::Object(body)
+}
+
+/// The answer of an endpoint with no hand-written behaviour: its first example's response with
+/// a fresh timestamp, or, without examples, a success envelope around a value of its type.
+pub(crate) fn example_body(spec: &Spec, endpoint: &Endpoint) -> Value {
+    match endpoint.examples.first().map(|e| &e.response) {
+        Some(Value::Object(body)) => {
+            let mut body = body.clone();
+            body.insert(spec.api.envelope.timestamp.clone(), json!(now()));
+            Value::Object(body)
+        }
+        Some(other) => other.clone(),
+        None => success_body(spec, endpoint, synthesize(spec, &endpoint.response, 0)),
+    }
+}
+
+/// A value that fits `ty`: field examples where the spec has them, else the type's zero.
+pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
+    if depth > 16 {
+        return Value::Null;
+    }
+    match ty {
+        TypeRef::Empty | TypeRef::List(_) => json!([]),
+        TypeRef::Csv(_) => json!(""),
+        TypeRef::Scalar(scalar) => match scalar {
+            Scalar::String => json!(""),
+            Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 => json!(0),
+            Scalar::Bool => json!(false),
+            Scalar::Decimal => json!("0"),
+            Scalar::Date => {
+                let today = chrono::Utc::now().date_naive();
+                let text = ipidea_spec::wire::format_date(today, &spec.api.date_format)
+                    .unwrap_or_else(|| today.format("%Y-%m-%d").to_string());
+                json!(text)
+            }
+            Scalar::Timestamp => json!(now()),
+            Scalar::Ip => json!("127.0.0.1"),
+            Scalar::Json => Value::Null,
+            Scalar::JsonString => json!("{}"),
+        },
+        TypeRef::Named(name) => match spec.type_def(name).map(|t| &t.kind) {
+            None => Value::Null,
+            Some(TypeKind::Enum { repr, values }) => match values.first() {
+                None => Value::Null,
+                Some(first) => match repr {
+                    EnumRepr::Integer => first
+                        .value
+                        .parse::<i64>()
+                        .map(|n| json!(n))
+                        .unwrap_or_else(|_| json!(first.value)),
+                    EnumRepr::String => json!(first.value),
+                },
+            },
+            Some(TypeKind::Record { fields }) => Value::Object(
+                fields
+                    .iter()
+                    .map(|field| {
+                        let value = match &field.example {
+                            Some(example) => example.clone(),
+                            None if field.nullable => Value::Null,
+                            None => synthesize(spec, &field.ty, depth + 1),
+                        };
+                        (field.name.clone(), value)
+                    })
+                    .collect(),
+            ),
+            Some(TypeKind::Page { .. }) => {
+                let layout = &spec.api.page;
+                let mut page = Map::new();
+                page.insert(layout.total.clone(), json!(0));
+                page.insert(layout.per_page.clone(), json!("15"));
+                page.insert(layout.current_page.clone(), json!(1));
+                page.insert(layout.last_page.clone(), json!(0));
+                page.insert(layout.items.clone(), json!([]));
+                Value::Object(page)
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthesized_values_fit_their_types() {
+        let spec = ipidea_spec::bundled();
+        for name in ["OrderCreated", "FlowOrder", "FlowOrderPage", "PayStatus"] {
+            let ty = TypeRef::Named(name.to_owned());
+            let value = synthesize(&spec, &ty, 0);
+            assert_eq!(spec.check_value(&ty, false, &value), Ok(()), "{name}");
+        }
+        for ty in ["date", "timestamp", "ip", "csv<ip>", "list<u32>", "decimal"] {
+            let ty = TypeRef::parse(ty).unwrap();
+            let value = synthesize(&spec, &ty, 0);
+            assert_eq!(spec.check_value(&ty, false, &value), Ok(()), "{ty}");
+        }
+    }
+
+    #[test]
+    fn refusals_use_the_spec_names_and_never_read_as_success() {
+        let spec = ipidea_spec::bundled();
+        let body = refusal_body(&spec, 0, "nope");
+        assert_eq!(body["ret"], 1);
+        assert_eq!(body["code"], "0");
+        assert_eq!(body["msg"], "nope");
+        assert_eq!(body["ret_data"], json!([]));
+        assert!(body["timestamp"].as_i64().unwrap() > 1_600_000_000);
+    }
+}

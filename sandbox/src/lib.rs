@@ -1,0 +1,361 @@
+//! A local, stateful fake of the IPIDEA open API, driven by the spec.
+//!
+//! IPIDEA has no test environment, and every order spends money. The sandbox is a real HTTP
+//! server on loopback that serves the API that `spec/ipidea.json` describes, so that order
+//! automation can run end to end without spending anything.
+//!
+//! - **Spec-driven.** The spec is loaded with [`ipidea_spec`], the same loader as the
+//!   `generate!` macro. Every endpoint of the spec is served at its method and path; every
+//!   request is checked against the endpoint's fields (credentials, unknown fields, required
+//!   fields, types with the same leniency as the client, enum values, bounds); an endpoint with
+//!   no hand-written behaviour answers with its first example response and a fresh timestamp.
+//! - **Stateful.** Only the order semantics are hand-written: `isp_ip_open` and
+//!   `static_ip_open` create orders with fresh IPs, `isp_ip_renew` and `static_ip_renew` renew
+//!   IPs the account owns, and the four list endpoints page through each account's orders with
+//!   their filters. Flow and mobile-flow orders come from seed data.
+//! - **Faulty on demand.** [`Fault`]s are injected per endpoint: latency, an HTTP status, an
+//!   HTML error page, a truncated body, a dropped connection, an API refusal, and an order that
+//!   is committed although its reply is lost.
+//!
+//! ```no_run
+//! use ipidea_sandbox::{Fault, Product, Sandbox};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = Sandbox::start().await?; // 127.0.0.1:<free port>, uid 10001
+//! println!("{} as {} / {}", sandbox.url(), sandbox.uid(), sandbox.appkey());
+//!
+//! // The next `isp_ip_open` creates its order, then loses the reply.
+//! sandbox.inject("isp_ip_open", Fault::CommitThenDrop);
+//! // ... drive a client against sandbox.url() ...
+//! let orders = sandbox.orders(sandbox.uid(), Product::Isp);
+//! # Ok(()) }
+//! ```
+//!
+//! The binary `ipidea-sandbox` serves the same from the command line; see the crate's README.
+#![deny(missing_docs)]
+
+mod envelope;
+mod fault;
+mod orders;
+mod request;
+mod server;
+mod validate;
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use ipidea_spec::{Spec, TypeKind};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use fault::{Fault, ParseFaultError};
+pub use orders::{MAX_IPS_PER_ORDER, Product};
+pub use request::MAX_BODY_BYTES;
+
+use server::Shared;
+use validate::Account;
+
+/// The account id of the default account.
+pub const DEFAULT_UID: &str = "10001";
+
+/// The API key of the default account.
+pub const DEFAULT_APPKEY: &str = "sandbox-appkey";
+
+/// The page size of the list endpoints when a request does not set one.
+pub const DEFAULT_PAGE_SIZE: u32 = 15;
+
+/// A running sandbox server. It stops when dropped: the listener closes and every open
+/// connection is cut.
+///
+/// Start it inside a tokio runtime: [`Sandbox::start`] for the defaults, or
+/// [`Sandbox::builder`] to choose the port, spec, accounts, seed data and page size.
+pub struct Sandbox {
+    url: String,
+    addr: SocketAddr,
+    uid: String,
+    appkey: String,
+    shared: Arc<Shared>,
+    accept: JoinHandle<()>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("url", &self.url)
+            .field("uid", &self.uid)
+            .field("connections", &self.connections())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` at a free port, with the bundled spec and one account:
+    /// uid [`DEFAULT_UID`] (`10001`), appkey [`DEFAULT_APPKEY`] (`sandbox-appkey`).
+    pub async fn start() -> io::Result<Sandbox> {
+        Sandbox::builder().start().await
+    }
+
+    /// A builder, to choose the port, spec, accounts, seed data and default page size.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`, with no trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The account id of the first account.
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+
+    /// The API key of the first account.
+    pub fn appkey(&self) -> &str {
+        &self.appkey
+    }
+
+    /// The spec the sandbox serves.
+    pub fn spec(&self) -> &Spec {
+        &self.shared.spec
+    }
+
+    /// Plays `fault` on the next request of `endpoint` (its name in the spec, such as
+    /// `isp_ip_open`), once. Several calls queue several faults, played in order, one per
+    /// request. One-shot faults play before a standing one of [`Sandbox::inject_always`].
+    ///
+    /// An endpoint the spec does not have receives no requests, so its faults never play.
+    pub fn inject(&self, endpoint: &str, fault: Fault) {
+        self.shared.inject(endpoint, fault);
+    }
+
+    /// Plays `fault` on every request of `endpoint` until [`Sandbox::clear_faults`]. A second
+    /// call for the same endpoint replaces the first.
+    pub fn inject_always(&self, endpoint: &str, fault: Fault) {
+        self.shared.inject_always(endpoint, fault);
+    }
+
+    /// Removes every fault, queued and standing, of every endpoint.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// How many requests reached the handler of `endpoint` (matched its method and path),
+    /// faults and refusals included.
+    pub fn requests_seen(&self, endpoint: &str) -> usize {
+        self.shared.requests_seen(endpoint)
+    }
+
+    /// How many TCP connections the server has accepted.
+    pub fn connections(&self) -> usize {
+        self.shared.connections()
+    }
+
+    /// The orders of account `uid` in `product`, oldest first: for ISP and datacenter, the
+    /// sandbox's order items (see the README); for flow and mobile flow, the seeded records.
+    /// Empty for an unknown account.
+    pub fn orders(&self, uid: &str, product: Product) -> Vec<Value> {
+        self.shared.orders(uid, product)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// Configures and starts a [`Sandbox`].
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// let sandbox = ipidea_sandbox::Sandbox::builder()
+///     .account("10001", "key-one")
+///     .account("10002", "key-two")
+///     .seed_file("tests/seed.json")?
+///     .page_size_default(15)
+///     .start()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    port: u16,
+    spec: Option<Spec>,
+    accounts: Vec<(String, String)>,
+    seeds: Vec<Value>,
+    page_size: u32,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> SandboxBuilder {
+        SandboxBuilder {
+            port: 0,
+            spec: None,
+            accounts: Vec::new(),
+            seeds: Vec::new(),
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// The port to listen on at `127.0.0.1`; `0` (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> SandboxBuilder {
+        self.port = port;
+        self
+    }
+
+    /// The spec to serve, loaded with [`ipidea_spec::load()`] or [`ipidea_spec::parse()`]; the
+    /// bundled spec by default.
+    pub fn spec(mut self, spec: Spec) -> SandboxBuilder {
+        self.spec = Some(spec);
+        self
+    }
+
+    /// Adds an account. Call it once per account; the first is the one [`Sandbox::uid`] and
+    /// [`Sandbox::appkey`] return. Without any, the sandbox has the default account
+    /// ([`DEFAULT_UID`], [`DEFAULT_APPKEY`]).
+    pub fn account(mut self, uid: impl Into<String>, appkey: impl Into<String>) -> SandboxBuilder {
+        self.accounts.push((uid.into(), appkey.into()));
+        self
+    }
+
+    /// Adds seed data: flow and mobile-flow orders per account, in the vendor's record shape
+    /// (the spec type `FlowOrder`):
+    ///
+    /// ```json
+    /// { "10001": { "flow": [ { "order_id": "2205211052185894", ... } ], "mobile_flow": [] } }
+    /// ```
+    ///
+    /// Each record is checked against the item type of the product line's list endpoint when
+    /// the sandbox starts. Several calls add up.
+    pub fn seed(mut self, seed: Value) -> SandboxBuilder {
+        self.seeds.push(seed);
+        self
+    }
+
+    /// Adds seed data from a JSON file (see [`SandboxBuilder::seed`]). Fails if the file cannot
+    /// be read or is not JSON.
+    pub fn seed_file(self, path: impl AsRef<Path>) -> io::Result<SandboxBuilder> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot read the seed file {}: {e}", path.display()),
+            )
+        })?;
+        let seed = serde_json::from_str(&text).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the seed file {} is not valid JSON: {e}", path.display()),
+            )
+        })?;
+        Ok(self.seed(seed))
+    }
+
+    /// The page size of list calls that do not send one; [`DEFAULT_PAGE_SIZE`] (15) by
+    /// default. `0` counts as 1.
+    pub fn page_size_default(mut self, size: u32) -> SandboxBuilder {
+        self.page_size = size;
+        self
+    }
+
+    /// Binds the port and starts serving on the current tokio runtime.
+    ///
+    /// Fails if the port cannot be bound, an account is given twice, or the seed data does
+    /// not fit the spec or names an account the sandbox does not have.
+    pub async fn start(self) -> io::Result<Sandbox> {
+        let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
+        let spec = match self.spec {
+            Some(spec) => spec,
+            None => ipidea_spec::parse(ipidea_spec::BUNDLED_NAME, ipidea_spec::BUNDLED)
+                .map_err(|e| invalid(format!("the bundled spec is invalid:\n{e}")))?,
+        };
+        let mut accounts: Vec<Account> = Vec::new();
+        for (uid, appkey) in self.accounts {
+            if accounts.iter().any(|a| a.uid == uid) {
+                return Err(invalid(format!("the account `{uid}` is given twice")));
+            }
+            accounts.push(Account { uid, appkey });
+        }
+        if accounts.is_empty() {
+            accounts.push(Account {
+                uid: DEFAULT_UID.to_owned(),
+                appkey: DEFAULT_APPKEY.to_owned(),
+            });
+        }
+
+        let mut state = orders::State::new();
+        let check = |product: Product, record: &Value| check_seed_record(&spec, product, record);
+        for seed in &self.seeds {
+            for (uid, product, records) in orders::parse_seed(seed, &check).map_err(invalid)? {
+                if !accounts.iter().any(|a| a.uid == uid) {
+                    return Err(invalid(format!(
+                        "the seed has orders of uid `{uid}`, which is not an account of the \
+                         sandbox; add it as an account (`.account(uid, appkey)`, or `--uid`)"
+                    )));
+                }
+                state.seed(&uid, product, records);
+            }
+        }
+
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let (uid, appkey) = match accounts.first() {
+            Some(first) => (first.uid.clone(), first.appkey.clone()),
+            None => (String::new(), String::new()),
+        };
+        let shared = Arc::new(Shared::new(spec, accounts, self.page_size, state));
+        let accept = tokio::spawn(server::accept_loop(listener, Arc::clone(&shared)));
+        Ok(Sandbox {
+            url: format!("http://{addr}"),
+            addr,
+            uid,
+            appkey,
+            shared,
+            accept,
+        })
+    }
+
+    /// The same as [`SandboxBuilder::start`].
+    pub async fn build(self) -> io::Result<Sandbox> {
+        self.start().await
+    }
+}
+
+/// Compiles the README's Rust example as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+/// A seed record must be an object that fits the item type of the product line's list.
+fn check_seed_record(spec: &Spec, product: Product, record: &Value) -> Result<(), String> {
+    let endpoint = product.list_endpoint();
+    let page = spec
+        .endpoint(endpoint)
+        .ok_or_else(|| format!("the spec has no `{endpoint}` endpoint to list these orders"))?;
+    let item = page
+        .response
+        .named()
+        .and_then(|name| spec.type_def(name))
+        .and_then(|t| match &t.kind {
+            TypeKind::Page { item } => Some(item),
+            _ => None,
+        })
+        .ok_or_else(|| format!("`{endpoint}` does not return a page in the spec"))?;
+    if !record.is_object() {
+        return Err("expected an order object".to_owned());
+    }
+    spec.check_value(item, false, record)
+        .map_err(|e| format!("does not fit `{item}`: {e}"))
+}

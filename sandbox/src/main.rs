@@ -1,0 +1,121 @@
+//! `ipidea-sandbox`: serves the sandbox until Ctrl-C. The first line of stdout is its URL.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ipidea_sandbox::{DEFAULT_APPKEY, DEFAULT_PAGE_SIZE, DEFAULT_UID, Fault, Sandbox};
+
+/// A local, stateful fake of the IPIDEA open API, driven by the spec.
+///
+/// Prints its URL as the first line of stdout, then serves on 127.0.0.1 until Ctrl-C.
+#[derive(Debug, Parser)]
+#[command(name = "ipidea-sandbox", version, about, long_about = None)]
+struct Args {
+    /// Port to listen on at 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+
+    /// Account id of the sandbox's account.
+    #[arg(long, default_value = DEFAULT_UID)]
+    uid: String,
+
+    /// API key of the sandbox's account.
+    #[arg(long, default_value = DEFAULT_APPKEY)]
+    appkey: String,
+
+    /// JSON file of flow and mobile-flow orders per uid:
+    /// {"10001": {"flow": [..], "mobile_flow": [..]}}.
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
+
+    /// Spec to serve instead of the bundled one.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+
+    /// Page size of list calls that send no `limit`.
+    #[arg(long, default_value_t = DEFAULT_PAGE_SIZE, value_name = "N")]
+    page_size: u32,
+
+    /// Plays FAULT on the next request of ENDPOINT; repeat to queue more. FAULT is
+    /// latency:250ms, status:503, html, truncated, drop, refuse:1001:余额不足 or commit-then-drop.
+    #[arg(long = "fault", value_name = "ENDPOINT=FAULT", value_parser = endpoint_fault)]
+    faults: Vec<(String, Fault)>,
+
+    /// Plays FAULT on every request of ENDPOINT.
+    #[arg(long = "fault-always", value_name = "ENDPOINT=FAULT", value_parser = endpoint_fault)]
+    faults_always: Vec<(String, Fault)>,
+}
+
+/// Reads `ENDPOINT=FAULT`.
+fn endpoint_fault(text: &str) -> Result<(String, Fault), String> {
+    let (endpoint, fault) = text.split_once('=').ok_or_else(|| {
+        format!("expected ENDPOINT=FAULT, such as `isp_ip_open=drop`, found `{text}`")
+    })?;
+    let fault = fault.parse::<Fault>().map_err(|e| e.to_string())?;
+    Ok((endpoint.trim().to_owned(), fault))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("ipidea-sandbox: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let mut builder = Sandbox::builder()
+        .port(args.port)
+        .account(&args.uid, &args.appkey)
+        .page_size_default(args.page_size);
+    if let Some(path) = &args.spec {
+        let spec = ipidea_spec::load(path).map_err(|e| format!("the spec is invalid:\n{e}"))?;
+        builder = builder.spec(spec);
+    }
+    if let Some(path) = &args.seed {
+        builder = builder.seed_file(path).map_err(|e| e.to_string())?;
+    }
+    let sandbox = builder.start().await.map_err(|e| e.to_string())?;
+    for (endpoint, _) in args.faults.iter().chain(&args.faults_always) {
+        if sandbox.spec().endpoint(endpoint).is_none() {
+            let names: Vec<&str> = sandbox
+                .spec()
+                .endpoints
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
+            return Err(format!(
+                "unknown endpoint `{endpoint}` in a fault; the spec has {}",
+                names.join(", ")
+            ));
+        }
+    }
+    for (endpoint, fault) in args.faults {
+        sandbox.inject(&endpoint, fault);
+    }
+    for (endpoint, fault) in args.faults_always {
+        sandbox.inject_always(&endpoint, fault);
+    }
+
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{}", sandbox.url())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    eprintln!(
+        "ipidea-sandbox: serving {} endpoints at {} as uid `{}`, appkey `{}`; Ctrl-C stops it",
+        sandbox.spec().endpoints.len(),
+        sandbox.url(),
+        sandbox.uid(),
+        sandbox.appkey()
+    );
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,468 @@
+//! The HTTP side: the accept loop (which counts connections and can close one without a
+//! response), the axum router, and the dispatch of each request to its spec endpoint.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use hyper_util::rt::TokioIo;
+use ipidea_spec::{Endpoint, Method, Spec};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use crate::envelope::{self, Refusal, ret};
+use crate::fault::Fault;
+use crate::orders::{self, Action, ListQuery, OpenRequest, Product, RenewRequest, text};
+use crate::request::{self, BodyError, DecodeError, MAX_BODY_BYTES};
+use crate::validate::{self, Account};
+
+/// How long a truncated body stays open after its bytes were handed to hyper, so that they
+/// reach the socket before the connection is cut.
+const TRUNCATE_FLUSH_GRACE: Duration = Duration::from_millis(50);
+
+/// The nginx-style page of [`Fault::HtmlError`].
+const HTML_500: &str = "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n\
+<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n\
+</body>\r\n</html>\r\n";
+
+/// Everything the connections share.
+pub(crate) struct Shared {
+    pub spec: Spec,
+    /// Endpoint indices by normalized path, with their method.
+    routes: HashMap<String, Vec<(Method, usize)>>,
+    pub accounts: Vec<Account>,
+    pub page_size: u32,
+    state: Mutex<orders::State>,
+    faults: Mutex<Faults>,
+    seen: Mutex<HashMap<String, usize>>,
+    connections: AtomicUsize,
+}
+
+/// Injected faults, per endpoint name.
+#[derive(Default)]
+struct Faults {
+    once: HashMap<String, VecDeque<Fault>>,
+    always: HashMap<String, Fault>,
+}
+
+/// Locks a mutex; a poisoned lock is still usable (state is consistent between statements).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `/api/open/x/` and `/api/open/x` are the same endpoint.
+fn normalize(path: &str) -> &str {
+    match path.strip_suffix('/') {
+        Some(stripped) if !stripped.is_empty() => stripped,
+        _ => path,
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(
+        spec: Spec,
+        accounts: Vec<Account>,
+        page_size: u32,
+        state: orders::State,
+    ) -> Shared {
+        let mut routes: HashMap<String, Vec<(Method, usize)>> = HashMap::new();
+        for (index, endpoint) in spec.endpoints.iter().enumerate() {
+            routes
+                .entry(normalize(&endpoint.url_path).to_owned())
+                .or_default()
+                .push((endpoint.method, index));
+        }
+        Shared {
+            spec,
+            routes,
+            accounts,
+            page_size: page_size.max(1),
+            state: Mutex::new(state),
+            faults: Mutex::new(Faults::default()),
+            seen: Mutex::new(HashMap::new()),
+            connections: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn inject(&self, endpoint: &str, fault: Fault) {
+        lock(&self.faults)
+            .once
+            .entry(endpoint.to_owned())
+            .or_default()
+            .push_back(fault);
+    }
+
+    pub(crate) fn inject_always(&self, endpoint: &str, fault: Fault) {
+        lock(&self.faults).always.insert(endpoint.to_owned(), fault);
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        let mut faults = lock(&self.faults);
+        faults.once.clear();
+        faults.always.clear();
+    }
+
+    /// The fault for this request of `endpoint`: a queued one-shot fault first, else the
+    /// standing one.
+    fn take_fault(&self, endpoint: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        if let Some(fault) = faults.once.get_mut(endpoint).and_then(VecDeque::pop_front) {
+            return Some(fault);
+        }
+        faults.always.get(endpoint).cloned()
+    }
+
+    pub(crate) fn requests_seen(&self, endpoint: &str) -> usize {
+        lock(&self.seen).get(endpoint).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn orders(&self, uid: &str, product: Product) -> Vec<Value> {
+        lock(&self.state).orders(uid, product)
+    }
+}
+
+/// Accepts connections until the future is dropped or aborted; the connection tasks live in a
+/// `JoinSet` owned by this future, so they end with it.
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let router = Router::new()
+        .fallback(dispatch)
+        .with_state(Arc::clone(&shared));
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, say: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let router = router.clone();
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+                let router = router.clone();
+                async move {
+                    let response = match router.oneshot(request.map(Body::new)).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    };
+                    if response.extensions().get::<CloseConnection>().is_some() {
+                        Err(CloseConnection)
+                    } else {
+                        Ok(response)
+                    }
+                }
+            });
+            // Errors (a dropped connection, a client going away) just end the connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Marks a response that must not be written: the connection is closed instead. Also the error
+/// the service returns to make hyper do that.
+#[derive(Debug, Clone, Copy)]
+struct CloseConnection;
+
+impl fmt::Display for CloseConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("injected fault: close the connection without a response")
+    }
+}
+
+impl std::error::Error for CloseConnection {}
+
+fn close_connection() -> Response {
+    let mut response = Response::new(Body::empty());
+    response.extensions_mut().insert(CloseConnection);
+    response
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+fn refusal_response(spec: &Spec, refusal: &Refusal) -> Response {
+    json_response(
+        refusal.http,
+        &envelope::refusal_body(spec, refusal.ret, &refusal.msg),
+    )
+}
+
+/// Every request comes here: the endpoint is looked up in the spec's table (so any path is
+/// served literally, whatever characters it holds), then faults, body, checks and behaviour.
+async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let spec = &shared.spec;
+    let (parts, body) = request.into_parts();
+    let path = normalize(parts.uri.path());
+    let Some(candidates) = shared.routes.get(path) else {
+        return refusal_response(
+            spec,
+            &Refusal::http(
+                StatusCode::NOT_FOUND,
+                ret::NOT_FOUND,
+                format!("no endpoint at `{path}`"),
+            ),
+        );
+    };
+    let method = match parts.method {
+        HttpMethod::GET => Some(Method::Get),
+        HttpMethod::POST => Some(Method::Post),
+        _ => None,
+    };
+    let Some(index) = candidates
+        .iter()
+        .find(|(m, _)| Some(*m) == method)
+        .map(|(_, i)| *i)
+    else {
+        let allowed: Vec<&str> = candidates.iter().map(|(m, _)| m.name()).collect();
+        let mut response = refusal_response(
+            spec,
+            &Refusal::http(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ret::METHOD,
+                format!(
+                    "`{path}` does not take {}; use {}",
+                    parts.method,
+                    allowed.join(" or ")
+                ),
+            ),
+        );
+        if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert(ALLOW, allow);
+        }
+        return response;
+    };
+    let Some(endpoint) = spec.endpoints.get(index) else {
+        return refusal_response(
+            spec,
+            &Refusal::http(StatusCode::NOT_FOUND, ret::NOT_FOUND, "no such endpoint"),
+        );
+    };
+    *lock(&shared.seen).entry(endpoint.name.clone()).or_default() += 1;
+    let fault = shared.take_fault(&endpoint.name);
+
+    let body = match request::read_body(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return refusal_response(
+                spec,
+                &Refusal::http(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ret::TOO_LARGE,
+                    format!("the request body is over {MAX_BODY_BYTES} bytes (1 MiB)"),
+                ),
+            );
+        }
+        Err(BodyError::Read(e)) => {
+            return refusal_response(
+                spec,
+                &Refusal::http(
+                    StatusCode::BAD_REQUEST,
+                    ret::INVALID,
+                    format!("the request body could not be read: {e}"),
+                ),
+            );
+        }
+    };
+
+    let mut commit_then_drop = false;
+    match fault {
+        None => {}
+        Some(Fault::Latency(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Status(status)) => {
+            // An informational status cannot end an exchange: serve those as 500 too.
+            let status = StatusCode::from_u16(status)
+                .ok()
+                .filter(|s| !s.is_informational())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = json!({
+                "status": status.as_u16(),
+                "error": status.canonical_reason().unwrap_or("error"),
+            });
+            return json_response(status, &body);
+        }
+        Some(Fault::HtmlError) => {
+            let mut response = Response::new(Body::from(HTML_500));
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            return response;
+        }
+        Some(Fault::Truncated) => {
+            let full = envelope::example_body(spec, endpoint).to_string();
+            return truncated(Bytes::from(full));
+        }
+        Some(Fault::Drop) => return close_connection(),
+        Some(Fault::Refuse { ret, msg }) => {
+            return json_response(StatusCode::OK, &envelope::refusal_body(spec, ret, &msg));
+        }
+        Some(Fault::CommitThenDrop) => commit_then_drop = true,
+    }
+
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let reply = match answer(&shared, endpoint, parts.uri.query(), content_type, body).await {
+        Ok(body) => json_response(StatusCode::OK, &body),
+        Err(refusal) => refusal_response(spec, &refusal),
+    };
+    if commit_then_drop {
+        return close_connection();
+    }
+    reply
+}
+
+/// A `200` response whose `Content-Length` is that of `full` but which sends only its first
+/// half, stays open long enough for hyper to flush it, then ends: hyper cuts the connection
+/// because the declared length was not reached.
+fn truncated(full: Bytes) -> Response {
+    let claimed = full.len();
+    let sent = full.slice(..full.len() / 2);
+    let frames = futures_util::stream::unfold(Some(sent), |data| async move {
+        match data {
+            Some(data) => Some((Ok::<_, std::io::Error>(data), None)),
+            None => {
+                tokio::time::sleep(TRUNCATE_FLUSH_GRACE).await;
+                None
+            }
+        }
+    });
+    let mut response = Response::new(Body::from_stream(frames));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+        .headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(claimed));
+    response
+}
+
+/// Decodes, authenticates, validates and performs one call; the success body or the refusal.
+async fn answer(
+    shared: &Shared,
+    endpoint: &Endpoint,
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: Bytes,
+) -> Result<Value, Refusal> {
+    let spec = &shared.spec;
+    let mut fields = request::query_fields(query);
+    let body_fields = request::body_fields(content_type, body)
+        .await
+        .map_err(|e| match e {
+            DecodeError::Malformed(msg) => {
+                Refusal::http(StatusCode::BAD_REQUEST, ret::INVALID, msg)
+            }
+            DecodeError::Unsupported(msg) => {
+                Refusal::http(StatusCode::UNSUPPORTED_MEDIA_TYPE, ret::UNSUPPORTED, msg)
+            }
+        })?;
+    // The body wins over the query string.
+    fields.extend(body_fields);
+    let account = validate::authenticate(spec, &shared.accounts, &fields)?;
+    let given = validate::validate(spec, endpoint, &fields)?;
+    let Some(action) = orders::action(&endpoint.name) else {
+        return Ok(envelope::example_body(spec, endpoint));
+    };
+    let get = |name: &str| given.get(name).and_then(text);
+    let now = chrono::Utc::now();
+    match action {
+        Action::Open(product) => {
+            let request = OpenRequest {
+                region: get("region").unwrap_or_default(),
+                duration: get("duration").unwrap_or_default(),
+                num: get("num").and_then(|n| n.trim().parse().ok()).unwrap_or(1),
+                remark: get("remark"),
+                pool_tag: get("pool_tag"),
+            };
+            let order_id = lock(&shared.state)
+                .open(&account.uid, product, request, now)
+                .map_err(|msg| Refusal::api(ret::INVALID, msg))?;
+            Ok(envelope::success_body(
+                spec,
+                endpoint,
+                json!({ "order_id": order_id }),
+            ))
+        }
+        Action::Renew(product) => {
+            let list = get("renew_ip_list").unwrap_or_default();
+            let mut ips = Vec::new();
+            for part in ipidea_spec::wire::split_csv(&list) {
+                let ip = part.parse().map_err(|_| {
+                    Refusal::api(
+                        ret::INVALID,
+                        format!("`renew_ip_list`: `{part}` is not an IP address"),
+                    )
+                })?;
+                ips.push(ip);
+            }
+            let request = RenewRequest {
+                ips,
+                duration: get("duration").unwrap_or_default(),
+                remark: get("remark"),
+            };
+            let order_id = lock(&shared.state)
+                .renew(&account.uid, product, request, now)
+                .map_err(|msg| Refusal::api(ret::NOT_OWNED, msg))?;
+            Ok(envelope::success_body(
+                spec,
+                endpoint,
+                json!({ "order_id": order_id }),
+            ))
+        }
+        Action::List(product) => {
+            let number = |name: Option<&String>| {
+                name.and_then(|n| get(n))
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
+            let paging = endpoint.paging.as_ref();
+            let date = |name: &str| {
+                get(name).and_then(|d| ipidea_spec::wire::parse_date(&d, &spec.api.date_format))
+            };
+            let query = ListQuery {
+                order_id: get("order_id"),
+                start: date("start_time"),
+                end: date("end_time"),
+                pay_status: get("pay_status"),
+                page: number(paging.map(|p| &p.page)).unwrap_or(1).max(1),
+                limit: number(paging.map(|p| &p.limit))
+                    .unwrap_or(u64::from(shared.page_size))
+                    .max(1),
+            };
+            let (total, items) = lock(&shared.state).list(&account.uid, product, &query);
+            let page = orders::page_object(&spec.api.page, total, &query, items);
+            Ok(envelope::success_body(spec, endpoint, page))
+        }
+    }
+}
