@@ -1,0 +1,155 @@
+//! Human output: pages as tables, records as aligned `key: value` lines, timestamps as dates.
+
+use chrono::DateTime;
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeKind, TypeRef};
+use serde_json::{Map, Value};
+
+/// Columns of a table, at most.
+const MAX_COLUMNS: usize = 9;
+/// Characters of a cell, at most.
+const MAX_CELL: usize = 40;
+
+/// Renders the data of a call for a person.
+pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool) -> String {
+    let record_fields = record_fields(spec, &endpoint.response);
+    if all {
+        let items = data.as_array().map(Vec::as_slice).unwrap_or_default();
+        let item_fields = page_item_fields(spec, &endpoint.response);
+        return format!("{}\n{} in all", table(items, item_fields), items.len());
+    }
+    let layout = &spec.api.page;
+    if let (Some(items), Some(_)) = (
+        data.get(&layout.items).and_then(Value::as_array),
+        data.get(&layout.last_page),
+    ) {
+        let item_fields = page_item_fields(spec, &endpoint.response);
+        let number = |key: &str| data.get(key).map(plain).unwrap_or_default();
+        return format!(
+            "{}\npage {} of {}, {} in all",
+            table(items, item_fields),
+            number(&layout.current_page),
+            number(&layout.last_page),
+            number(&layout.total)
+        );
+    }
+    match data {
+        Value::Object(map) => lines(map, record_fields),
+        Value::Array(items) if items.is_empty() => "done".to_owned(),
+        other => plain(other),
+    }
+}
+
+fn record_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
+    match ty.named().and_then(|n| spec.type_def(n)).map(|t| &t.kind) {
+        Some(TypeKind::Record { fields }) => fields,
+        _ => &[],
+    }
+}
+
+fn page_item_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
+    match ty.named().and_then(|n| spec.type_def(n)).map(|t| &t.kind) {
+        Some(TypeKind::Page { item }) => record_fields(spec, item),
+        _ => &[],
+    }
+}
+
+/// A table of items: the record's vendor-documented fields where the spec knows the record,
+/// else the keys the items have.
+fn table(items: &[Value], fields: &[Field]) -> String {
+    let columns: Vec<String> = if fields.is_empty() {
+        let mut keys: Vec<String> = Vec::new();
+        for item in items {
+            for key in item.as_object().map(Map::keys).into_iter().flatten() {
+                if !keys.contains(key) {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        keys
+    } else {
+        let documented: Vec<String> = fields
+            .iter()
+            .filter(|f| f.doc.zh.is_some())
+            .map(|f| f.name.clone())
+            .collect();
+        if documented.is_empty() {
+            fields.iter().map(|f| f.name.clone()).collect()
+        } else {
+            documented
+        }
+    };
+    let columns: Vec<String> = columns.into_iter().take(MAX_COLUMNS).collect();
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if columns.is_empty() {
+        table.set_header(vec!["(no items)"]);
+        return table.to_string();
+    }
+    table.set_header(&columns);
+    for item in items {
+        table.add_row(columns.iter().map(|column| {
+            let field = fields.iter().find(|f| &f.name == column);
+            cell(column, item.get(column).unwrap_or(&Value::Null), field)
+        }));
+    }
+    table.to_string()
+}
+
+/// Aligned `key: value` lines of a record.
+fn lines(map: &Map<String, Value>, fields: &[Field]) -> String {
+    let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    map.iter()
+        .map(|(key, value)| {
+            let field = fields.iter().find(|f| &f.name == key);
+            format!("{key:<width$}  {}", format_value(key, value, field))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn cell(key: &str, value: &Value, field: Option<&Field>) -> String {
+    let text = format_value(key, value, field);
+    if text.chars().count() > MAX_CELL {
+        let mut cut: String = text.chars().take(MAX_CELL - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        text
+    }
+}
+
+/// A value as text; unix-second timestamps become dates: those the spec types as timestamps,
+/// and, in records the spec does not describe, `*_at` and `*_time` keys holding unix seconds.
+fn format_value(key: &str, value: &Value, field: Option<&Field>) -> String {
+    let timestamp = match field {
+        Some(field) => field.ty == TypeRef::Scalar(Scalar::Timestamp),
+        None => key.ends_with("_at") || key.ends_with("_time"),
+    };
+    if timestamp {
+        let seconds = value
+            .as_i64()
+            .or_else(|| value.as_str()?.trim().parse().ok());
+        if let Some(time) = seconds.and_then(|s| DateTime::from_timestamp(s, 0)) {
+            return time.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        }
+    }
+    plain(value)
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// An embedded sandbox with traffic orders to show; `run` adds ISP and datacenter orders
+/// through the API itself.
+pub async fn demo_sandbox() -> std::io::Result<ipidea_sandbox::Sandbox> {
+    ipidea_sandbox::Sandbox::builder().demo_seed().start().await
+}

@@ -1,0 +1,52 @@
+//! Each call is traced in one span, and the appkey never reaches the trace.
+//!
+//! Alone in its binary: tracing caches per call site whether anyone listens, so a test that
+//! sets a thread-local subscriber must not share its process with tests that call the client
+//! without one.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{APPKEY, client, example_response};
+use ipidea::IspOrderListRequest;
+use ipidea_tests::{RecordingServer, Reply};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = RecordingServer::start().await;
+    server.reply(Reply::html_500());
+    server.set_default(Reply::json(example_response("isp_order_list")));
+    client(&server)
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("ipidea.call"), "{text}");
+    assert!(text.contains("endpoint=\"isp_order_list\""), "{text}");
+    assert!(text.contains("retrying an idempotent call"), "{text}");
+    assert!(!text.contains(APPKEY), "{text}");
+}
