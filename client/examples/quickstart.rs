@@ -1,91 +1,260 @@
-//! Lists your orders of every product line, read-only.
+//! The client end to end: buy, renew and list orders of every product line.
 //!
 //! ```text
-//! IPIDEA_UID=... IPIDEA_APPKEY=... cargo run --example quickstart
+//! cargo run --example quickstart                      # against an embedded sandbox
+//! IPIDEA_UID=... IPIDEA_APPKEY=... cargo run --example quickstart          # real API, read-only
+//! IPIDEA_UID=... IPIDEA_APPKEY=... cargo run --example quickstart -- --buy # real API, spends money
 //! ```
 //!
-//! Without credentials it says what to set and exits. It never buys or renews anything.
+//! Without credentials it starts the sandbox in-process: nothing to set up, nothing spent.
 
+use std::net::IpAddr;
 use std::process::ExitCode;
 
 use ipidea::{
-    Client, DatacenterOrderListRequest, FlowOrderListRequest, IspOrderListRequest,
-    MobileFlowOrderListRequest,
+    Client, DatacenterDuration, DatacenterOrderListRequest, Error, FlowOrderListRequest,
+    IspDuration, IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest,
+    MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest,
 };
+use ipidea_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let client = match Client::from_env() {
-        Ok(client) => client,
-        Err(error) => {
-            eprintln!("{error}");
-            eprintln!();
-            eprintln!(
-                "Set IPIDEA_UID and IPIDEA_APPKEY (from the IPIDEA console) to list your orders:"
-            );
-            eprintln!("  IPIDEA_UID=12345 IPIDEA_APPKEY=... cargo run --example quickstart");
-            return ExitCode::from(2);
+    let buy = std::env::args().any(|a| a == "--buy");
+    let has_credentials =
+        std::env::var("IPIDEA_UID").is_ok() && std::env::var("IPIDEA_APPKEY").is_ok();
+    let _sandbox;
+    let (client, spend) = if has_credentials {
+        match Client::from_env() {
+            Ok(client) => {
+                let mode = if buy {
+                    "buying and renewing: this spends money"
+                } else {
+                    "read-only; add `-- --buy` to buy and renew"
+                };
+                println!(
+                    "Using the real API at {} ({mode})\n",
+                    client.transport().base_url()
+                );
+                (client, buy)
+            }
+            Err(error) => return fail(error),
         }
-    };
-    println!(
-        "Listing orders at {} (read-only)",
-        client.transport().base_url()
-    );
-    let mut failed = false;
-    let mut report = |line: &str, result: Result<String, ipidea::Error>| match result {
-        Ok(summary) => println!("{line:<28} {summary}"),
-        Err(error) => {
-            failed = true;
-            println!("{line:<28} failed: {error}");
-        }
-    };
-    let isp = client
-        .isp_order_list(IspOrderListRequest::default().limit(5))
-        .await;
-    report(
-        "static residential (ISP)",
-        isp.map(|page| format!("{} orders", page.total)),
-    );
-    let dc = client
-        .datacenter_order_list(DatacenterOrderListRequest::default().limit(5))
-        .await;
-    report(
-        "datacenter",
-        dc.map(|page| format!("{} orders", page.total)),
-    );
-    let flow = client
-        .flow_order_list(FlowOrderListRequest::default().limit(5))
-        .await;
-    report(
-        "dynamic residential traffic",
-        flow.map(|page| summarize(&page)),
-    );
-    let mobile = client
-        .mobile_flow_order_list(MobileFlowOrderListRequest::default().limit(5))
-        .await;
-    report(
-        "dynamic mobile traffic",
-        mobile.map(|page| summarize(&page)),
-    );
-    if failed {
-        ExitCode::FAILURE
     } else {
-        ExitCode::SUCCESS
+        let sandbox = match Sandbox::builder().demo_seed().start().await {
+            Ok(sandbox) => sandbox,
+            Err(error) => {
+                eprintln!("cannot start the sandbox: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!(
+            "IPIDEA_UID and IPIDEA_APPKEY are not set: using an embedded sandbox at {}",
+            sandbox.url()
+        );
+        println!("(set them to use your account; nothing here is spent)\n");
+        let client = Client::builder()
+            .credential("uid", sandbox.uid())
+            .credential("appkey", sandbox.appkey())
+            .base_url(sandbox.url())
+            .build();
+        _sandbox = sandbox;
+        match client {
+            Ok(client) => (client, true),
+            Err(error) => return fail(error),
+        }
+    };
+    if spend {
+        if let Err(error) = buy_and_renew(&client).await {
+            return fail(error);
+        }
+    }
+    match list_everything(&client).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(error),
     }
 }
 
-fn summarize(page: &ipidea::FlowOrderPage) -> String {
-    let mut text = format!("{} orders", page.total);
-    for order in &page.items {
-        text.push_str(&format!(
-            "\n{:<28}   {} {} {} MB, {} yuan, {}",
-            "",
+fn fail(error: Error) -> ExitCode {
+    match &error {
+        Error::Config(problem) => eprintln!("{problem}"),
+        Error::OutcomeUnknown { request, .. } => {
+            eprintln!("{error}");
+            eprintln!(
+                "The `{}` sent at {} may have created an order: check the order list before retrying.",
+                request.endpoint, request.sent_at
+            );
+        }
+        other => eprintln!("{other}"),
+    }
+    ExitCode::FAILURE
+}
+
+async fn buy_and_renew(client: &Client) -> Result<(), Error> {
+    println!("== Buying");
+    let isp = client
+        .isp_ip_open(IspIpOpenRequest::new("hk", IspDuration::Weekly, 2).remark("quickstart"))
+        .await?;
+    println!(
+        "static residential: 2 IPs in hk for a week   -> order {} ({})",
+        isp.order_id, isp.msg
+    );
+    let dc = client
+        .static_ip_open(
+            StaticIpOpenRequest::new("us", DatacenterDuration::Week, 1).remark("quickstart"),
+        )
+        .await?;
+    println!(
+        "datacenter: 1 IP in us for a week            -> order {} ({})",
+        dc.order_id, dc.msg
+    );
+
+    println!("\n== Renewing");
+    let isp_ips = ips_of(
+        client
+            .isp_order_list(IspOrderListRequest::default().order_id(isp.order_id.clone()))
+            .await?
+            .items
+            .first(),
+    );
+    let dc_ips = ips_of(
+        client
+            .datacenter_order_list(
+                DatacenterOrderListRequest::default().order_id(dc.order_id.clone()),
+            )
+            .await?
+            .items
+            .first(),
+    );
+    if isp_ips.is_empty() || dc_ips.is_empty() {
+        println!("(the order list does not show the IPs of new orders yet; renew them later)");
+    } else {
+        let renewed = client
+            .isp_ip_renew(IspIpRenewRequest::new(
+                isp_ips.clone(),
+                IspDuration::Monthly,
+            ))
+            .await?;
+        println!(
+            "static residential {} for a month -> order {}",
+            join(&isp_ips),
+            renewed.order_id
+        );
+        let renewed = client
+            .static_ip_renew(StaticIpRenewRequest::new(
+                dc_ips.clone(),
+                DatacenterDuration::Month,
+            ))
+            .await?;
+        println!(
+            "datacenter {} for a month            -> order {}",
+            join(&dc_ips),
+            renewed.order_id
+        );
+    }
+    // A refusal carries the API's own message.
+    match client
+        .isp_ip_renew(IspIpRenewRequest::new(
+            ["203.0.113.9".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))],
+            IspDuration::Weekly,
+        ))
+        .await
+    {
+        Err(Error::Api { msg, .. }) => {
+            println!("renewing an IP that is not ours is refused: {msg}")
+        }
+        Ok(order) => println!("renewed 203.0.113.9 -> order {}", order.order_id),
+        Err(other) => return Err(other),
+    }
+    println!();
+    Ok(())
+}
+
+/// The IPs of an order in an untyped order list (the vendor does not publish its shape; the
+/// sandbox lists them under `ips`).
+fn ips_of(order: Option<&serde_json::Value>) -> Vec<IpAddr> {
+    let Some(ips) = order
+        .and_then(|o| o.get("ips"))
+        .and_then(|ips| ips.as_array())
+    else {
+        return Vec::new();
+    };
+    ips.iter()
+        .filter_map(|ip| ip.as_str()?.parse().ok())
+        .collect()
+}
+
+fn join(ips: &[IpAddr]) -> String {
+    ips.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+async fn list_everything(client: &Client) -> Result<(), Error> {
+    println!("== Orders");
+    let isp = client
+        .isp_order_list(IspOrderListRequest::default().limit(5))
+        .await?;
+    println!("static residential (ISP): {} orders", isp.total);
+    for order in &isp.items {
+        println!("  {}", untyped_summary(order));
+    }
+    let dc = client
+        .datacenter_order_list(DatacenterOrderListRequest::default().limit(5))
+        .await?;
+    println!("datacenter: {} orders", dc.total);
+    for order in &dc.items {
+        println!("  {}", untyped_summary(order));
+    }
+    let flow = client
+        .flow_order_list(FlowOrderListRequest::default().limit(5))
+        .await?;
+    println!("dynamic residential traffic: {} orders", flow.total);
+    print_flow(&flow.items);
+    let mobile = client
+        .mobile_flow_order_list(MobileFlowOrderListRequest::default().limit(5))
+        .await?;
+    println!("dynamic mobile traffic: {} orders", mobile.total);
+    print_flow(&mobile.items);
+    Ok(())
+}
+
+fn untyped_summary(order: &serde_json::Value) -> String {
+    let text = |key: &str| match order.get(key) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        Some(other) => other.to_string(),
+        None => "-".to_owned(),
+    };
+    format!(
+        "{}  {:<6} {:<8} {} in {} ({})",
+        text("order_id"),
+        text("kind"),
+        text("duration"),
+        text("num"),
+        text("region"),
+        text("ips")
+    )
+}
+
+fn print_flow(orders: &[ipidea::FlowOrder]) {
+    for order in orders {
+        println!(
+            "  {}  {}  {:>7} MB  {:>7} yuan  {}",
             order.order_id,
             order.created_at.format("%Y-%m-%d"),
             order.coin,
             order.money,
-            order.pay_status
-        ));
+            if order.pay_status == ipidea::PayStatus::Paid {
+                "paid"
+            } else {
+                "unpaid"
+            },
+        );
     }
-    text
 }
