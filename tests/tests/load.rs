@@ -1,0 +1,72 @@
+//! A thousand concurrent calls through one `Client` against the sandbox: all succeed, and the
+//! pool keeps the connections for the calls that follow.
+
+use futures_util::StreamExt;
+use ipidea::{Client, FlowOrderListRequest};
+use ipidea_sandbox::Sandbox;
+
+const CALLS: usize = 1000;
+const IN_FLIGHT_LATER: usize = 50;
+
+async fn call(client: Client) {
+    let page = client
+        .flow_order_list(FlowOrderListRequest::default().limit(5))
+        .await
+        .expect("the call succeeded");
+    assert_eq!(page.total, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_calls_through_one_client() {
+    let sandbox = Sandbox::builder().demo_seed().start().await.unwrap();
+    let client = Client::builder()
+        .credential("uid", sandbox.uid())
+        .credential("appkey", sandbox.appkey())
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+
+    // All at once: every call is its own task, in flight together.
+    let tasks: Vec<_> = (0..CALLS)
+        .map(|_| tokio::spawn(call(client.clone())))
+        .collect();
+    for task in tasks {
+        task.await.expect("no call panicked");
+    }
+    let burst = sandbox.connections();
+
+    // Then another thousand, fifty at a time: the pool has idle connections for them.
+    futures_util::stream::iter((0..CALLS).map(|_| call(client.clone())))
+        .buffer_unordered(IN_FLIGHT_LATER)
+        .collect::<Vec<()>>()
+        .await;
+    let after = sandbox.connections();
+
+    // One at a time, every call finds an idle connection: none is opened.
+    for _ in 0..100 {
+        call(client.clone()).await;
+    }
+    assert_eq!(
+        sandbox.connections(),
+        after,
+        "sequential calls open no connection"
+    );
+
+    println!(
+        "{CALLS} concurrent calls: {burst} connections; {CALLS} more, {IN_FLIGHT_LATER} in flight: {} new connections",
+        after - burst
+    );
+    assert_eq!(
+        sandbox.requests_seen("flow_order_list"),
+        2 * CALLS + 100,
+        "every call sent once, none retried"
+    );
+    assert!(burst <= CALLS, "at most one connection per call in flight");
+    // The client's pool races a new connection against an idle one when none is free at that
+    // instant, so some new ones open; fewer than one per call.
+    assert!(
+        after - burst < CALLS,
+        "the later calls reuse pooled connections: {} new for {CALLS}",
+        after - burst
+    );
+}
