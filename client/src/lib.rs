@@ -41,6 +41,7 @@ extern crate self as ipidea;
 
 mod envelope;
 mod error;
+mod reconcile;
 mod transport;
 mod types;
 mod wire;
@@ -68,6 +69,7 @@ pub mod __private {
     pub use serde_json;
 
     pub use crate::envelope::decode_body;
+    pub use crate::reconcile::{collect_json, since_day};
     pub use crate::wire::{Lenient, ToWire, WireEnum, lenient};
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};
 }

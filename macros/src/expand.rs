@@ -165,6 +165,7 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
         .endpoints
         .iter()
         .map(|endpoint| expand_method(spec, endpoint));
+    let reconcile = expand_reconcile(spec);
     quote! {
         #doc
         #[derive(Clone, Debug)]
@@ -205,9 +206,62 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
                 self.transport.send(request).await
             }
 
+            #reconcile
+
             #(#methods)*
         }
     }
+}
+
+/// `Client::reconcile`, for specs whose money-spending endpoints say where their orders are
+/// listed.
+fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
+    let arms: Vec<TokenStream> = spec
+        .endpoints
+        .iter()
+        .filter_map(|endpoint| {
+            let orders_in = endpoint.orders_in.as_ref()?;
+            let list = spec.endpoint(&orders_in.endpoint)?;
+            let name = &endpoint.name;
+            let request = camel(&naming::request_type(&list.name));
+            let stream = format_ident!("{}", naming::stream_method(&list.name));
+            let since = snake(&orders_in.since);
+            Some(quote! {
+                #name => ::ipidea::__private::collect_json(
+                    self.#stream(#request::default().#since(::ipidea::__private::since_day(sent))),
+                ).await,
+            })
+        })
+        .collect();
+    if arms.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// The orders that a call whose outcome is unknown may have created: every order its
+        /// endpoint's order list shows from the day before the call was sent (a day of margin for
+        /// the server's time zone), as JSON with every field kept.
+        ///
+        /// Compare them with what was sent ([`SentRequest::fields`](::ipidea::SentRequest::fields))
+        /// before sending the call again.
+        ///
+        /// ```no_run
+        /// # async fn demo(client: ipidea::Client, request: ipidea::IspIpOpenRequest) -> Result<(), ipidea::Error> {
+        /// match client.isp_ip_open(request).await {
+        ///     Err(ipidea::Error::OutcomeUnknown { request: sent, .. }) => {
+        ///         let orders = client.reconcile(&sent).await?;
+        ///         println!("{} orders since the day before; is ours among them?", orders.len());
+        ///     }
+        ///     other => { other?; }
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub async fn reconcile(&self, sent: &::ipidea::SentRequest) -> ::core::result::Result<::std::vec::Vec<::ipidea::__private::serde_json::Value>, ::ipidea::Error> {
+            match sent.endpoint {
+                #(#arms)*
+                other => ::core::result::Result::Err(::ipidea::Error::Config(::std::format!("`{}` lists no orders to reconcile with", other))),
+            }
+        }
+    })
 }
 
 fn sends_line(endpoint: &Endpoint) -> String {

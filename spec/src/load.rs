@@ -574,6 +574,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         "encoding",
         "idempotent",
         "paging",
+        "orders_in",
         "request",
         "response",
         "examples",
@@ -659,6 +660,14 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
             Vec::new()
         }
     };
+    let orders_in = obj.get("orders_in").and_then(|value| {
+        let keys = ["endpoint", "since"];
+        let orders_in = Obj::new(cx, value, &obj.path("orders_in"), "`orders_in`", &keys)?;
+        Some(OrdersIn {
+            endpoint: orders_in.string(cx, "endpoint")?,
+            since: orders_in.string(cx, "since")?,
+        })
+    });
     Some(Endpoint {
         name,
         method: method?,
@@ -667,6 +676,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         encoding,
         idempotent,
         paging,
+        orders_in,
         request,
         response: response?,
         examples,

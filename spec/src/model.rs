@@ -439,6 +439,9 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// Which request fields select the page, for endpoints that page.
     pub paging: Option<Paging>,
+    /// Where the orders a money-spending call creates are listed, for reconciling a call whose
+    /// outcome is unknown.
+    pub orders_in: Option<OrdersIn>,
     /// Request fields, in file order.
     pub request: Vec<Field>,
     /// The type of the envelope's data.
@@ -466,6 +469,15 @@ impl Method {
             Method::Post => "POST",
         }
     }
+}
+
+/// The list endpoint that shows the orders a call creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrdersIn {
+    /// The paging list endpoint.
+    pub endpoint: String,
+    /// Its optional `date` request field that lists orders created on or after a day.
+    pub since: String,
 }
 
 /// The request fields that select a page.

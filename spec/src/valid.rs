@@ -29,6 +29,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         check_request_fields(cx, spec, endpoint);
         check_examples_of_fields(cx, spec, &endpoint.request);
         check_paging(cx, spec, endpoint);
+        check_orders_in(cx, spec, endpoint);
         check_endpoint_examples(cx, spec, endpoint);
     }
 }
@@ -666,6 +667,55 @@ fn check_paging(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                 endpoint.response
             ),
         );
+    }
+}
+
+/// `orders_in` names a paging list endpoint and an optional `date` field of it; only calls
+/// that are not idempotent have one.
+fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+    let Some(orders_in) = &endpoint.orders_in else {
+        return;
+    };
+    let path = child(&endpoint.path, "orders_in");
+    if endpoint.idempotent {
+        cx.error_hint(
+            &path,
+            "an idempotent endpoint has nothing to reconcile",
+            Some("remove `orders_in`".into()),
+        );
+    }
+    let Some(list) = spec.endpoint(&orders_in.endpoint) else {
+        let names = spec.endpoints.iter().map(|e| e.name.as_str());
+        cx.error_hint(
+            &child(&path, "endpoint"),
+            format!("unknown endpoint `{}`", orders_in.endpoint),
+            did_you_mean(&orders_in.endpoint, names),
+        );
+        return;
+    };
+    if list.paging.is_none() {
+        cx.error(
+            &child(&path, "endpoint"),
+            format!("`{}` does not page, so it cannot list orders", list.name),
+        );
+    }
+    match list.request.iter().find(|f| f.name == orders_in.since) {
+        Some(field) if field.ty == TypeRef::Scalar(Scalar::Date) && !field.required => {}
+        Some(_) => cx.error(
+            &child(&path, "since"),
+            format!("`{}` must be an optional `date` field", orders_in.since),
+        ),
+        None => {
+            let names = list.request.iter().map(|f| f.name.as_str());
+            cx.error_hint(
+                &child(&path, "since"),
+                format!(
+                    "`{}` is not a request field of `{}`",
+                    orders_in.since, list.name
+                ),
+                did_you_mean(&orders_in.since, names),
+            );
+        }
     }
 }
 

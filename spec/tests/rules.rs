@@ -216,7 +216,7 @@ fn unknown_top_level_key_suggests_the_closest() {
         "unknown key `endpoint` in the spec",
         Some("did you mean `endpoints`?"),
     );
-    assert_eq!(error.line, Some(line_of(&text(&spec), "\"endpoint\":")));
+    assert_eq!(error.line, Some(line_of(&text(&spec), "\"endpoint\": {}")));
 }
 
 #[test]
@@ -1861,5 +1861,47 @@ fn an_optional_field_named_new_is_refused() {
             .contains("collides with the request's constructor `new`"),
         "{}",
         error.message
+    );
+}
+
+#[test]
+fn orders_in_names_a_paging_list_and_its_date_field() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open/orders_in",
+        "endpoint",
+        json!("isp_order_lst"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/static_ip_open/orders_in",
+        "since",
+        json!("limit"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/isp_order_list",
+        "orders_in",
+        json!({"endpoint": "isp_order_list", "since": "end_time"}),
+    );
+    let errors = parse("test.json", &text(&spec)).unwrap_err().errors;
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unknown endpoint `isp_order_lst`")
+                && m.contains("did you mean `isp_order_list`?"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`limit` must be an optional `date` field"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("an idempotent endpoint has nothing to reconcile"))
     );
 }

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use ipidea::{Client, Error, IspDuration, IspIpOpenRequest, IspOrderListRequest, RetryPolicy};
+use ipidea::{
+    Client, DatacenterDuration, Error, IspDuration, IspIpOpenRequest, IspOrderListRequest,
+    RetryPolicy, StaticIpOpenRequest,
+};
 use ipidea_sandbox::{Fault, Product, Sandbox};
 
 const TIMEOUT: Duration = Duration::from_millis(400);
@@ -168,6 +171,45 @@ async fn a_one_off_fault_on_a_list_is_absorbed_by_a_retry() {
         assert!(page.is_ok(), "{fault}: {page:?}");
         assert_eq!(sandbox.requests_seen("flow_order_list"), 2, "{fault}");
     }
+}
+
+#[tokio::test]
+async fn reconcile_finds_the_order_a_lost_response_created() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    client
+        .static_ip_open(StaticIpOpenRequest::new("us", DatacenterDuration::Week, 1))
+        .await
+        .unwrap();
+    sandbox.inject("static_ip_open", Fault::CommitThenDrop);
+    let error = client
+        .static_ip_open(
+            StaticIpOpenRequest::new("sg", DatacenterDuration::Month, 2).remark("batch 43"),
+        )
+        .await
+        .unwrap_err();
+    let Error::OutcomeUnknown { request: sent, .. } = error else {
+        panic!("expected outcome unknown")
+    };
+    let orders = client.reconcile(&sent).await.unwrap();
+    let ours: Vec<_> = orders
+        .iter()
+        .filter(|o| o["remark"] == sent.field("remark").unwrap())
+        .collect();
+    assert_eq!(ours.len(), 1, "the lost order is found: {orders:#?}");
+    assert_eq!(ours[0]["region"], "sg");
+    assert_eq!(
+        orders.len(),
+        2,
+        "both of today's datacenter orders are candidates"
+    );
+    assert_eq!(
+        sandbox.requests_seen("static_ip_open"),
+        2,
+        "the lost order was never sent again"
+    );
+    let list_request = sandbox.requests_seen("datacenter_order_list");
+    assert_eq!(list_request, 1);
 }
 
 #[tokio::test]
