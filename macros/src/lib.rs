@@ -1,13 +1,12 @@
 //! The `generate!` macro: turns an IPIDEA spec into a typed client at compile time.
 //!
 //! Use it through the `ipidea` crate: `ipidea::generate!("path/to/spec.json");`. The path is
-//! resolved against the invoking crate's `CARGO_MANIFEST_DIR`. The expansion lives in
-//! its `expand` module; the spec is loaded and validated by `ipidea-spec`, the same front end the
-//! sandbox and the command-line tool use.
+//! resolved against the invoking crate's `CARGO_MANIFEST_DIR`. The spec is loaded and validated
+//! by `ipidea-spec`, the same front end the sandbox and the command-line tool use, and expanded
+//! by `ipidea-codegen`; this crate only reads the file and reports errors at the literal.
 #![deny(missing_docs)]
 
 mod expand;
-mod rust;
 
 use proc_macro::TokenStream;
 
