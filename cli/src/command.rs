@@ -29,7 +29,10 @@ pub fn build(spec: &'static Spec) -> Command {
                     Command::new("check")
                         .about("Validate a spec with the same loader as the client's macro; print every error")
                         .arg(Arg::new("file").help("The spec file (default: the bundled spec)").value_name("FILE")),
-                ),
+                )
+                .subcommand(crate::diff::command())
+                .subcommand(crate::openapi::command())
+                .subcommand(crate::import::command()),
         )
         .subcommand(
             Command::new("completions").about("Print shell completions").arg(
@@ -181,6 +184,22 @@ fn field_arg(spec: &'static Spec, endpoint: &'static Endpoint, field: &'static F
         .value_name(naming::snake(&field.name).to_uppercase())
         .required(field.required)
         .help(help);
+    let arg = match enum_values(spec, &field.ty) {
+        Some(values) => {
+            let aliases: Vec<String> = values
+                .iter()
+                .map(|v| naming::variant(&v.value, v.name.as_deref()).to_lowercase())
+                .filter(|alias| values.iter().all(|v| &v.value != alias))
+                .collect();
+            if aliases.is_empty() {
+                arg
+            } else {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg.help(format!("{help} Also by name: {}.", aliases.join(", ")))
+            }
+        }
+        None => arg,
+    };
     match enum_values(spec, &field.ty) {
         Some(values) => {
             let possible = values.iter().map(|value| {

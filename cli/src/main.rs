@@ -5,8 +5,11 @@
 //! here with no code change.
 
 mod command;
+mod diff;
 mod exit;
 mod fields;
+mod import;
+mod openapi;
 mod output;
 mod run;
 

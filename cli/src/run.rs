@@ -16,6 +16,9 @@ use crate::output;
 /// Runs the parsed command line.
 pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
     match matches.subcommand() {
+        Some(("spec", sub)) if sub.subcommand_name() == Some("diff") => crate::diff::run(sub),
+        Some(("spec", sub)) if sub.subcommand_name() == Some("openapi") => crate::openapi::run(sub),
+        Some(("spec", sub)) if sub.subcommand_name() == Some("import") => crate::import::run(sub),
         Some(("spec", sub)) => spec_command(sub),
         Some(("completions", sub)) => {
             let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") else {

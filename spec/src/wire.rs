@@ -27,6 +27,10 @@ impl Spec {
         if depth > 32 {
             return Err("the types nest too deeply".to_owned());
         }
+        if *ty == TypeRef::Empty {
+            // `empty` data is whatever a call with nothing to return sends: `[]`, `{}` or `null`.
+            return Ok(());
+        }
         if value.is_null() {
             return if nullable {
                 Ok(())

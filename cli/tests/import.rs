@@ -1,0 +1,181 @@
+//! `ipidea spec import` end to end, on the copy of the vendor's order page in
+//! `spec/tests/data/orders.txt`.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const ORDERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/tests/data/orders.txt");
+const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/ipidea.json");
+
+fn ipidea(args: &[&str]) -> Output {
+    Command::cargo_bin("ipidea")
+        .unwrap()
+        .env_remove("IPIDEA_UID")
+        .env_remove("IPIDEA_APPKEY")
+        .env_remove("IPIDEA_BASE_URL")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A page written to a temporary file that is removed when dropped.
+struct TempPage(PathBuf);
+
+impl TempPage {
+    fn new(name: &str, text: &str) -> TempPage {
+        let path =
+            std::env::temp_dir().join(format!("ipidea-import-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        TempPage(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempPage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn importing_the_order_page_prints_the_eight_endpoints() {
+    let output = ipidea(&["spec", "import", ORDERS]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let entries = stdout_json(&output);
+    let endpoints = entries["endpoints"].as_object().unwrap();
+    let spec = ipidea_spec::bundled();
+    assert_eq!(endpoints.len(), 8);
+    for endpoint in &spec.endpoints {
+        assert_eq!(
+            endpoints[&endpoint.name]["path"],
+            endpoint.url_path.as_str()
+        );
+    }
+    assert!(
+        entries["types"]
+            .as_object()
+            .unwrap()
+            .contains_key("FlowOrderListItem")
+    );
+    let report = stderr(&output);
+    assert!(report.contains("8 endpoints and 5 types"), "{report}");
+    assert!(report.contains("to decide"), "{report}");
+    assert!(
+        report.contains("requiredness: the page does not say which fields `isp_ip_open` needs"),
+        "{report}"
+    );
+    assert!(report.contains("no conflicts"), "{report}");
+}
+
+#[test]
+fn merging_the_order_page_into_the_spec_finds_no_conflicts() {
+    let output = ipidea(&["spec", "import", ORDERS, "--merge", SPEC]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(SPEC).unwrap()).unwrap();
+    assert_eq!(
+        stdout_json(&output),
+        spec,
+        "the merged spec is the spec, unchanged"
+    );
+    let report = stderr(&output);
+    assert!(
+        report.contains("nothing new; 8 endpoints already in the spec"),
+        "{report}"
+    );
+    assert!(
+        report.contains("no conflicts") && !report.contains("conflicts ("),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_conflicting_path_exits_1_and_names_the_conflict() {
+    let text = std::fs::read_to_string(ORDERS).unwrap().replace(
+        "POST /api/open/isp_ip_open HTTP/1.1",
+        "POST /api/v2/isp_ip_open HTTP/1.1",
+    );
+    let page = TempPage::new("conflict.txt", &text);
+    let output = ipidea(&["spec", "import", page.path(), "--merge", SPEC]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(report.contains("conflicts (1):"), "{report}");
+    assert!(
+        report.contains("endpoints.isp_ip_open.path: the page (line 4) has the path `/api/v2/isp_ip_open` for `isp_ip_open`, the spec has `/api/open/isp_ip_open`"),
+        "{report}"
+    );
+    // The spec on stdout is still whole and unchanged.
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(SPEC).unwrap()).unwrap();
+    assert_eq!(stdout_json(&output), spec);
+}
+
+#[test]
+fn a_new_endpoint_is_merged_and_the_result_checks() {
+    let page = TempPage::new(
+        "white.txt",
+        "白名单列表\r\nPOST /api/open/white_list HTTP/1.1\r\nHost: api.ipidea.net\r\n{\"page\": \"1\", \"limit\": \"10\",}{\r\n\"ret\": 0,\r\n\"ret_data\": [{\"ip\": \"1.2.3.4\", // 白名单IP\r\n}]\r\n}",
+    );
+    let output = ipidea(&["spec", "import", page.path(), "--merge", SPEC, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result = stdout_json(&output);
+    assert_eq!(
+        result["added"]["endpoints"],
+        serde_json::json!(["white_list"])
+    );
+    assert_eq!(result["conflicts"], serde_json::json!([]));
+    assert!(
+        result["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "endpoints.white_list.request")
+    );
+    assert_eq!(
+        result["spec"]["endpoints"]["white_list"]["response"],
+        "list<WhiteListItem>"
+    );
+    // The merged spec passes `spec check`.
+    let merged = TempPage::new(
+        "merged.json",
+        &serde_json::to_string_pretty(&result["spec"]).unwrap(),
+    );
+    let check = ipidea(&["spec", "check", merged.path()]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn a_page_that_cannot_be_read_names_the_line() {
+    let page = TempPage::new(
+        "bad.txt",
+        "Title\nPOST /api/open/x HTTP/1.1\n{\n\"a\": 1\n\"b\": 2\n}",
+    );
+    let output = ipidea(&["spec", "import", page.path()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("line 5: expected `,` or `}` after the field `a`, found `\"b\"`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty());
+    let missing = ipidea(&["spec", "import", "/nonexistent/page.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read `/nonexistent/page.txt`"));
+}

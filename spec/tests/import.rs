@@ -1,0 +1,801 @@
+//! `ipidea_spec::import`: reading vendor documentation pages into spec entries, and merging
+//! them into a spec.
+//!
+//! The vendor's order page is a copy of `shared/vendor-docs/orders.txt` in `tests/data`, so the
+//! tests do not depend on a folder outside the repository.
+
+use ipidea_spec::import::{
+    Import, ImportError, Merge, NodeValue, import, import_into, parse_page, parse_value,
+};
+use ipidea_spec::{BUNDLED, bundled};
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+/// The vendor's order page.
+const ORDERS: &str = include_str!("data/orders.txt");
+
+fn bundled_json() -> Value {
+    serde_json::from_str(BUNDLED).expect("the bundled spec is JSON")
+}
+
+fn orders() -> Import {
+    import(ORDERS, None).expect("the order page imports")
+}
+
+fn merged(page: &str) -> Merge {
+    import_into(page, &bundled(), &bundled_json()).expect("the page imports")
+}
+
+/// A page of one endpoint: a title, the request line and headers, then the bodies.
+fn page_of(name: &str, bodies: &str) -> String {
+    format!(
+        "Whitelist\nPOST /api/open/{name} HTTP/1.1\nHost: api.ipidea.net\nContent-Type: multipart/form-data\n{bodies}"
+    )
+}
+
+fn error(page: &str) -> ImportError {
+    import(page, None).expect_err("the page is refused")
+}
+
+fn messages(notes: &[ipidea_spec::import::Note]) -> String {
+    notes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// --- the vendor's order page ------------------------------------------------------------------
+
+#[test]
+fn the_copy_of_the_vendor_page_is_current() {
+    // The original lives outside the repository; compare only where it is present.
+    let original = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/vendor-docs/orders.txt"
+    );
+    if let Ok(text) = std::fs::read_to_string(original) {
+        assert_eq!(
+            text, ORDERS,
+            "copy {original} to spec/tests/data/orders.txt"
+        );
+    }
+}
+
+#[test]
+fn the_order_page_yields_the_endpoints_paths_and_fields_of_the_bundled_spec() {
+    let spec = bundled();
+    let import = orders();
+    let mut imported: Vec<&str> = import.endpoints.iter().map(|e| e.name.as_str()).collect();
+    let mut expected: Vec<&str> = spec.endpoints.iter().map(|e| e.name.as_str()).collect();
+    imported.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(imported, expected);
+    assert_eq!(imported.len(), 8);
+    let entries = import.entries();
+    for endpoint in &spec.endpoints {
+        let entry = &entries["endpoints"][&endpoint.name];
+        assert_eq!(entry["method"], endpoint.method.name(), "{}", endpoint.name);
+        assert_eq!(
+            entry["path"],
+            endpoint.url_path.as_str(),
+            "{}",
+            endpoint.name
+        );
+        let fields: Vec<&String> = entry["request"].as_object().unwrap().keys().collect();
+        let expected: Vec<&String> = endpoint.request.iter().map(|f| &f.name).collect();
+        assert_eq!(fields, expected, "request fields of {}", endpoint.name);
+    }
+}
+
+#[test]
+fn the_order_page_examples_are_the_vendors_with_comments_stripped() {
+    let spec = bundled();
+    let entries = orders().entries();
+    for endpoint in &spec.endpoints {
+        let example = &entries["endpoints"][&endpoint.name]["examples"][0];
+        let bundled = &endpoint.examples[0];
+        assert_eq!(
+            example["request"],
+            Value::Object(bundled.request.clone()),
+            "{}",
+            endpoint.name
+        );
+        assert_eq!(example["response"], bundled.response, "{}", endpoint.name);
+    }
+}
+
+#[test]
+fn the_imported_entries_are_a_valid_spec() {
+    let problems = orders().check(&bundled_json());
+    assert!(problems.is_empty(), "{}", messages(&problems));
+}
+
+#[test]
+fn types_are_inferred_from_the_examples() {
+    let entries = orders().entries();
+    let endpoints = &entries["endpoints"];
+    let types = &entries["types"];
+    let list = &endpoints["flow_order_list"];
+    assert_eq!(list["idempotent"], true);
+    assert_eq!(list["paging"], json!({"page": "page", "limit": "limit"}));
+    assert_eq!(list["request"]["start_time"]["type"], "date");
+    assert_eq!(list["request"]["page"]["type"], "u32");
+    assert_eq!(list["request"]["limit"]["type"], "u32");
+    assert_eq!(list["request"]["order_id"]["required"], false);
+    assert_eq!(list["response"], "FlowOrderListPage");
+    assert_eq!(types["FlowOrderListPage"]["kind"], "page");
+    assert_eq!(types["FlowOrderListPage"]["item"], "FlowOrderListItem");
+    let item = &types["FlowOrderListItem"]["fields"];
+    assert_eq!(
+        item["created_at"]["type"], "timestamp",
+        "a string of unix seconds"
+    );
+    assert_eq!(
+        item["pay_time"]["type"], "timestamp",
+        "a number of unix seconds"
+    );
+    assert_eq!(item["back_expire_time"]["type"], "i64", "0 is not a time");
+    assert_eq!(item["money"]["type"], "decimal");
+    assert_eq!(item["coupon_money"]["type"], "decimal");
+    assert_eq!(item["exec_data"]["type"], "json_string");
+    assert_eq!(
+        item["mark"],
+        json!({"type": "json", "nullable": true, "doc": {"en": "`mark` (imported; describe it)", "zh": "备注"}})
+    );
+    assert_eq!(
+        item["uid"]["doc"]["zh"], "用户id",
+        "the vendor's comment documents the field"
+    );
+    assert_eq!(item["pay_status"]["doc"]["zh"], "支付状态,0:未支付,1已支付");
+    assert_eq!(
+        item["pay_type"]["type"], "string",
+        "a numeric string stays a string"
+    );
+    // The list with unknown items and the calls that spend money.
+    assert_eq!(types["IspOrderListPage"]["item"], "json");
+    assert_eq!(
+        endpoints["isp_ip_renew"]["request"]["renew_ip_list"]["type"],
+        "csv<ip>"
+    );
+    assert_eq!(endpoints["isp_ip_open"]["idempotent"], false);
+    assert_eq!(endpoints["isp_ip_open"]["response"], "IspIpOpenData");
+    assert_eq!(
+        types["IspIpOpenData"]["fields"]["order_id"]["type"],
+        "string"
+    );
+    // Endpoints with the same shape share a type; the mobile list shares the page.
+    assert_eq!(endpoints["static_ip_open"]["response"], "IspIpOpenData");
+    assert_eq!(
+        endpoints["mobile_flow_order_list"]["response"],
+        "FlowOrderListPage"
+    );
+}
+
+#[test]
+fn docs_come_from_the_page_never_a_todo() {
+    let entries = orders().entries();
+    let text = entries.to_string();
+    assert!(!text.to_lowercase().contains("todo"));
+    let doc = entries["endpoints"]["isp_ip_open"]["doc"]["en"]
+        .as_str()
+        .unwrap();
+    assert!(
+        doc.contains("`isp_ip_open`") && doc.contains("订单接口"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn what_a_person_must_decide_is_listed() {
+    let import = orders();
+    let text = messages(&import.decisions);
+    for expected in [
+        "endpoints.isp_ip_open.request: requiredness: the page does not say which fields `isp_ip_open` needs, so all are imported as optional: `region`, `duration`, `num`, `remark`, `pool_tag`",
+        "endpoints.isp_ip_open.request: enums: strings that may be enums or free text, imported as `string`: `region` (`hk`), `duration` (`weekly`), `remark` (`测试`), `pool_tag` (`渠道一`)",
+        "endpoints.isp_ip_open.request: ids or numbers: numeric-looking strings, imported as `string`: `num` (`1`)",
+        "endpoints.flow_order_list.request: ids or numbers: numeric-looking strings, imported as `string`: `pay_status` (`1`)",
+        "types.FlowOrderListItem: ids or numbers: numeric-looking strings, imported as `string`: `order_id` (`2205211052185894`), `pay_type` (`13`), `check_status` (`0`), `worn` (`0`)",
+        "types.FlowOrderListItem: types unknown: `null` in every example, so imported as nullable `json`: `mark`",
+        "endpoints.isp_order_list: page items: the example page of `isp_order_list` has no items",
+        "endpoints.static_ip_open: shared type: `static_ip_open` returns the same shape as `IspIpOpenData`",
+        "endpoints.isp_ip_open: docs: describe `isp_ip_open` and its request fields `region`, `duration`, `num`, `remark`, `pool_tag` in English",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    for name in ["isp_ip_open", "isp_order_list", "mobile_flow_order_list"] {
+        assert!(
+            text.contains(&format!("which fields `{name}` needs")),
+            "{name}"
+        );
+    }
+}
+
+// --- merging ------------------------------------------------------------------------------------
+
+#[test]
+fn merging_the_order_page_into_the_bundled_spec_reports_no_conflicts() {
+    let merge = merged(ORDERS);
+    assert!(merge.conflicts.is_empty(), "{}", messages(&merge.conflicts));
+    assert!(
+        merge.differences.is_empty(),
+        "{}",
+        messages(&merge.differences)
+    );
+    assert!(merge.added_endpoints.is_empty() && merge.added_types.is_empty());
+    assert!(
+        merge.decisions.is_empty(),
+        "the spec has decided its own endpoints"
+    );
+    assert_eq!(merge.existing.len(), 8);
+    assert_eq!(merge.spec, bundled_json(), "nothing is overwritten");
+}
+
+#[test]
+fn with_a_known_spec_the_import_reuses_its_enums_types_and_docs() {
+    let import = import(ORDERS, Some(&bundled())).unwrap();
+    let entries = import.entries();
+    let open = &entries["endpoints"]["isp_ip_open"];
+    assert_eq!(
+        open["request"]["duration"]["type"], "IspDuration",
+        "`weekly` fits `IspDuration`"
+    );
+    assert_eq!(
+        entries["endpoints"]["static_ip_open"]["request"]["duration"]["type"],
+        "DatacenterDuration"
+    );
+    assert_eq!(
+        open["request"]["num"]["type"], "u32",
+        "`1` fits the spec's `u32`"
+    );
+    assert_eq!(open["request"]["pool_tag"]["type"], "PoolTag");
+    assert_eq!(open["request"]["num"]["doc"]["en"], "How many IPs to open.");
+    assert_eq!(open["response"], "OrderCreated");
+    assert_eq!(
+        entries["endpoints"]["flow_order_list"]["request"]["pay_status"]["type"],
+        "PayStatus"
+    );
+    assert_eq!(
+        entries["endpoints"]["flow_order_list"]["response"],
+        "FlowOrderPage"
+    );
+    assert!(
+        !entries["types"]
+            .as_object()
+            .unwrap()
+            .contains_key("FlowOrderListItem")
+    );
+}
+
+const WHITE_LIST: &str = r#"白名单列表
+最后更新于
+POST /api/open/white_list HTTP/1.1
+Host: api.ipidea.net
+Content-Type: multipart/form-data
+{
+  "page": "1",
+  "limit": "10",
+}{
+  "ret": 0,
+  "code": "1",
+  "msg": "success",
+  "ret_data": [
+    {
+      "ip": "156.237.6.97", // 白名单IP
+      "mark": "office",
+      "created_at": "1653101538", // 添加时间
+    },
+  ],
+  "timestamp": 1653375000
+}"#;
+
+#[test]
+fn merging_a_new_endpoint_adds_it_with_its_types() {
+    let merge = merged(WHITE_LIST);
+    assert!(merge.conflicts.is_empty(), "{}", messages(&merge.conflicts));
+    assert_eq!(merge.added_endpoints, ["white_list"]);
+    assert_eq!(merge.added_types, ["WhiteListItem"]);
+    let entry = &merge.spec["endpoints"]["white_list"];
+    assert_eq!(
+        entry["doc"]["zh"], "白名单列表",
+        "the title of a one-endpoint page"
+    );
+    assert_eq!(
+        entry["response"], "list<WhiteListItem>",
+        "`ret_data` as a list"
+    );
+    assert!(entry.get("paging").is_none(), "a list, not a page");
+    assert_eq!(
+        entry["request"]["page"]["type"], "u32",
+        "the spec's `page` fits"
+    );
+    let item = &merge.spec["types"]["WhiteListItem"]["fields"];
+    assert_eq!(item["ip"]["type"], "ip");
+    assert_eq!(item["ip"]["doc"]["zh"], "白名单IP");
+    assert_eq!(item["created_at"]["type"], "timestamp");
+    assert_eq!(
+        item["created_at"]["doc"]["zh"], "添加时间",
+        "a comment on the last field"
+    );
+    // The spec still loads, and the decisions are about the new endpoint only.
+    let text = serde_json::to_string_pretty(&merge.spec).unwrap();
+    let spec = ipidea_spec::parse("merged.json", &text).unwrap();
+    assert_eq!(spec.endpoints.len(), 9);
+    assert!(
+        merge
+            .decisions
+            .iter()
+            .all(|d| d.path.starts_with("endpoints.white_list")
+                || d.path.starts_with("types.WhiteListItem"))
+    );
+    let decisions = messages(&merge.decisions);
+    assert!(!decisions.contains("idempotent"), "`_list` is idempotent");
+    assert!(decisions.contains("docs: check the docs taken from fields of the same name in the spec: `mark`, `created_at`"), "{decisions}");
+}
+
+#[test]
+fn a_different_path_is_a_conflict() {
+    let page = ORDERS.replace(
+        "POST /api/open/isp_ip_open HTTP/1.1",
+        "POST /api/v2/isp_ip_open HTTP/1.1",
+    );
+    let merge = merged(&page);
+    assert_eq!(
+        messages(&merge.conflicts),
+        "endpoints.isp_ip_open.path: the page (line 4) has the path `/api/v2/isp_ip_open` for `isp_ip_open`, the spec has `/api/open/isp_ip_open`"
+    );
+}
+
+#[test]
+fn compatibility_is_the_spec_s_lenient_check() {
+    // `weekly` fits the enum `IspDuration`, `"1"` fits `u32`, `""` leaves out an optional field.
+    assert!(merged(ORDERS).conflicts.is_empty());
+    let page = ORDERS.replacen("\"duration\": \"weekly\"", "\"duration\": \"daily\"", 1);
+    let text = messages(&merged(&page).conflicts);
+    assert!(
+        text.starts_with("endpoints.isp_ip_open.request.duration.type: the page's example `daily` of `duration` (line 11) does not fit the spec's `IspDuration`: `daily` is not a value of `IspDuration`"),
+        "{text}"
+    );
+    let page = ORDERS.replacen("\"num\": \"1\",", "\"num\": \"one\",", 1);
+    let text = messages(&merged(&page).conflicts);
+    assert!(
+        text.contains("`one` of `num` (line 12) does not fit the spec's `u32`"),
+        "{text}"
+    );
+    let page = ORDERS.replacen("\"money\": \"0.01\"", "\"money\": \"free\"", 1);
+    let text = messages(&merged(&page).conflicts);
+    assert!(
+        text.starts_with("types.FlowOrder.fields.money: the page's example `free`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fields_on_one_side_only_are_differences_or_conflicts() {
+    // A new request field and a new response field are differences; nothing is overwritten.
+    let page = ORDERS
+        .replacen(
+            "\"pool_tag\": \"渠道一\"\n}",
+            "\"pool_tag\": \"渠道一\",\n\"auto_renew\": \"1\"\n}",
+            1,
+        )
+        .replacen(
+            "\"pool_type\": 0\n",
+            "\"pool_type\": 0,\n\"region\": \"hk\"\n",
+            1,
+        );
+    let merge = merged(&page);
+    assert!(merge.conflicts.is_empty(), "{}", messages(&merge.conflicts));
+    let text = messages(&merge.differences);
+    assert!(text.contains("endpoints.isp_ip_open.request: the page sends `auto_renew` (`1`) to `isp_ip_open`, which the spec does not have; not added"), "{text}");
+    assert!(
+        text.contains(
+            "types.FlowOrder: the page's `region` (line 168) is not a field of `FlowOrder`"
+        ),
+        "{text}"
+    );
+    assert_eq!(merge.spec, bundled_json());
+    // A field the spec requires but the page does not send, or a record field that is not
+    // nullable and missing, is a conflict.
+    let page = ORDERS.replacen("\"num\": \"1\",\n", "", 1).replacen(
+        "\"money\": \"0.01\", // 金额\n",
+        "",
+        1,
+    );
+    let text = messages(&merged(&page).conflicts);
+    assert!(text.contains("endpoints.isp_ip_open.request.num: the spec requires `num` of `isp_ip_open`, but the page's example does not send it"), "{text}");
+    assert!(text.contains("types.FlowOrder.fields.money: the spec requires the field `money` of `FlowOrder` (it is not nullable)"), "{text}");
+}
+
+#[test]
+fn a_new_endpoint_on_a_taken_path_is_a_conflict() {
+    // A spec that calls `POST /api/open/isp_ip_open` by another name.
+    let mut json = bundled_json();
+    let endpoints = json["endpoints"].as_object_mut().unwrap();
+    let entry = endpoints.shift_remove("isp_ip_open").unwrap();
+    endpoints.insert("buy_isp_ips".to_owned(), entry);
+    let spec = ipidea_spec::parse(
+        "renamed.json",
+        &serde_json::to_string_pretty(&json).unwrap(),
+    )
+    .unwrap();
+    let merge = import_into(ORDERS, &spec, &json).unwrap();
+    assert_eq!(
+        messages(&merge.conflicts),
+        "endpoints.buy_isp_ips.path: `POST /api/open/isp_ip_open` of `isp_ip_open` (line 4 of the page) is already the path of `buy_isp_ips`; not added"
+    );
+    assert!(merge.added_endpoints.is_empty());
+}
+
+#[test]
+fn a_response_of_another_shape_is_a_conflict() {
+    let page = "POST /api/open/isp_ip_open HTTP/1.1\n{\"ret\": 0, \"ret_data\": []}";
+    let merge = merged(page);
+    assert_eq!(
+        messages(&merge.conflicts),
+        "endpoints.isp_ip_open.response: the page's example `[]` (line 2) does not fit the spec's `OrderCreated`: expected a `OrderCreated` object, found `[]`"
+    );
+    assert_eq!(
+        messages(&merge.differences),
+        "endpoints.isp_ip_open.request: the page shows no request body for `isp_ip_open`, so its fields are not compared"
+    );
+}
+
+// --- the pieces of a page -------------------------------------------------------------------
+
+#[test]
+fn a_page_with_no_request_body() {
+    let page = page_of(
+        "balance",
+        r#"{"ret": 0, "code": "1", "msg": "success", "ret_data": {"balance": "12.50", "updated_at": 1653375000}, "timestamp": 1653375000}"#,
+    );
+    let import = import(&page, None).unwrap();
+    let endpoint = &import.endpoints[0];
+    assert!(!endpoint.has_request);
+    let entry = &endpoint.entry;
+    assert_eq!(entry["request"], json!({}));
+    assert_eq!(entry["response"], "BalanceData");
+    assert_eq!(entry["examples"][0]["request"], json!({}));
+    let fields = &import.types["BalanceData"]["fields"];
+    assert_eq!(fields["balance"]["type"], "decimal");
+    assert_eq!(fields["updated_at"]["type"], "timestamp");
+    assert!(messages(&import.decisions).contains("idempotent: is `balance` safe to send twice?"));
+    assert!(
+        import.check(&bundled_json()).is_empty(),
+        "{}",
+        messages(&import.check(&bundled_json()))
+    );
+}
+
+#[test]
+fn ret_data_as_a_list() {
+    let empty = import(
+        &page_of(
+            "white_add",
+            "{\"ip\": \"1.2.3.4\"}{\"ret\": 0, \"ret_data\": []}",
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(empty.endpoints[0].entry["response"], "empty");
+    assert_eq!(empty.endpoints[0].entry["request"]["ip"]["type"], "ip");
+    let records = import(&page_of("white_list", "{\"ret\": 0, \"ret_data\": [{\"ip\": \"1.2.3.4\"}, {\"ip\": \"1.2.3.5\", \"note\": null}]}"), None).unwrap();
+    assert_eq!(
+        records.endpoints[0].entry["response"],
+        "list<WhiteListItem>"
+    );
+    assert_eq!(
+        records.types["WhiteListItem"]["fields"]["note"]["nullable"],
+        true
+    );
+    let scalars = import(
+        &page_of(
+            "ip_list",
+            "{\"ret\": 0, \"ret_data\": [\"1.2.3.4\", \"1.2.3.5\"]}",
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(scalars.endpoints[0].entry["response"], "list<ip>");
+    for import in [&empty, &records, &scalars] {
+        assert!(
+            import.check(&bundled_json()).is_empty(),
+            "{}",
+            messages(&import.check(&bundled_json()))
+        );
+    }
+}
+
+#[test]
+fn string_unix_timestamps() {
+    let page = page_of(
+        "flow_use",
+        r#"{"ret": 0, "ret_data": {"start_time": "1653101538", "end_at": 1653101538, "flow_time": "15", "created": "1653101538"}}"#,
+    );
+    let import = import(&page, None).unwrap();
+    let fields = &import.types["FlowUseData"]["fields"];
+    assert_eq!(fields["start_time"]["type"], "timestamp");
+    assert_eq!(fields["end_at"]["type"], "timestamp");
+    assert_eq!(fields["flow_time"]["type"], "string", "not ten digits");
+    assert_eq!(fields["created"]["type"], "string", "not named like a time");
+}
+
+#[test]
+fn comments_document_the_field_they_follow() {
+    let node = parse_value(
+        "{ // the data\n\"a\": 1, // 第一\n// 第二\n\"b\": [1, 2], \"c\": {\"d\": true // 最后\n}, // 对象\n\"e\": null // 最后一个\n}",
+    )
+    .unwrap();
+    assert_eq!(node.comment.as_deref(), Some("the data"));
+    let comment = |key: &str| node.get(key).and_then(|n| n.comment.clone());
+    assert_eq!(comment("a").as_deref(), Some("第一"));
+    assert_eq!(
+        comment("b").as_deref(),
+        Some("第二"),
+        "a comment on the line before"
+    );
+    assert_eq!(comment("c").as_deref(), Some("对象"));
+    assert_eq!(
+        node.get("c").unwrap().get("d").unwrap().comment.as_deref(),
+        Some("最后")
+    );
+    assert_eq!(
+        comment("e").as_deref(),
+        Some("最后一个"),
+        "the last field, before the `}}`"
+    );
+    assert_eq!(node.get("a").unwrap().line, 2);
+    assert_eq!(
+        node.to_json(),
+        json!({"a": 1, "b": [1, 2], "c": {"d": true}, "e": null})
+    );
+}
+
+#[test]
+fn trailing_commas_bare_keys_and_single_quotes() {
+    let node = parse_value("{'a': [1, 2,], b: \"x\\u00e9\\n\", 'c': -1.5e2,}").unwrap();
+    assert_eq!(
+        node.to_json(),
+        json!({"a": [1, 2], "b": "xé\n", "c": -150.0})
+    );
+    assert!(matches!(node.value, NodeValue::Object(_)));
+}
+
+#[test]
+fn windows_line_endings_read_the_same() {
+    let crlf = ORDERS.replace('\n', "\r\n");
+    let lf = orders();
+    let imported = import(&crlf, None).unwrap();
+    assert_eq!(imported.entries(), lf.entries());
+    assert_eq!(imported.decisions, lf.decisions);
+    assert_eq!(imported.endpoints[1].line, lf.endpoints[1].line);
+    let error = import("T\r\nPOST /api/open/x HTTP/1.1\r\n{\r\n\"a\" 1\r\n}", None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "line 4: expected `:` after the key `a`, found `1`"
+    );
+}
+
+#[test]
+fn leading_headings_and_blocks_with_no_separator() {
+    let page = parse_page(ORDERS).unwrap();
+    assert_eq!(page.title.as_deref(), Some("订单接口"));
+    assert_eq!(page.blocks.len(), 8);
+    let first = &page.blocks[0];
+    assert_eq!(
+        (first.line, first.method.as_str(), first.path.as_str()),
+        (4, "POST", "/api/open/isp_ip_open")
+    );
+    assert_eq!(first.header("content-type"), Some("multipart/form-data"));
+    assert_eq!(first.heading, None, "`最后更新于` is boilerplate");
+    assert_eq!(
+        first.bodies.len(),
+        2,
+        "`}}{{` separates the request and the response"
+    );
+    assert_eq!(page.blocks[1].line, 23, "`}}POST` starts the next block");
+    // A heading between blocks documents the next endpoint.
+    let page = "Title\nPOST /api/open/a_list HTTP/1.1\n{\"ret\": 0, \"ret_data\": []}\n开通静态住宅IP\nPOST /api/open/b_open\n{\"ret\": 0, \"ret_data\": []}";
+    let import = import(page, None).unwrap();
+    assert_eq!(import.endpoints[1].entry["doc"]["zh"], "开通静态住宅IP");
+    assert_eq!(
+        import.endpoints[1].entry["doc"]["en"],
+        "`b_open` (imported; describe it)"
+    );
+    assert_eq!(
+        import.endpoints[0].entry["doc"]["en"],
+        "`a_list` (imported from the vendor page “Title”; describe it)"
+    );
+}
+
+#[test]
+fn credentials_and_queries() {
+    let page = "GET https://api.ipidea.net/api/open/white_list?uid=1&appkey=k&page=2 HTTP/1.1\n{\"ret\": 0, \"ret_data\": []}";
+    let import = import(page, None).unwrap();
+    let entry = &import.endpoints[0].entry;
+    assert_eq!(entry["method"], "GET");
+    assert_eq!(entry["path"], "/api/open/white_list");
+    assert_eq!(
+        entry["request"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["page"]
+    );
+    let text = messages(&import.decisions);
+    assert!(text.contains("credentials: left out of the request, since the client sends them with every call: `uid`, `appkey`"), "{text}");
+    assert!(
+        text.contains("`white_list` is documented as `GET`"),
+        "{text}"
+    );
+}
+
+// --- bad input ---------------------------------------------------------------------------------
+
+#[test]
+fn bad_input_names_the_line() {
+    let cases = [
+        (
+            "Title\n{\"a\": 1}",
+            "line 2: expected a request line such as `POST /api/open/<name> HTTP/1.1` before the first body",
+        ),
+        (
+            "just text\nmore text",
+            "line 1: found no request line such as `POST /api/open/<name> HTTP/1.1` in the page",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\n\"a\": 1\n\"b\": 2\n}",
+            "line 4: expected `,` or `}` after the field `a`, found `\"b\"`",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\n\"a\": 1,\n",
+            "line 4: expected `}` to close the object opened on line 2, found the end of the page",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": \"open\n}",
+            "line 2: expected `\"` to close the string before the end of the line",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": 1, \"a\": 2}",
+            "line 2: duplicate key `a`; it is first defined on line 2",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": 1-2}",
+            "line 2: `1-2` is not a number",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": nope}",
+            "line 2: expected a value, found `nope`",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n[1, 2]",
+            "line 2: expected the request body of `x` to be an object of fields, found a list",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{}{\"msg\": 1}",
+            "line 2: expected the response of `x` to be an envelope object with `ret` and `ret_data`, found an object",
+        ),
+        (
+            "PUT /api/open/x HTTP/1.1\n{}",
+            "line 1: unsupported method `PUT` of `x`; expected `GET` or `POST`",
+        ),
+        (
+            "T\nPOST / HTTP/1.1\n{}",
+            "line 2: the path `/` names no endpoint; expected a path such as `/api/open/<name>`",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": 1}}",
+            "line 2: unexpected `}` after the body that starts on line 2",
+        ),
+        (
+            "POST /api/open/x HTTP/1.1\n{\"a\": 1 /* open",
+            "line 2: expected `*/` to close the comment opened on line 2, found the end of the page",
+        ),
+        (
+            "POST /a/x HTTP/1.1\n{}\nPOST /b/x HTTP/1.1\n{}",
+            "line 3: a second endpoint named `x`, with `POST /b/x`; the first, on line 1, has `POST /a/x`",
+        ),
+    ];
+    for (page, expected) in cases {
+        assert_eq!(error(page).to_string(), expected, "{page:?}");
+    }
+    let deep = format!("POST /api/open/x HTTP/1.1\n{}", "[".repeat(500));
+    assert_eq!(
+        error(&deep).to_string(),
+        "line 2: values nest more than 64 deep"
+    );
+}
+
+// --- no panics ---------------------------------------------------------------------------------
+
+/// Pieces of a vendor page, so that random pages reach past the first line.
+fn page_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("POST /api/open/x_list HTTP/1.1\n".to_owned()),
+        Just("GET /api/open/y?uid=1&page=2\n".to_owned()),
+        Just("Host: api.ipidea.net\n".to_owned()),
+        Just("{".to_owned()),
+        Just("}".to_owned()),
+        Just("[".to_owned()),
+        Just("]".to_owned()),
+        Just(",".to_owned()),
+        Just(":".to_owned()),
+        Just("\"ret\": 0,".to_owned()),
+        Just("\"ret_data\": ".to_owned()),
+        Just("\"page\": \"1\", \"limit\": \"15\",".to_owned()),
+        Just(
+            "\"total\": 1, \"per_page\": 1, \"current_page\": 1, \"last_page\": 1, \"data\": "
+                .to_owned()
+        ),
+        Just("\"created_at\": \"1653101538\",".to_owned()),
+        Just("\"ip\": \"1.2.3.4,5.6.7.8\",".to_owned()),
+        Just("null".to_owned()),
+        Just("-1.5e3".to_owned()),
+        Just("// 注释\n".to_owned()),
+        Just("/* c */".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("订单接口\n".to_owned()),
+        "[ -~]{0,12}",
+        "\\PC{0,6}",
+    ]
+}
+
+fn run_everything(page: &str) {
+    static SPEC: LazyLock<(ipidea_spec::Spec, Value)> =
+        LazyLock::new(|| (bundled(), bundled_json()));
+    let (spec, json) = (&SPEC.0, &SPEC.1);
+    let _ = parse_value(page);
+    match import(page, None) {
+        Ok(import) => {
+            let _ = import.check(json);
+            let _ = import.entries();
+        }
+        Err(error) => {
+            // The line is one of the page's, and the message follows the house style.
+            let lines = page.split(['\n', '\r']).count();
+            assert!(
+                (1..=lines.max(1)).contains(&error.line),
+                "{error} of {lines} lines"
+            );
+            assert!(!error.message.ends_with('.'), "{error}");
+            assert!(!error.message.starts_with(char::is_uppercase), "{error}");
+        }
+    }
+    if let Ok(import) = import(page, Some(spec)) {
+        let _ = ipidea_spec::import::merge(&import, spec, json);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics(page in "\\PC*") {
+        run_everything(&page);
+    }
+
+    #[test]
+    fn arbitrary_pages_never_panic(pieces in prop::collection::vec(page_piece(), 0..40)) {
+        run_everything(&pieces.concat());
+    }
+
+    #[test]
+    fn the_order_page_with_a_piece_swapped_never_panics(at in 0usize..6000, len in 0usize..6, piece in page_piece()) {
+        let chars: Vec<char> = ORDERS.chars().collect();
+        let at = at.min(chars.len());
+        let end = (at + len).min(chars.len());
+        let page: String = chars[..at].iter().chain(piece.chars().collect::<Vec<_>>().iter()).chain(chars[end..].iter()).collect();
+        run_everything(&page);
+    }
+
+    #[test]
+    fn the_order_page_cut_anywhere_never_panics(cut in 0usize..6000, junk in "\\PC{0,4}") {
+        let chars: Vec<char> = ORDERS.chars().collect();
+        let cut = cut.min(chars.len());
+        let page: String = chars[..cut].iter().collect::<String>() + &junk;
+        run_everything(&page);
+    }
+}
