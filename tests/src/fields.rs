@@ -54,53 +54,12 @@ async fn multipart(content_type: &str, body: &Bytes) -> Result<Vec<(String, Stri
     }
 }
 
-/// Parses `application/x-www-form-urlencoded` (also usable for a query
-/// string): `+` is a space, `%XX` is a byte, invalid escapes are kept as is,
-/// and the bytes are read as UTF-8 (lossily).
+/// Parses `application/x-www-form-urlencoded` (also usable for a query string), in order,
+/// duplicates kept.
 pub(crate) fn urlencoded(body: &[u8]) -> Vec<(String, String)> {
-    body.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                Some(i) => (&pair[..i], &pair[i + 1..]),
-                None => (pair, &[][..]),
-            };
-            (percent_decode(name), percent_decode(value))
-        })
+    form_urlencoded::parse(body)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect()
-}
-
-fn percent_decode(input: &[u8]) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let decoded = input
-                    .get(i + 1)
-                    .and_then(|&h| hex(h))
-                    .zip(input.get(i + 2).and_then(|&l| hex(l)));
-                if let Some((h, l)) = decoded {
-                    out.push(h * 16 + l);
-                    i += 2;
-                } else {
-                    out.push(b'%');
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Reads a JSON object's entries in order, duplicate keys kept (a
