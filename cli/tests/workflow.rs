@@ -39,7 +39,11 @@ fn repo(path: &str) -> PathBuf {
 }
 
 fn ipidea(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("ipidea").unwrap().args(args).output().unwrap();
+    let output = Command::cargo_bin("ipidea")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -56,7 +60,10 @@ fn scratch() -> PathBuf {
 /// The checked-in expansion, without insta's header.
 fn snapshot() -> String {
     let text = std::fs::read_to_string(repo("client/generated/ipidea.snap")).unwrap();
-    text.splitn(3, "---\n").nth(2).unwrap_or_default().to_owned()
+    text.splitn(3, "---\n")
+        .nth(2)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -72,11 +79,23 @@ fn a_new_vendor_endpoint_goes_from_page_to_spec_to_diff_to_snapshot() {
 
     // 2. Import it into the current spec: the new endpoint is added, nothing conflicts, and
     //    what a person must decide is listed.
-    let (code, merged, report) = ipidea(&["spec", "import", page_path.to_str().unwrap(), "--merge", spec]);
+    let (code, merged, report) = ipidea(&[
+        "spec",
+        "import",
+        page_path.to_str().unwrap(),
+        "--merge",
+        spec,
+    ]);
     assert_eq!(code, 0, "{report}");
-    assert!(report.contains("added endpoints `static_ip_list`"), "{report}");
+    assert!(
+        report.contains("added endpoints `static_ip_list`"),
+        "{report}"
+    );
     assert!(report.contains("no conflicts"), "{report}");
-    assert!(report.contains("requiredness"), "decisions are listed: {report}");
+    assert!(
+        report.contains("requiredness"),
+        "decisions are listed: {report}"
+    );
     let merged_path = dir.join("ipidea-v2.json");
     std::fs::write(&merged_path, &merged).unwrap();
 
@@ -90,17 +109,32 @@ fn a_new_vendor_endpoint_goes_from_page_to_spec_to_diff_to_snapshot() {
     let new_spec = ipidea_spec::load(&merged_path).unwrap();
     let expanded = ipidea_codegen::expand_to_string(&new_spec, "../spec/ipidea.json").unwrap();
     let current = snapshot();
-    assert!(expanded.trim() != current.trim(), "the snapshot test would fail and ask for a refresh");
-    for item in ["pub async fn static_ip_list(", "pub fn static_ip_list_stream(", "pub struct StaticIpListRequest"] {
+    assert!(
+        expanded.trim() != current.trim(),
+        "the snapshot test would fail and ask for a refresh"
+    );
+    for item in [
+        "pub async fn static_ip_list(",
+        "pub fn static_ip_list_stream(",
+        "pub struct StaticIpListRequest",
+    ] {
         assert!(expanded.contains(item) && !current.contains(item), "{item}");
     }
 
     // And a breaking change is caught: dropping an enum value the Rust API exposes.
     let mut broken: serde_json::Value = serde_json::from_str(&merged).unwrap();
-    broken["types"]["IspDuration"]["values"].as_object_mut().unwrap().remove("quarterly");
+    broken["types"]["IspDuration"]["values"]
+        .as_object_mut()
+        .unwrap()
+        .remove("quarterly");
     let broken_path = dir.join("ipidea-v3.json");
     std::fs::write(&broken_path, serde_json::to_string_pretty(&broken).unwrap()).unwrap();
-    let (code, diff, _) = ipidea(&["spec", "diff", merged_path.to_str().unwrap(), broken_path.to_str().unwrap()]);
+    let (code, diff, _) = ipidea(&[
+        "spec",
+        "diff",
+        merged_path.to_str().unwrap(),
+        broken_path.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "{diff}");
     assert!(diff.contains("IspDuration::Quarterly"), "{diff}");
     assert!(diff.contains("suggested bump: major"), "{diff}");
