@@ -1,0 +1,21 @@
+//! Shared pieces of the benchmarks of the generated IPIDEA client.
+//!
+//! The benchmarks themselves are in `benches/` (run them with `cargo bench -p ipidea-benches`);
+//! this library holds what they share: inputs built from the spec's own examples
+//! ([`fixtures`]), the hand-written baseline types ([`plain`]), the minimal loopback server
+//! ([`server`]), the counting allocator ([`alloc`]), the sandbox in a child process
+//! ([`child`]), interleaved paired timing for ratios that hold on a noisy machine ([`paired`]),
+//! and the report read back from criterion's estimates ([`report`]).
+//!
+//! Every result is reported as a ratio against a baseline measured in the same run, because the
+//! machines these run on are shared and noisy. `BENCHMARKS.md` at the repository root has the
+//! method and the figures.
+#![deny(missing_docs)]
+
+pub mod alloc;
+pub mod child;
+pub mod fixtures;
+pub mod paired;
+pub mod plain;
+pub mod report;
+pub mod server;
