@@ -2,13 +2,11 @@
 //! JSON, re-parses it, and checks the change's path, kind, class and description.
 
 use ipidea_spec::diff::{Bump, Change, ChangeKind, Class, SpecDiff, ZERO_VERSION_NOTE, diff};
-use ipidea_spec::{BUNDLED, Spec, parse};
-use serde_json::{Value, json};
+mod common;
 
-/// The bundled spec as JSON, ready to be edited.
-fn json_spec() -> Value {
-    serde_json::from_str(BUNDLED).expect("the bundled spec is JSON")
-}
+use common::{node, remove, set, spec as json_spec};
+use ipidea_spec::{Spec, parse};
+use serde_json::{Value, json};
 
 /// Parses an edited spec, which must stay valid.
 #[track_caller]
@@ -24,32 +22,6 @@ fn diff_after(edit: impl FnOnce(&mut Value)) -> SpecDiff {
     let mut spec = json_spec();
     edit(&mut spec);
     diff(&ipidea_spec::bundled(), &load(&spec))
-}
-
-/// The node at a JSON pointer.
-#[track_caller]
-fn node<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
-    spec.pointer_mut(pointer)
-        .unwrap_or_else(|| panic!("no node at `{pointer}`"))
-}
-
-/// Sets `key` in the object at `pointer`; a new key goes last.
-#[track_caller]
-fn set(spec: &mut Value, pointer: &str, key: &str, value: Value) {
-    node(spec, pointer)
-        .as_object_mut()
-        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
-        .insert(key.to_owned(), value);
-}
-
-/// Removes `key` from the object at `pointer`.
-#[track_caller]
-fn remove(spec: &mut Value, pointer: &str, key: &str) {
-    node(spec, pointer)
-        .as_object_mut()
-        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
-        .shift_remove(key)
-        .unwrap_or_else(|| panic!("no `{key}` in `{pointer}`"));
 }
 
 /// Applies `edit` to the data of every success example whose data has `key` (records of a

@@ -1,43 +1,15 @@
 //! One test per rule of the spec format. Each test breaks the bundled spec in one way and checks
 //! the exact message, JSON path, hint and (where it says something) line of the error.
 
+mod common;
+
+use common::{node, remove, set, spec};
 use ipidea_spec::{BUNDLED, Diagnostic, Method, parse};
 use serde_json::{Value, json};
-
-/// The bundled spec as JSON, ready to be broken.
-fn spec() -> Value {
-    serde_json::from_str(BUNDLED).expect("the bundled spec is JSON")
-}
 
 /// The text of a spec; `serde_json` keeps the key order, so lines follow the bundled file.
 fn text(spec: &Value) -> String {
     serde_json::to_string_pretty(spec).expect("a JSON value serialises")
-}
-
-/// The node at a JSON pointer, such as `/endpoints/isp_ip_open/request`.
-#[track_caller]
-fn node<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
-    spec.pointer_mut(pointer)
-        .unwrap_or_else(|| panic!("no node at `{pointer}`"))
-}
-
-/// Adds (or replaces) `key` in the object at `pointer`; a new key goes last.
-#[track_caller]
-fn set(spec: &mut Value, pointer: &str, key: &str, value: Value) {
-    node(spec, pointer)
-        .as_object_mut()
-        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
-        .insert(key.to_owned(), value);
-}
-
-/// Removes `key` from the object at `pointer`.
-#[track_caller]
-fn remove(spec: &mut Value, pointer: &str, key: &str) {
-    node(spec, pointer)
-        .as_object_mut()
-        .unwrap_or_else(|| panic!("`{pointer}` is not an object"))
-        .shift_remove(key)
-        .unwrap_or_else(|| panic!("no `{key}` in `{pointer}`"));
 }
 
 /// The errors of spec text that must be refused.
