@@ -261,8 +261,7 @@ fn summarize(f: &Figures) {
     out.line(format!(
         "- About one page: streaming {pages} pages peaks at {over_page:.2}x the one-page baseline \
          (target <= {TARGET:.1}x): {}; and at {:.2}x the hand-written page loop. The excess over \
-         one page, {}, is mostly the spent page's item buffer ({PAGE} x {} bytes = {}), which the \
-         stream keeps while it fetches the next page.",
+         one page is {} (for scale: one page's item buffer is {PAGE} x {} bytes = {}).",
         verdict(over_page <= TARGET),
         f.stream_all as f64 / f.page_loop.max(1) as f64,
         human_bytes(f.stream_all as f64 - base),

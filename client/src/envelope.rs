@@ -1,9 +1,13 @@
 //! The response envelope: `{"ret": 0, "code": "1", "msg": "...", "ret_data": ..., "timestamp": ...}`.
 //!
-//! The field names come from the spec. The data is kept as raw JSON text while the envelope is
-//! read, and decoded into its type only once the status says success.
+//! The field names come from the spec. A success is read in one pass, the data decoded in place.
+//! Anything else (a refusal, a quirk, an error) is read again in two passes: the envelope first,
+//! keeping the data as raw JSON text, then the data, decoded into its type only once the status
+//! says success. The second path is the one that explains failures, with the data's JSON path.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -14,34 +18,79 @@ use crate::error::{Error, excerpt};
 use crate::types::{EnvelopeInfo, Response};
 use crate::wire::{self, Lenient};
 
-/// The envelope's parts, with the data still undecoded.
-pub(crate) struct Envelope<'a> {
+/// The envelope's parts. `D` is the data: raw JSON text on the two-pass path, or the decoded
+/// type on the one-pass path.
+pub(crate) struct Envelope<D> {
     pub(crate) status: Option<i64>,
     pub(crate) code: Option<String>,
     pub(crate) message: Option<String>,
-    pub(crate) data: Option<&'a RawValue>,
+    pub(crate) data: Option<D>,
     pub(crate) timestamp: Option<DateTime<Utc>>,
     pub(crate) extra: Map<String, Value>,
 }
 
-struct EnvelopeSeed<'i>(&'i EnvelopeInfo);
+/// How the envelope reader takes the data's value.
+trait Data<'de>: Sized {
+    /// Reads the data's value; `status` is the envelope's status if it came before the data.
+    fn read<A: MapAccess<'de>>(
+        map: &mut A,
+        info: &EnvelopeInfo,
+        status: Option<i64>,
+    ) -> Result<Self, A::Error>;
+}
 
-impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope<'de>;
+/// The two-pass reading: the data is kept as text, to be decoded once the status is known.
+impl<'de> Data<'de> for &'de RawValue {
+    fn read<A: MapAccess<'de>>(
+        map: &mut A,
+        _: &EnvelopeInfo,
+        _: Option<i64>,
+    ) -> Result<Self, A::Error> {
+        map.next_value()
+    }
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Envelope<'de>, D::Error> {
+/// The one-pass reading: the data is decoded in place. A refusal gives up at once, since the
+/// data of a refusal is not the endpoint's type; the two-pass path then reports it.
+struct Typed<T>(T);
+
+impl<'de, T: Lenient> Data<'de> for Typed<T> {
+    fn read<A: MapAccess<'de>>(
+        map: &mut A,
+        info: &EnvelopeInfo,
+        status: Option<i64>,
+    ) -> Result<Self, A::Error> {
+        if status.is_some_and(|s| s != info.success) {
+            return Err(serde::de::Error::custom("a refusal"));
+        }
+        map.next_value_seed(LenientSeed::<T>::default()).map(Typed)
+    }
+}
+
+struct EnvelopeSeed<'i, D>(&'i EnvelopeInfo, PhantomData<D>);
+
+impl<'i, D> EnvelopeSeed<'i, D> {
+    fn new(info: &'i EnvelopeInfo) -> Self {
+        EnvelopeSeed(info, PhantomData)
+    }
+}
+
+impl<'de, D: Data<'de>> DeserializeSeed<'de> for EnvelopeSeed<'_, D> {
+    type Value = Envelope<D>;
+
+    fn deserialize<De: Deserializer<'de>>(self, d: De) -> Result<Envelope<D>, De::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope<'de>;
+impl<'de, D: Data<'de>> Visitor<'de> for EnvelopeSeed<'_, D> {
+    type Value = Envelope<D>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a response envelope object with `{}`", self.0.status)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<D>, A::Error> {
         let info = self.0;
         let mut envelope = Envelope {
             status: None,
@@ -51,9 +100,9 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
             timestamp: None,
             extra: Map::new(),
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             if key == info.data {
-                envelope.data = Some(map.next_value()?);
+                envelope.data = Some(D::read(&mut map, info, envelope.status)?);
             } else if key == info.status {
                 envelope.status = Some(map.next_value_seed(LenientSeed::<i64>::default())?);
             } else if key == info.code {
@@ -67,18 +116,18 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                     .ok()
                     .flatten();
             } else {
-                envelope.extra.insert(key, map.next_value()?);
+                envelope.extra.insert(key.into_owned(), map.next_value()?);
             }
         }
         Ok(envelope)
     }
 }
 
-struct LenientSeed<T>(std::marker::PhantomData<T>);
+struct LenientSeed<T>(PhantomData<T>);
 
 impl<T> Default for LenientSeed<T> {
     fn default() -> Self {
-        LenientSeed(std::marker::PhantomData)
+        LenientSeed(PhantomData)
     }
 }
 
@@ -90,13 +139,43 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for LenientSeed<T> {
     }
 }
 
-pub(crate) fn parse<'a>(info: &EnvelopeInfo, body: &'a [u8]) -> Result<Envelope<'a>, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let envelope = EnvelopeSeed(info)
-        .deserialize(&mut deserializer)
-        .map_err(|e| e.to_string())?;
-    deserializer.end().map_err(|e| e.to_string())?;
+fn read<'de, D: Data<'de>, R: serde_json::de::Read<'de>>(
+    info: &EnvelopeInfo,
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<Envelope<D>, serde_json::Error> {
+    let envelope = EnvelopeSeed::<D>::new(info).deserialize(&mut deserializer)?;
+    deserializer.end()?;
     Ok(envelope)
+}
+
+pub(crate) fn parse<'a>(
+    info: &EnvelopeInfo,
+    body: &'a [u8],
+) -> Result<Envelope<&'a RawValue>, String> {
+    read(info, serde_json::Deserializer::from_slice(body)).map_err(|e| e.to_string())
+}
+
+/// The fast path for a success: the envelope and the data read in one pass over the body.
+///
+/// `None` for anything else: a refusal, a body that is not UTF-8 or not JSON, data that does
+/// not fit `T` (even in a way the two-pass path tolerates, such as `[]` for an empty object),
+/// or no data at all. The caller then takes the two-pass path, which reports every such case,
+/// so this path never changes a result, only how fast a success is read.
+fn decode_one_pass<T: Lenient>(info: &EnvelopeInfo, body: &[u8]) -> Option<Response<T>> {
+    // Checking the whole body as UTF-8 once is cheaper than checking each string as it is read.
+    let text = std::str::from_utf8(body).ok()?;
+    let envelope = read::<Typed<T>, _>(info, serde_json::Deserializer::from_str(text)).ok()?;
+    if envelope.status != Some(info.success) {
+        return None;
+    }
+    let Typed(data) = envelope.data?;
+    Some(Response {
+        data,
+        msg: envelope.message.unwrap_or_default(),
+        code: envelope.code,
+        timestamp: envelope.timestamp,
+        extra: envelope.extra,
+    })
 }
 
 /// Whether `body` is an envelope that refuses the call (for APIs that pair it with a 4xx).
@@ -106,6 +185,19 @@ pub(crate) fn is_refusal(info: &EnvelopeInfo, body: &[u8]) -> bool {
 
 /// Decodes a whole response body: an API refusal, a decode error, or the typed data.
 pub(crate) fn decode<T: Lenient>(
+    endpoint: &'static str,
+    info: &EnvelopeInfo,
+    body: &[u8],
+) -> Result<Response<T>, Error> {
+    match decode_one_pass(info, body) {
+        Some(response) => Ok(response),
+        None => decode_two_pass(endpoint, info, body),
+    }
+}
+
+/// Decodes a body in two passes: the envelope, keeping the data as text, then the data. It
+/// reports every refusal, quirk and error; `decode` takes it for anything but a plain success.
+pub fn decode_two_pass<T: Lenient>(
     endpoint: &'static str,
     info: &EnvelopeInfo,
     body: &[u8],

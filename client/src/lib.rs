@@ -68,7 +68,7 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
-    pub use crate::envelope::decode_body;
+    pub use crate::envelope::{decode_body, decode_two_pass};
     pub use crate::reconcile::{collect_json, since_day};
     pub use crate::wire::{Lenient, ToWire, WireEnum, lenient};
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};

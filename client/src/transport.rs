@@ -536,10 +536,8 @@ impl Transport {
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
             let limit = inner.max_response_bytes;
-            if response
-                .content_length()
-                .is_some_and(|len| len > limit as u64)
-            {
+            let expected = response.content_length();
+            if expected.is_some_and(|len| len > limit as u64) {
                 let error = Error::ResponseTooLarge {
                     endpoint: endpoint_name,
                     limit,
@@ -549,7 +547,9 @@ impl Transport {
                     maybe_sent: true,
                 });
             }
-            let mut body = Vec::new();
+            // A body of known length is read into one allocation of that size (within the
+            // cap), rather than one that doubles as chunks arrive.
+            let mut body = Vec::with_capacity(expected.map_or(0, |len| len as usize));
             while let Some(chunk) = response.chunk().await.map_err(classify)? {
                 if body.len() + chunk.len() > limit {
                     let error = Error::ResponseTooLarge {
@@ -642,6 +642,9 @@ impl Transport {
                 let Some(page) = state.next_page else {
                     return Ok(None);
                 };
+                // Free the spent page's buffer before the next page arrives, so that only one
+                // page is ever held.
+                state.items = Vec::new().into_iter();
                 state.request.set_page(page);
                 let data = state.transport.send(&state.request).await?.into_data();
                 let last = data.last_page();

@@ -2,9 +2,10 @@
 //! description of endpoints and requests that the generated code fills in.
 
 use std::ops::Deref;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -43,25 +44,91 @@ impl<T> Deref for Response<T> {
     }
 }
 
-/// JSON that the API sends inside a string, such as `exec_data`, decoded.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct JsonString(pub Value);
+/// JSON that the API sends inside a string, such as `exec_data`.
+///
+/// The text is checked to be JSON when the response is decoded, and kept as the server sent it.
+/// It is decoded into a [`Value`] only when [`value`](Self::value) is first called, or straight
+/// into a type of the caller's with [`parse`](Self::parse), so that a page of records costs no
+/// JSON tree per record unless one is asked for.
+///
+/// Two `JsonString`s are equal when their JSON values are equal, whatever their spacing.
+#[derive(Clone)]
+pub struct JsonString {
+    text: String,
+    value: OnceLock<Value>,
+}
 
 impl JsonString {
-    /// The decoded JSON.
-    pub fn value(&self) -> &Value {
-        &self.0
+    /// Checks that `text` is JSON and keeps it.
+    pub fn from_text(text: impl Into<String>) -> Result<Self, serde_json::Error> {
+        let text = text.into();
+        serde_json::from_str::<IgnoredAny>(&text)?;
+        Ok(JsonString {
+            text,
+            value: OnceLock::new(),
+        })
     }
 
-    /// Decodes the JSON into a type of the caller's.
+    /// The JSON text, as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The decoded JSON, decoded on first use.
+    pub fn value(&self) -> &Value {
+        self.value.get_or_init(|| {
+            // The text was checked to be JSON when this was made, so this cannot fall back.
+            serde_json::from_str(&self.text).unwrap_or(Value::Null)
+        })
+    }
+
+    /// The decoded JSON, taken out.
+    pub fn into_value(mut self) -> Value {
+        self.value();
+        self.value.take().unwrap_or(Value::Null)
+    }
+
+    /// Decodes the JSON into a type of the caller's, straight from the text.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&self.0)
+        match self.value.get() {
+            Some(value) => T::deserialize(value),
+            None => serde_json::from_str(&self.text),
+        }
+    }
+}
+
+impl From<Value> for JsonString {
+    fn from(value: Value) -> Self {
+        JsonString {
+            text: value.to_string(),
+            value: OnceLock::from(value),
+        }
+    }
+}
+
+impl Default for JsonString {
+    /// JSON `null`.
+    fn default() -> Self {
+        JsonString::from(Value::Null)
+    }
+}
+
+impl PartialEq for JsonString {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text || self.value() == other.value()
+    }
+}
+
+impl std::fmt::Debug for JsonString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("JsonString").field(&self.text).finish()
     }
 }
 
 impl std::fmt::Display for JsonString {
+    /// The JSON text, as the server sent it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        f.write_str(&self.text)
     }
 }
 

@@ -262,19 +262,31 @@ impl Lenient for IpAddr {
 
 impl Lenient for JsonString {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
-            Value::String(text) => serde_json::from_str(&text)
-                .map(JsonString)
-                .map_err(|e| de::Error::custom(format!("expected JSON inside the string: {e}"))),
+        struct JsonStringVisitor;
+        impl<'de> Visitor<'de> for JsonStringVisitor {
+            type Value = JsonString;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string of JSON")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<JsonString, E> {
+                self.visit_string(text.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<JsonString, E> {
+                JsonString::from_text(text)
+                    .map_err(|e| E::custom(format!("expected JSON inside the string: {e}")))
+            }
             // Tolerate a server that starts sending the JSON itself rather than its text.
-            value @ (Value::Object(_) | Value::Array(_)) => Ok(JsonString(value)),
-            other => Err(de::Error::custom(format!(
-                "expected a string of JSON, found {other}"
-            ))),
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<JsonString, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(JsonString::from)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<JsonString, A::Error> {
+                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(JsonString::from)
+            }
         }
+        d.deserialize_any(JsonStringVisitor)
     }
     fn serialize_lenient<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -43,6 +43,70 @@ fn decode<T: ipidea::Lenient>(body: &[u8]) -> Result<Response<T>, Error> {
     ipidea::__private::decode_body::<T>("flow_order_list", &ipidea::__API.envelope, body)
 }
 
+/// The decoder's two-pass path alone: the reference that the one-pass fast path must agree with.
+fn decode_two_pass<T: ipidea::Lenient>(body: &[u8]) -> Result<Response<T>, Error> {
+    ipidea::__private::decode_two_pass::<T>("flow_order_list", &ipidea::__API.envelope, body)
+}
+
+/// The vendor's example page of `flow_order_list`, as the API sends it.
+fn example_page() -> Value {
+    let spec: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
+    spec["endpoints"]["flow_order_list"]["examples"][0]["response"]["ret_data"].clone()
+}
+
+/// `ret_data` values that exercise both decoding paths: the real page, the page with one
+/// field changed to arbitrary JSON, an empty `[]`, `null`, and arbitrary JSON.
+fn envelope_data() -> impl Strategy<Value = Value> {
+    let page = example_page();
+    let mutated = (
+        prop::collection::vec(0usize..64, 1..5),
+        arbitrary_json(),
+        Just(page.clone()),
+    )
+        .prop_map(|(path, replacement, mut page)| {
+            replace_at(&mut page, &path, replacement);
+            page
+        });
+    prop_oneof![
+        3 => Just(page),
+        3 => mutated,
+        1 => Just(json!([])),
+        1 => Just(Value::Null),
+        2 => arbitrary_json(),
+    ]
+}
+
+/// An envelope's members in any order, some missing, some repeated, some unknown.
+fn envelope_members() -> impl Strategy<Value = Vec<(String, Value)>> {
+    let ret = prop_oneof![
+        4 => Just(json!(0)),
+        1 => Just(json!("0")),
+        1 => Just(json!(1)),
+        1 => Just(json!(-1)),
+        1 => Just(json!("x")),
+    ];
+    let member = prop_oneof![
+        ret.prop_map(|v| ("ret".to_owned(), v)),
+        envelope_data().prop_map(|v| ("ret_data".to_owned(), v)),
+        prop_oneof![Just(json!("1")), Just(json!(1)), Just(Value::Null)]
+            .prop_map(|v| ("code".to_owned(), v)),
+        prop_oneof![
+            Just(json!("success")),
+            Just(json!("添加成功!")),
+            Just(json!(7))
+        ]
+        .prop_map(|v| ("msg".to_owned(), v)),
+        prop_oneof![
+            Just(json!(1653375000)),
+            Just(json!("1653375000")),
+            Just(json!("soon"))
+        ]
+        .prop_map(|v| ("timestamp".to_owned(), v)),
+        arbitrary_json().prop_map(|v| ("trace_id".to_owned(), v)),
+    ];
+    prop::collection::vec(member, 0..8)
+}
+
 /// The only errors a body can cause: a refusal or a decode error with an excerpt of it.
 fn check_outcome<T>(body: &[u8], outcome: Result<Response<T>, Error>) {
     match outcome {
@@ -73,6 +137,32 @@ proptest! {
         check_outcome(body.as_bytes(), decode::<FlowOrderPage>(body.as_bytes()));
         check_outcome(body.as_bytes(), decode::<OrderCreated>(body.as_bytes()));
         check_outcome(body.as_bytes(), decode::<serde_json::Value>(body.as_bytes()));
+    }
+
+    /// The one-pass fast path never changes a result: every envelope, in any member order,
+    /// success or refusal, well-formed or not, decodes exactly as the two-pass path decodes it.
+    #[test]
+    fn the_one_pass_decoder_agrees_with_the_two_pass_decoder(members in envelope_members(), cut in prop::option::of(0usize..4096)) {
+        let members: Vec<String> = members
+            .iter()
+            .map(|(key, value)| format!("{}:{value}", Value::from(key.as_str())))
+            .collect();
+        let mut body = format!("{{{}}}", members.join(",")).into_bytes();
+        if let Some(cut) = cut {
+            body.truncate(cut);
+        }
+        prop_assert_eq!(
+            format!("{:?}", decode::<FlowOrderPage>(&body)),
+            format!("{:?}", decode_two_pass::<FlowOrderPage>(&body))
+        );
+        prop_assert_eq!(
+            format!("{:?}", decode::<OrderCreated>(&body)),
+            format!("{:?}", decode_two_pass::<OrderCreated>(&body))
+        );
+        prop_assert_eq!(
+            format!("{:?}", decode::<ipidea::Empty>(&body)),
+            format!("{:?}", decode_two_pass::<ipidea::Empty>(&body))
+        );
     }
 
     #[test]

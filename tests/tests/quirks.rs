@@ -1,5 +1,6 @@
 //! Responses that drift from the vendor's examples still decode: numbers as strings and back,
-//! fields the spec does not know, `ret_data: []`, `code` as a number, unknown enum values.
+//! fields the spec does not know, `ret_data: []`, `code` as a number, unknown enum values, and
+//! `exec_data` (JSON inside a string) kept as sent.
 
 mod common;
 
@@ -162,5 +163,50 @@ async fn a_non_envelope_is_a_decode_error() {
             ipidea::Error::Decode { body_excerpt, .. } => assert_eq!(body_excerpt, body),
             other => panic!("{body}: expected a decode error, got {other:?}"),
         }
+    }
+}
+
+#[tokio::test]
+async fn exec_data_keeps_its_text_and_decodes_on_demand() {
+    let body = drifted(|b| {
+        let mut second = b["ret_data"]["data"][0].clone();
+        b["ret_data"]["data"][0]["exec_data"] = json!(r#"{"TYPE": "CHARGE", "N": [1, 2]}"#);
+        // A server that starts sending the JSON itself rather than its text.
+        second["exec_data"] = json!({"TYPE": "CHARGE", "N": [1, 2]});
+        b["ret_data"]["data"].as_array_mut().unwrap().push(second);
+    });
+    let page = flow_page(body).await.unwrap();
+    let (sent_as_text, sent_as_json) = (&page.items[0].exec_data, &page.items[1].exec_data);
+    assert_eq!(sent_as_text.as_str(), r#"{"TYPE": "CHARGE", "N": [1, 2]}"#);
+    assert_eq!(sent_as_text.value()["N"][1], 2);
+    #[derive(serde::Deserialize, PartialEq, Debug)]
+    struct Exec {
+        #[serde(rename = "TYPE")]
+        kind: String,
+        #[serde(rename = "N")]
+        n: Vec<u8>,
+    }
+    let expected = Exec {
+        kind: "CHARGE".to_owned(),
+        n: vec![1, 2],
+    };
+    assert_eq!(sent_as_text.parse::<Exec>().unwrap(), expected);
+    assert_eq!(sent_as_json.parse::<Exec>().unwrap(), expected);
+    // Equal as JSON, whatever the spacing.
+    assert_eq!(sent_as_text, sent_as_json);
+}
+
+#[tokio::test]
+async fn exec_data_that_is_not_json_is_a_decode_error_naming_it() {
+    let body = drifted(|b| b["ret_data"]["data"][0]["exec_data"] = json!("{\"TYPE\": "));
+    match flow_page(body).await.unwrap_err() {
+        ipidea::Error::Decode { message, .. } => {
+            assert!(message.contains("ret_data.data[0].exec_data"), "{message}");
+            assert!(
+                message.contains("expected JSON inside the string"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a decode error, got {other:?}"),
     }
 }
