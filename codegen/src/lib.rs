@@ -14,11 +14,14 @@ use ipidea_spec::{
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::rust::{camel, doc_attrs, doc_lines, snake};
+use crate::rust::{camel, doc_attrs, doc_lines, snake, splice};
 
 /// The expansion of a valid spec, formatted as Rust source: what `generate!` adds to a crate.
+///
+/// Docs are shown as one `///` line per line of text. (The expansion gives each item one doc
+/// attribute whose lines are joined with line breaks; rustdoc renders both the same.)
 pub fn expand_to_string(spec: &Spec, file: &str) -> Result<String, syn::Error> {
-    let file_tokens = expand(spec, file);
+    let file_tokens = crate::rust::doc_per_line(expand(spec, file));
     let file = syn::parse2::<syn::File>(file_tokens)?;
     Ok(prettyplease::unparse(&file))
 }
@@ -46,15 +49,19 @@ pub fn stubs(spec: &Spec) -> TokenStream {
 pub fn expand(spec: &Spec, file: &str) -> TokenStream {
     let api = expand_api(spec);
     let client = expand_client(spec, file);
-    let types = spec.types.iter().map(|def| match &def.kind {
-        TypeKind::Enum { repr, values } => expand_enum(def, *repr, values),
-        TypeKind::Record { fields } => expand_record(spec, def, fields),
-        TypeKind::Page { item } => expand_page(spec, def, item),
+    let api = splice(api);
+    let client = splice(client);
+    let types = spec.types.iter().map(|def| {
+        splice(match &def.kind {
+            TypeKind::Enum { repr, values } => expand_enum(def, *repr, values),
+            TypeKind::Record { fields } => expand_record(spec, def, fields),
+            TypeKind::Page { item } => expand_page(spec, def, item),
+        })
     });
     let requests = spec
         .endpoints
         .iter()
-        .map(|endpoint| expand_request(spec, endpoint));
+        .map(|endpoint| splice(expand_request(spec, endpoint)));
     quote! {
         #api
         #client
@@ -109,7 +116,7 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
     doc.push(format!(
         "Generated from `{file}`. Cheap to clone: clones share one connection pool."
     ));
-    let doc = doc_attrs(&doc);
+    let doc = splice(doc_attrs(&doc));
     let envs: Vec<String> = api.auth.iter().map(|a| format!("`{}`", a.env)).collect();
     let from_env_doc = format!(
         " A client of the production API with credentials from {}.",
@@ -125,8 +132,8 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
     let methods = spec
         .endpoints
         .iter()
-        .map(|endpoint| expand_method(spec, endpoint));
-    let reconcile = expand_reconcile(spec);
+        .map(|endpoint| splice(expand_method(spec, endpoint)));
+    let reconcile = expand_reconcile(spec).map(splice);
     quote! {
         #doc
         #[derive(Clone, Debug)]
@@ -177,21 +184,26 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
 /// `Client::reconcile`, for specs whose money-spending endpoints say where their orders are
 /// listed.
 fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
-    let arms: Vec<TokenStream> = spec
+    // `Spec::endpoint` finds the first endpoint of a name; so does this index.
+    let mut endpoints = std::collections::HashMap::with_capacity(spec.endpoints.len());
+    for endpoint in &spec.endpoints {
+        endpoints.entry(endpoint.name.as_str()).or_insert(endpoint);
+    }
+    let arms: Vec<_> = spec
         .endpoints
         .iter()
         .filter_map(|endpoint| {
             let orders_in = endpoint.orders_in.as_ref()?;
-            let list = spec.endpoint(&orders_in.endpoint)?;
+            let list = endpoints.get(orders_in.endpoint.as_str())?;
             let name = &endpoint.name;
             let request = camel(&naming::request_type(&list.name));
             let stream = format_ident!("{}", naming::stream_method(&list.name));
             let since = snake(&orders_in.since);
-            Some(quote! {
+            Some(splice(quote! {
                 #name => ::ipidea::__private::collect_json(
                     self.#stream(#request::default().#since(::ipidea::__private::since_day(sent))),
                 ).await,
-            })
+            }))
         })
         .collect();
     if arms.is_empty() {
@@ -232,7 +244,7 @@ fn sends_line(endpoint: &Endpoint) -> String {
 fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     let method = snake(&endpoint.name);
     let request = camel(&naming::request_type(&endpoint.name));
-    let data = crate::rust::ty(spec, &endpoint.response);
+    let data = splice(crate::rust::ty(spec, &endpoint.response));
     let mut doc = doc_lines(&endpoint.doc);
     doc.push(String::new());
     doc.push(sends_line(endpoint));
@@ -259,17 +271,17 @@ fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         );
         doc.push("```".to_owned());
     }
-    let doc = doc_attrs(&doc);
+    let doc = splice(doc_attrs(&doc));
     let stream = endpoint.paging.as_ref().and_then(|_| {
         let TypeRef::Named(page) = &endpoint.response else { return None };
         let Some(TypeKind::Page { item }) = spec.type_def(page).map(|t| &t.kind) else { return None };
-        let item = crate::rust::ty(spec, item);
+        let item = splice(crate::rust::ty(spec, item));
         let name = format_ident!("{}", naming::stream_method(&endpoint.name));
         let doc = format!(
             " Every item of every page of [`Client::{}`], fetched one page at a time as the stream is read.",
             naming::snake(&endpoint.name)
         );
-        Some(quote! {
+        Some(splice(quote! {
             #[doc = #doc]
             ///
             /// It starts at the request's page (or 1) and ends after the last page. Only one page
@@ -277,7 +289,7 @@ fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
             pub fn #name(&self, request: #request) -> ::ipidea::PageStream<#item> {
                 self.transport.stream(request)
             }
-        })
+        }))
     });
     quote! {
         #doc
@@ -597,29 +609,38 @@ fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenStream {
     }
 }
 
-/// A request field's argument type in `new` and its setter, and how to store the argument.
-fn argument(spec: &Spec, field: &Field, value: &syn::Ident) -> (TokenStream, TokenStream) {
+/// A request field's argument type in `new` and its setter.
+fn argument_ty(spec: &Spec, field: &Field) -> TokenStream {
     match &field.ty {
-        TypeRef::Scalar(ipidea_spec::Scalar::String) => (
-            quote!(impl ::core::convert::Into<::std::string::String>),
-            quote!(::core::convert::Into::into(#value)),
-        ),
-        TypeRef::Csv(inner) => {
-            let inner = crate::rust::ty(spec, inner);
-            (
-                quote!(impl ::core::iter::IntoIterator<Item = #inner>),
-                quote!(::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(#value))),
-            )
+        TypeRef::Scalar(ipidea_spec::Scalar::String) => {
+            quote!(impl ::core::convert::Into<::std::string::String>)
         }
-        other => (crate::rust::ty(spec, other), quote!(#value)),
+        TypeRef::Csv(inner) => {
+            let inner = splice(crate::rust::ty(spec, inner));
+            quote!(impl ::core::iter::IntoIterator<Item = #inner>)
+        }
+        other => crate::rust::ty(spec, other),
+    }
+}
+
+/// How to store a request field's argument, bound as `value`.
+fn argument_store(field: &Field, value: &syn::Ident) -> TokenStream {
+    match &field.ty {
+        TypeRef::Scalar(ipidea_spec::Scalar::String) => {
+            quote!(::core::convert::Into::into(#value))
+        }
+        TypeRef::Csv(_) => {
+            quote!(::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(#value)))
+        }
+        _ => quote!(#value),
     }
 }
 
 /// The checks of one field's value, bound as `value`.
-fn field_checks(spec: &Spec, field: &Field) -> TokenStream {
-    let wire = &field.name;
+fn field_checks(spec: &Spec, field: &Field, ident: &syn::Ident, wire: &Literal) -> TokenStream {
     let b = &field.bounds;
     let refuse = |condition: TokenStream, reason: TokenStream| {
+        let (condition, reason) = (splice(condition), splice(reason));
         quote! {
             if #condition {
                 return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: #reason });
@@ -699,8 +720,8 @@ fn field_checks(spec: &Spec, field: &Field) -> TokenStream {
         )),
         _ => {}
     }
-    let ident = snake(&field.name);
-    if checks.is_empty() {
+    let checks = checks.into_iter().map(splice);
+    if checks.len() == 0 {
         quote!()
     } else if field.required {
         quote!({ let value = &self.#ident; #(#checks)* })
@@ -718,31 +739,53 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     )];
     doc.push(String::new());
     doc.push(sends_line(endpoint));
-    let doc = doc_attrs(&doc);
+    let doc = splice(doc_attrs(&doc));
+    // Each field's identifier and wire name, made once: each is used several times below.
+    let names: Vec<(syn::Ident, Literal)> = endpoint
+        .request
+        .iter()
+        .map(|field| (snake(&field.name), Literal::string(&field.name)))
+        .collect();
+    let request: Vec<(&Field, &syn::Ident, &Literal)> = endpoint
+        .request
+        .iter()
+        .zip(&names)
+        .map(|(field, (ident, wire))| (field, ident, wire))
+        .collect();
     let required: Vec<&Field> = endpoint.request.iter().filter(|f| f.required).collect();
-    let fields = endpoint.request.iter().map(|field| {
-        let ident = snake(&field.name);
-        let ty = crate::rust::ty(spec, &field.ty);
-        let ty = if field.required {
-            ty
-        } else {
-            quote!(::core::option::Option<#ty>)
-        };
-        let doc = doc_attrs(&field_doc(spec, field, true));
-        quote!(#doc pub #ident: #ty,)
-    });
-    let params = required.iter().map(|field| {
-        let ident = snake(&field.name);
-        let (ty, _) = argument(spec, field, &ident);
-        quote!(#ident: #ty)
-    });
-    let inits = endpoint.request.iter().map(|field| {
-        let ident = snake(&field.name);
+    // The doc lines of each field, shared by the field and its setter.
+    let docs: Vec<Vec<String>> = endpoint
+        .request
+        .iter()
+        .map(|field| field_doc(spec, field, true))
+        .collect();
+    let fields = request
+        .iter()
+        .zip(&docs)
+        .map(|(&(field, ident, _), lines)| {
+            let ty = crate::rust::ty(spec, &field.ty);
+            let ty = if field.required {
+                splice(ty)
+            } else {
+                let ty = splice(ty);
+                splice(quote!(::core::option::Option<#ty>))
+            };
+            let doc = splice(doc_attrs(lines));
+            splice(quote!(#doc pub #ident: #ty,))
+        });
+    let params = request
+        .iter()
+        .filter(|(field, ..)| field.required)
+        .map(|&(field, ident, _)| {
+            let ty = splice(argument_ty(spec, field));
+            splice(quote!(#ident: #ty))
+        });
+    let inits = request.iter().map(|&(field, ident, _)| {
         if field.required {
-            let (_, store) = argument(spec, field, &ident);
-            quote!(#ident: #store)
+            let store = splice(argument_store(field, ident));
+            splice(quote!(#ident: #store))
         } else {
-            quote!(#ident: ::core::option::Option::None)
+            splice(quote!(#ident: ::core::option::Option::None))
         }
     });
     let required_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
@@ -754,26 +797,26 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
             required_names.join(", ")
         )
     };
-    let setters = endpoint
-        .request
+    let setters = request
         .iter()
-        .filter(|f| !f.required)
-        .map(|field| {
-            let ident = snake(&field.name);
-            let (ty, store) = argument(spec, field, &ident);
+        .zip(&docs)
+        .filter(|((field, ..), _)| !field.required)
+        .map(|(&(field, ident, _), field_lines)| {
+            let ty = splice(argument_ty(spec, field));
+            let store = splice(argument_store(field, ident));
             let mut lines = vec![format!("Sets `{}`: {}", field.name, field.doc.en)];
-            lines.extend(field_doc(spec, field, true).into_iter().skip(1));
-            let doc = doc_attrs(&lines);
-            quote! {
+            lines.extend(field_lines.iter().skip(1).cloned());
+            let doc = splice(doc_attrs(&lines));
+            splice(quote! {
                 #doc
                 pub fn #ident(mut self, #ident: #ty) -> Self {
                     self.#ident = ::core::option::Option::Some(#store);
                     self
                 }
-            }
+            })
         });
     let default = required.is_empty().then(|| quote!(#[derive(Default)]));
-    let data = crate::rust::ty(spec, &endpoint.response);
+    let data = splice(crate::rust::ty(spec, &endpoint.response));
     let (endpoint_name, path) = (&endpoint.name, &endpoint.url_path);
     let http_method = match endpoint.method {
         Method::Get => quote!(::ipidea::Method::Get),
@@ -785,33 +828,20 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         Encoding::Json => quote!(::ipidea::Encoding::Json),
     };
     let idempotent = endpoint.idempotent;
-    let checks = endpoint
-        .request
+    let checks = request
         .iter()
-        .map(|field| field_checks(spec, field));
-    let encodes = endpoint.request.iter().map(|field| {
-        let ident = snake(&field.name);
-        let wire = &field.name;
-        if field.required {
+        .map(|&(field, ident, wire)| splice(field_checks(spec, field, ident, wire)));
+    let encodes = request.iter().map(|&(field, ident, wire)| {
+        splice(if field.required {
             quote!(form.push(#wire, &self.#ident);)
         } else {
             quote!(if let ::core::option::Option::Some(value) = &self.#ident { form.push(#wire, value); })
-        }
+        })
     });
     let paged = endpoint.paging.as_ref().map(|paging| {
+        let set = splice(set_page(endpoint, paging));
         let page = snake(&paging.page);
-        let set = match endpoint
-            .request
-            .iter()
-            .find(|f| f.name == paging.page)
-            .map(|f| f.ty.to_string())
-        {
-            Some(ty) if ty == "u64" => quote!(page),
-            _ => quote!(
-                ::core::convert::TryFrom::try_from(page).unwrap_or(::core::primitive::u32::MAX)
-            ),
-        };
-        quote! {
+        splice(quote! {
             #[automatically_derived]
             impl ::ipidea::PagedRequest for #name {
                 fn page(&self) -> ::core::option::Option<u64> {
@@ -821,7 +851,7 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
                     self.#page = ::core::option::Option::Some(#set);
                 }
             }
-        }
+        })
     });
     quote! {
         #doc
@@ -864,5 +894,20 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         }
 
         #paged
+    }
+}
+
+/// The page number as the page field's type, from `page: u64`.
+fn set_page(endpoint: &Endpoint, paging: &ipidea_spec::Paging) -> TokenStream {
+    match endpoint
+        .request
+        .iter()
+        .find(|f| f.name == paging.page)
+        .map(|f| f.ty.to_string())
+    {
+        Some(ty) if ty == "u64" => quote!(page),
+        _ => {
+            quote!(::core::convert::TryFrom::try_from(page).unwrap_or(::core::primitive::u32::MAX))
+        }
     }
 }

@@ -2,9 +2,29 @@
 
 use ipidea_spec::naming;
 use ipidea_spec::{Doc, Scalar, Spec, TypeKind, TypeRef};
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
 use syn::Ident;
+
+/// Tokens that `quote!` takes by moving them instead of copying them.
+///
+/// `quote!` interpolates by reference, so interpolating a `TokenStream` copies it token by
+/// token (every identifier is a new allocation) and the original is dropped later; the nested
+/// expansion of an endpoint copied most of its tokens two or three times. Each `Splice` gives
+/// its tokens to the first `quote!` that interpolates it and is empty afterwards, so it must be
+/// interpolated once.
+pub struct Splice(std::cell::Cell<TokenStream>);
+
+/// Wraps `tokens` to be moved into a `quote!`.
+pub fn splice(tokens: TokenStream) -> Splice {
+    Splice(std::cell::Cell::new(tokens))
+}
+
+impl ToTokens for Splice {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(std::iter::once(self.0.take()));
+    }
+}
 
 /// An identifier for a spec name that validation accepted; keywords become raw identifiers.
 /// A name that cannot be an identifier (only reachable if validation missed it) becomes a
@@ -84,8 +104,173 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
     lines
 }
 
-/// `#[doc = ...]` attributes for lines of text.
+/// The `#[doc = ...]` attribute of lines of text: one attribute, its lines joined with line
+/// breaks, each led by a space as `///` would write it.
+///
+/// Rustdoc joins the attributes of an item with line breaks, so one attribute per line would
+/// render the same; one per item makes far fewer tokens.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| format!(" {line}"));
-    quote!(#(#[doc = #lines])*)
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push(' ');
+        text.push_str(line);
+    }
+    let inner = [
+        TokenTree::Ident(Ident::new("doc", Span::call_site())),
+        TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+        TokenTree::Literal(doc_literal(&text)),
+    ];
+    [
+        TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+        TokenTree::Group(Group::new(Delimiter::Bracket, inner.into_iter().collect())),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// The string literal of doc text.
+///
+/// Escaping every character (`Literal::string`) is the bulk of the cost of the docs, so text
+/// whose characters all stand for themselves in a literal (line breaks included) becomes a raw
+/// string, which needs no escaping and has the same value. Anything else (other control
+/// characters, characters that `char::escape_debug` escapes) keeps the escaped form.
+pub fn doc_literal(text: &str) -> Literal {
+    if text.chars().all(|c| c == '\n' || stands_for_itself(c)) {
+        // As many `#` as needed to close after any `"#...` in the text.
+        let mut hashes = 0;
+        if text.contains('"') {
+            hashes = 1;
+            for (i, _) in text.match_indices('"') {
+                let run = text[i + 1..].bytes().take_while(|b| *b == b'#').count();
+                hashes = hashes.max(run + 1);
+            }
+        }
+        let mut repr = String::with_capacity(text.len() + 2 * hashes + 3);
+        repr.push('r');
+        repr.extend(std::iter::repeat_n('#', hashes));
+        repr.push('"');
+        repr.push_str(text);
+        repr.push('"');
+        repr.extend(std::iter::repeat_n('#', hashes));
+        if let Ok(literal) = repr.parse() {
+            return literal;
+        }
+    }
+    Literal::string(text)
+}
+
+/// The same tokens with each `#[doc = "..."]` of several lines split into one attribute per
+/// line, the way `doc_attrs` would have written it line by line: for showing the expansion as
+/// source, where each becomes a `///` line.
+pub fn doc_per_line(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(pound) if pound.as_char() == '#' => {
+                let lines = match tokens.peek() {
+                    Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => {
+                        doc_text(group).filter(|text| text.contains('\n'))
+                    }
+                    _ => None,
+                };
+                match lines {
+                    Some(text) => {
+                        tokens.next();
+                        for line in text.split('\n') {
+                            out.extend(quote!(#[doc = #line]));
+                        }
+                    }
+                    None => out.push(TokenTree::Punct(pound)),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut split = Group::new(group.delimiter(), doc_per_line(group.stream()));
+                split.set_span(group.span());
+                out.push(TokenTree::Group(split));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The text of the attribute `[doc = "..."]`.
+fn doc_text(attribute: &Group) -> Option<String> {
+    let meta: syn::MetaNameValue = syn::parse2(attribute.stream()).ok()?;
+    match &meta.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) if meta.path.is_ident("doc") => Some(text.value()),
+        _ => None,
+    }
+}
+
+/// Whether `c` is written as itself in a string literal: what `char::escape_debug` leaves
+/// alone, apart from the quote and the backslash, which a raw string does not escape.
+fn stands_for_itself(c: char) -> bool {
+    match c {
+        ' '..='~' => true,
+        // CJK ideographs and punctuation, as in the vendor's Chinese docs: all printable.
+        '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{3029}' | '\u{ff01}'..='\u{ff5e}' => true,
+        c if c.is_ascii() => false,
+        c => {
+            let mut escaped = c.escape_debug();
+            escaped.next() == Some(c) && escaped.next().is_none()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_literals_have_the_value_of_the_line() {
+        for line in [
+            "",
+            "plain text",
+            "say \"hi\"",
+            "a \"# and a \"## in it",
+            "back\\slash",
+            "线路 ID（多个用逗号分隔）。",
+            "tab\there",
+            " two\n lines",
+            "cr\r\nlf",
+            "bidi \u{202e} mark",
+            "zero \0 byte",
+        ] {
+            let literal = doc_literal(line);
+            let parsed: syn::LitStr = syn::parse2(quote!(#literal)).expect("a string literal");
+            assert_eq!(parsed.value(), line, "{literal}");
+        }
+        assert!(doc_literal("x").to_string().starts_with('r'));
+        assert!(
+            !doc_literal("bidi \u{202e} mark")
+                .to_string()
+                .starts_with('r')
+        );
+        assert!(!doc_literal("tab\there").to_string().starts_with('r'));
+        assert!(doc_literal("a\nb").to_string().starts_with('r'));
+        assert!(!doc_literal("a\r\nb").to_string().starts_with('r'));
+    }
+
+    #[test]
+    fn the_ranges_taken_as_printable_are_left_alone_by_escape_debug() {
+        for c in ('\u{4e00}'..='\u{9fff}')
+            .chain('\u{3001}'..='\u{3029}')
+            .chain('\u{ff01}'..='\u{ff5e}')
+            .chain(' '..='~')
+            .filter(|c| !matches!(c, '"' | '\\' | '\''))
+        {
+            assert!(c.escape_debug().eq([c]), "{c:?}");
+        }
+    }
 }

@@ -62,22 +62,30 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
         }
     };
     let mut cx = Ctxt {
-        locations: Locations::scan(text),
+        text,
+        locations: None,
         errors: Vec::new(),
     };
-    for duplicate in std::mem::take(&mut cx.locations.duplicates) {
-        cx.errors.push(Diagnostic {
-            line: Some(duplicate.line),
-            message: format!(
-                "duplicate key `{}`",
-                duplicate.path.rsplit('.').next().unwrap_or_default()
-            ),
-            hint: Some(format!(
-                "it is first defined on line {}",
-                duplicate.first_line
-            )),
-            path: duplicate.path,
-        });
+    // The locating scan is only needed to report a problem. serde_json keeps the last of two
+    // equal keys, so a spec with a repeated key has fewer object members than the text has
+    // `:` separators; only then is the text scanned here, for the duplicates.
+    if object_members(&root) != count_separators(text) {
+        let locations = cx.locations();
+        let duplicates = std::mem::take(&mut locations.duplicates);
+        for duplicate in duplicates {
+            cx.errors.push(Diagnostic {
+                line: Some(duplicate.line),
+                message: format!(
+                    "duplicate key `{}`",
+                    duplicate.path.rsplit('.').next().unwrap_or_default()
+                ),
+                hint: Some(format!(
+                    "it is first defined on line {}",
+                    duplicate.first_line
+                )),
+                path: duplicate.path,
+            });
+        }
     }
     let spec = read_spec(&mut cx, file, &root);
     if let Some(spec) = &spec {
@@ -88,13 +96,86 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
     (spec, errors)
 }
 
+/// The number of members of all the objects in `value`.
+fn object_members(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => map.len() + map.values().map(object_members).sum::<usize>(),
+        Value::Array(items) => items.iter().map(object_members).sum(),
+        _ => 0,
+    }
+}
+
+/// The number of `:` outside strings in JSON text: one per object member as written.
+fn count_separators(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(found) = bytes
+        .get(i..)
+        .and_then(|rest| find_either(rest, b'"', b':'))
+    {
+        i += found;
+        if bytes[i] == b':' {
+            count += 1;
+            i += 1;
+            continue;
+        }
+        // Skip the string, escapes included.
+        i += 1;
+        loop {
+            let Some(found) = bytes
+                .get(i..)
+                .and_then(|rest| find_either(rest, b'"', b'\\'))
+            else {
+                return count;
+            };
+            i += found;
+            if bytes[i] == b'"' {
+                i += 1;
+                break;
+            }
+            i += 2;
+        }
+    }
+    count
+}
+
+/// The index of the first `a` or `b` in `bytes`, looking at eight bytes at a time.
+fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |word: u64| word.wrapping_sub(LOW) & !word & HIGH != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if has_zero(word ^ (LOW * u64::from(a))) || has_zero(word ^ (LOW * u64::from(b))) {
+            break;
+        }
+        offset += 8;
+    }
+    bytes[offset..]
+        .iter()
+        .position(|&byte| byte == a || byte == b)
+        .map(|i| offset + i)
+}
+
 /// Collects problems as they are found; see serde's `Ctxt`.
-pub(crate) struct Ctxt {
-    locations: Locations,
+pub(crate) struct Ctxt<'t> {
+    text: &'t str,
+    /// Scanned on the first problem: a spec without problems never needs it.
+    locations: Option<Locations>,
     errors: Vec<Diagnostic>,
 }
 
-impl Ctxt {
+impl Ctxt<'_> {
+    fn locations(&mut self) -> &mut Locations {
+        let text = self.text;
+        self.locations.get_or_insert_with(|| Locations::scan(text))
+    }
+
     pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
         self.error_hint(path, message, None);
     }
@@ -105,9 +186,10 @@ impl Ctxt {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
+        let line = self.locations().line(path);
         self.errors.push(Diagnostic {
             path: path.to_owned(),
-            line: self.locations.line(path),
+            line,
             message: message.into(),
             hint,
         });
@@ -115,23 +197,69 @@ impl Ctxt {
 }
 
 /// A JSON object being read: knows its path and which keys it allows.
-struct Obj<'a> {
+struct Obj<'a, 'p> {
     map: &'a Map<String, Value>,
-    path: String,
+    path: Path<'p>,
 }
 
-impl<'a> Obj<'a> {
+/// A JSON path, `base` or `base.key`: only joined when a problem names it.
+#[derive(Clone, Copy)]
+struct Path<'p> {
+    base: &'p str,
+    key: Option<&'p str>,
+}
+
+impl<'p> Path<'p> {
+    fn full(self) -> std::borrow::Cow<'p, str> {
+        match self.key {
+            None => self.base.into(),
+            Some(key) => child(self.base, key).into(),
+        }
+    }
+}
+
+impl<'a, 'p> Obj<'a, 'p> {
     /// Reads `value` as an object, reporting keys outside `allowed`.
     fn new(
         cx: &mut Ctxt,
         value: &'a Value,
-        path: &str,
+        path: &'p str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Self> {
+        let path = Path {
+            base: path,
+            key: None,
+        };
+        Self::at(cx, value, path, what, allowed)
+    }
+
+    /// Reads `value`, the member `key` of the object at `parent`, as an object.
+    fn member(
+        cx: &mut Ctxt,
+        value: &'a Value,
+        parent: &'p str,
+        key: &'p str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Self> {
+        let path = Path {
+            base: parent,
+            key: Some(key),
+        };
+        Self::at(cx, value, path, what, allowed)
+    }
+
+    fn at(
+        cx: &mut Ctxt,
+        value: &'a Value,
+        path: Path<'p>,
         what: &str,
         allowed: &[&str],
     ) -> Option<Self> {
         let Some(map) = value.as_object() else {
             cx.error(
-                path,
+                &path.full(),
                 format!("expected {what} to be an object, found {}", kind(value)),
             );
             return None;
@@ -141,20 +269,22 @@ impl<'a> Obj<'a> {
                 let hint = did_you_mean(key, allowed.iter().copied())
                     .or_else(|| Some(format!("{what} allows {}", list(allowed))));
                 cx.error_hint(
-                    &child(path, key),
+                    &child(&path.full(), key),
                     format!("unknown key `{key}` in {what}"),
                     hint,
                 );
             }
         }
-        Some(Obj {
-            map,
-            path: path.to_owned(),
-        })
+        Some(Obj { map, path })
+    }
+
+    /// The object's own path.
+    fn full_path(&self) -> std::borrow::Cow<'p, str> {
+        self.path.full()
     }
 
     fn path(&self, key: &str) -> String {
-        child(&self.path, key)
+        child(&self.full_path(), key)
     }
 
     fn get(&self, key: &str) -> Option<&'a Value> {
@@ -164,18 +294,18 @@ impl<'a> Obj<'a> {
     fn required(&self, cx: &mut Ctxt, key: &str) -> Option<&'a Value> {
         let value = self.map.get(key);
         if value.is_none() {
-            cx.error(&self.path, format!("missing key `{key}`"));
+            cx.error(&self.full_path(), format!("missing key `{key}`"));
         }
         value
     }
 
     fn string(&self, cx: &mut Ctxt, key: &str) -> Option<String> {
         let value = self.required(cx, key)?;
-        as_string(cx, value, &self.path(key))
+        as_string(cx, value, || self.path(key))
     }
 
     fn opt_string(&self, cx: &mut Ctxt, key: &str) -> Option<String> {
-        as_string(cx, self.get(key)?, &self.path(key))
+        as_string(cx, self.get(key)?, || self.path(key))
     }
 
     fn bool(&self, cx: &mut Ctxt, key: &str) -> bool {
@@ -218,7 +348,7 @@ impl<'a> Obj<'a> {
 
     fn doc(&self, cx: &mut Ctxt, key: &str) -> Doc {
         match self.required(cx, key) {
-            Some(value) => read_doc(cx, value, &self.path(key)),
+            Some(value) => read_doc(cx, value, &self.full_path(), key),
             None => Doc::default(),
         }
     }
@@ -266,18 +396,18 @@ fn list(keys: &[&str]) -> String {
         .join(", ")
 }
 
-fn as_string(cx: &mut Ctxt, value: &Value, path: &str) -> Option<String> {
+fn as_string(cx: &mut Ctxt, value: &Value, path: impl FnOnce() -> String) -> Option<String> {
     match value.as_str() {
         Some(s) => Some(s.to_owned()),
         None => {
-            cx.error(path, format!("expected a string, found {}", kind(value)));
+            cx.error(&path(), format!("expected a string, found {}", kind(value)));
             None
         }
     }
 }
 
-fn read_doc(cx: &mut Ctxt, value: &Value, path: &str) -> Doc {
-    let Some(obj) = Obj::new(cx, value, path, "a doc", &["en", "zh"]) else {
+fn read_doc(cx: &mut Ctxt, value: &Value, parent: &str, key: &str) -> Doc {
+    let Some(obj) = Obj::member(cx, value, parent, key, "a doc", &["en", "zh"]) else {
         return Doc::default();
     };
     let en = obj.string(cx, "en").unwrap_or_default();
@@ -382,7 +512,7 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
         .collect();
     let envelope = obj.required(cx, "envelope").and_then(|value| {
         let keys = ["status", "success", "code", "message", "data", "timestamp"];
-        let env = Obj::new(cx, value, &obj.path("envelope"), "`envelope`", &keys)?;
+        let env = Obj::member(cx, value, path, "envelope", "`envelope`", &keys)?;
         let success = env.required(cx, "success").and(env.integer(cx, "success"));
         Some(Envelope {
             status: env.string(cx, "status")?,
@@ -395,7 +525,7 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
     });
     let page = obj.required(cx, "page").and_then(|value| {
         let keys = ["total", "per_page", "current_page", "last_page", "items"];
-        let page = Obj::new(cx, value, &obj.path("page"), "`page`", &keys)?;
+        let page = Obj::member(cx, value, path, "page", "`page`", &keys)?;
         Some(PageLayout {
             total: page.string(cx, "total")?,
             per_page: page.string(cx, "per_page")?,
@@ -598,17 +728,11 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         .opt_string(cx, "encoding")
         .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
     if obj.get("idempotent").is_none() {
-        cx.error_hint(&obj.path, "missing key `idempotent`", Some("say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money".into()));
+        cx.error_hint(&obj.full_path(), "missing key `idempotent`", Some("say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money".into()));
     }
     let idempotent = obj.bool(cx, "idempotent");
     let paging = obj.get("paging").and_then(|value| {
-        let paging = Obj::new(
-            cx,
-            value,
-            &obj.path("paging"),
-            "`paging`",
-            &["page", "limit"],
-        )?;
+        let paging = Obj::member(cx, value, path, "paging", "`paging`", &["page", "limit"])?;
         Some(Paging {
             page: paging.string(cx, "page")?,
             limit: paging.string(cx, "limit")?,
@@ -630,7 +754,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
                     "an example",
                     &["doc", "request", "response"],
                 )?;
-                let doc = ex.get("doc").map(|d| read_doc(cx, d, &ex.path("doc")));
+                let doc = ex.get("doc").map(|d| read_doc(cx, d, &path, "doc"));
                 let request = match ex.required(cx, "request")? {
                     Value::Object(map) => map.clone(),
                     other => {
@@ -662,7 +786,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
     };
     let orders_in = obj.get("orders_in").and_then(|value| {
         let keys = ["endpoint", "since"];
-        let orders_in = Obj::new(cx, value, &obj.path("orders_in"), "`orders_in`", &keys)?;
+        let orders_in = Obj::member(cx, value, path, "orders_in", "`orders_in`", &keys)?;
         Some(OrdersIn {
             endpoint: orders_in.string(cx, "endpoint")?,
             since: orders_in.string(cx, "since")?,
@@ -682,4 +806,40 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         examples,
         path: path.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn separators_are_counted_outside_strings() {
+        for (text, count) in [
+            ("{}", 0),
+            (r#"{"a": 1}"#, 1),
+            (r#"{"a:b": "c:d", "e": {"f": [1, {"g": ":"}]}}"#, 4),
+            (r#"{"quote \": ": 1, "back\\": 2}"#, 2),
+            (
+                r#"{"long key with no colon in it at all": "and a long value: with one"}"#,
+                1,
+            ),
+            (r#"{"unterminated: 1"#, 0),
+        ] {
+            assert_eq!(super::count_separators(text), count, "{text}");
+        }
+        assert_eq!(
+            super::find_either(b"0123456789abcdef:", b'"', b':'),
+            Some(16)
+        );
+        assert_eq!(super::find_either(b"01234567\"", b'"', b':'), Some(8));
+        assert_eq!(super::find_either(b"0123", b'"', b':'), None);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_however_it_is_escaped() {
+        let text = "{\n  \"a\": 1,\n  \"\\u0061\": 2\n}";
+        let errors = crate::parse("t.json", text).unwrap_err().errors;
+        assert!(
+            errors.iter().any(|e| e.message == "duplicate key `a`"),
+            "{errors:?}"
+        );
+    }
 }

@@ -23,13 +23,18 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
             check_examples_of_fields(cx, spec, fields);
         }
     }
+    let auth: Vec<&str> = spec.api.auth.iter().map(|a| a.name.as_str()).collect();
+    // `Spec::endpoint` finds the first endpoint of a name; so does this index.
+    let mut endpoints: HashMap<&str, &Endpoint> = HashMap::with_capacity(spec.endpoints.len());
     for endpoint in &spec.endpoints {
-        let auth: Vec<&str> = spec.api.auth.iter().map(|a| a.name.as_str()).collect();
+        endpoints.entry(endpoint.name.as_str()).or_insert(endpoint);
+    }
+    for endpoint in &spec.endpoints {
         check_field_names(cx, &endpoint.request, &auth);
         check_request_fields(cx, spec, endpoint);
         check_examples_of_fields(cx, spec, &endpoint.request);
         check_paging(cx, spec, endpoint);
-        check_orders_in(cx, spec, endpoint);
+        check_orders_in(cx, spec, &endpoints, endpoint);
         check_endpoint_examples(cx, spec, endpoint);
     }
 }
@@ -200,17 +205,18 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
     let mut requests = HashMap::new();
     let mut paths = HashMap::new();
     for endpoint in &spec.endpoints {
+        let method = naming::snake(&endpoint.name);
         if let Some(problem) = naming::ident_problem(&endpoint.name) {
             cx.error(&endpoint.path, problem);
-        } else if naming::snake(&endpoint.name) != endpoint.name {
+        } else if method != endpoint.name {
             cx.error_hint(
                 &endpoint.path,
                 format!("endpoint name `{}` is not snake_case", endpoint.name),
-                Some(format!("call it `{}`", naming::snake(&endpoint.name))),
+                Some(format!("call it `{method}`")),
             );
         }
         for reserved in naming::CLIENT_METHODS {
-            if naming::snake(&endpoint.name) == reserved {
+            if method == reserved {
                 cx.error_hint(
                     &endpoint.path,
                     format!("endpoint name `{reserved}` is reserved for the generated client"),
@@ -218,7 +224,6 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
                 );
             }
         }
-        let method = naming::snake(&endpoint.name);
         if check_unique(
             cx,
             &mut methods,
@@ -259,10 +264,9 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
                 "endpoint (with its page stream)",
             );
         }
-        let path = child(&endpoint.path, "path");
         if !endpoint.url_path.starts_with('/') {
             cx.error_hint(
-                &path,
+                &child(&endpoint.path, "path"),
                 format!("path `{}` does not start with `/`", endpoint.url_path),
                 Some(format!("write `/{}`", endpoint.url_path)),
             );
@@ -272,19 +276,28 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
             endpoint.method.name(),
             endpoint.url_path.trim_end_matches('/')
         );
-        check_unique(cx, &mut paths, route.clone(), &route, &path, "path");
+        if let Some(first) = paths.get(&route) {
+            let hint = (*first != route).then(|| format!("it becomes `{route}`, like `{first}`"));
+            cx.error_hint(
+                &child(&endpoint.path, "path"),
+                format!("duplicate path `{route}`"),
+                hint,
+            );
+        } else {
+            paths.insert(route.clone(), route);
+        }
     }
 }
 
 /// Every named type that a field, page or response names must exist.
 fn check_type_refs(cx: &mut Ctxt, spec: &Spec) {
     let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
-    let check_ref = |cx: &mut Ctxt, ty: &TypeRef, path: &str| {
+    let check_ref = |cx: &mut Ctxt, ty: &TypeRef, path: &str, key: &str| {
         if let Some(name) = ty.named() {
             if spec.type_def(name).is_none() {
                 let scalars = Scalar::ALL.iter().map(|s| s.name());
                 let hint = did_you_mean(name, names.iter().copied().chain(scalars));
-                cx.error_hint(path, format!("unknown type `{name}`"), hint);
+                cx.error_hint(&child(path, key), format!("unknown type `{name}`"), hint);
             }
         }
     };
@@ -292,7 +305,7 @@ fn check_type_refs(cx: &mut Ctxt, spec: &Spec) {
         match &def.kind {
             TypeKind::Record { fields } => {
                 for field in fields {
-                    check_ref(cx, &field.ty, &child(&field.path, "type"));
+                    check_ref(cx, &field.ty, &field.path, "type");
                     if matches!(field.ty, TypeRef::Empty) {
                         cx.error(
                             &child(&field.path, "type"),
@@ -302,7 +315,7 @@ fn check_type_refs(cx: &mut Ctxt, spec: &Spec) {
                 }
             }
             TypeKind::Page { item } => {
-                check_ref(cx, item, &child(&def.path, "item"));
+                check_ref(cx, item, &def.path, "item");
                 let fits = match item {
                     TypeRef::Scalar(Scalar::Json) => true,
                     TypeRef::Named(name) => matches!(
@@ -324,9 +337,9 @@ fn check_type_refs(cx: &mut Ctxt, spec: &Spec) {
     }
     for endpoint in &spec.endpoints {
         for field in &endpoint.request {
-            check_ref(cx, &field.ty, &child(&field.path, "type"));
+            check_ref(cx, &field.ty, &field.path, "type");
         }
-        check_ref(cx, &endpoint.response, &child(&endpoint.path, "response"));
+        check_ref(cx, &endpoint.response, &endpoint.path, "response");
     }
 }
 
@@ -441,14 +454,7 @@ fn check_field_names(cx: &mut Ctxt, fields: &[Field], reserved: &[&str]) {
         if reserved.contains(&field.name.as_str()) {
             cx.error_hint(&field.path, format!("field name `{}` is taken", field.name), Some("it is a credential or the name of the generated field that keeps unknown fields".into()));
         }
-        check_unique(
-            cx,
-            &mut seen,
-            naming::snake(&field.name),
-            &field.name,
-            &field.path,
-            "field",
-        );
+        check_unique(cx, &mut seen, rust, &field.name, &field.path, "field");
     }
 }
 
@@ -462,7 +468,6 @@ fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                 Some("make it required, or rename it".into()),
             );
         }
-        let type_path = child(&field.path, "type");
         let sendable = |ty: &TypeRef| match ty {
             TypeRef::Scalar(Scalar::Json | Scalar::JsonString)
             | TypeRef::Empty
@@ -480,7 +485,7 @@ fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
         };
         if !fits {
             cx.error_hint(
-                &type_path,
+                &child(&field.path, "type"),
                 format!("a request field cannot be `{}`", field.ty),
                 Some("request fields are scalars, enums or `csv<T>` lists of them".into()),
             );
@@ -559,14 +564,16 @@ fn check_examples_of_fields(cx: &mut Ctxt, spec: &Spec, fields: &[Field]) {
         let Some(example) = field.example.as_ref().filter(|_| resolves(spec, &field.ty)) else {
             continue;
         };
-        let path = child(&field.path, "example");
         if let Err(problem) = spec.check_value(&field.ty, field.nullable, example) {
             cx.error(
-                &path,
+                &child(&field.path, "example"),
                 format!("example does not fit `{}`: {problem}", field.ty),
             );
         } else if let Err(problem) = check_bounds(field, example) {
-            cx.error(&path, format!("example is out of bounds: {problem}"));
+            cx.error(
+                &child(&field.path, "example"),
+                format!("example is out of bounds: {problem}"),
+            );
         }
     }
 }
@@ -672,7 +679,12 @@ fn check_paging(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
 
 /// `orders_in` names a paging list endpoint and an optional `date` field of it; only calls
 /// that are not idempotent have one.
-fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+fn check_orders_in(
+    cx: &mut Ctxt,
+    spec: &Spec,
+    endpoints: &HashMap<&str, &Endpoint>,
+    endpoint: &Endpoint,
+) {
     let Some(orders_in) = &endpoint.orders_in else {
         return;
     };
@@ -684,7 +696,7 @@ fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
             Some("remove `orders_in`".into()),
         );
     }
-    let Some(list) = spec.endpoint(&orders_in.endpoint) else {
+    let Some(list) = endpoints.get(orders_in.endpoint.as_str()) else {
         let names = spec.endpoints.iter().map(|e| e.name.as_str());
         cx.error_hint(
             &child(&path, "endpoint"),
@@ -723,14 +735,14 @@ fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
 /// the response is an envelope whose data fits the response type.
 fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
     for example in &endpoint.examples {
-        let request_path = child(&example.path, "request");
+        let request_path = || child(&example.path, "request");
         for (key, value) in &example.request {
-            let path = child(&request_path, key);
+            let path = || child(&request_path(), key);
             match endpoint.request.iter().find(|f| &f.name == key) {
                 None => {
                     let names = endpoint.request.iter().map(|f| f.name.as_str());
                     cx.error_hint(
-                        &path,
+                        &path(),
                         format!("`{key}` is not a request field of `{}`", endpoint.name),
                         did_you_mean(key, names),
                     );
@@ -744,7 +756,7 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                         .and_then(|()| check_bounds(field, value))
                     {
                         cx.error(
-                            &path,
+                            &path(),
                             format!("example value does not fit `{}`: {problem}", field.ty),
                         );
                     }
@@ -754,16 +766,16 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
         for field in endpoint.request.iter().filter(|f| f.required) {
             if !example.request.contains_key(&field.name) {
                 cx.error(
-                    &request_path,
+                    &request_path(),
                     format!("example request lacks the required field `{}`", field.name),
                 );
             }
         }
-        let response_path = child(&example.path, "response");
+        let response_path = || child(&example.path, "response");
         let env = &spec.api.envelope;
         let Some(body) = example.response.as_object() else {
             cx.error(
-                &response_path,
+                &response_path(),
                 "expected the example response to be an envelope object",
             );
             continue;
@@ -773,19 +785,19 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
             .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()));
         match status {
             None => cx.error(
-                &response_path,
+                &response_path(),
                 format!("example response lacks the status field `{}`", env.status),
             ),
             Some(status) if status == env.success => match body.get(&env.data) {
                 None => cx.error(
-                    &response_path,
+                    &response_path(),
                     format!("example response lacks the data field `{}`", env.data),
                 ),
                 Some(_) if !resolves(spec, &endpoint.response) => {}
                 Some(data) => {
                     if let Err(problem) = spec.check_value(&endpoint.response, false, data) {
                         cx.error(
-                            &child(&response_path, &env.data),
+                            &child(&response_path(), &env.data),
                             format!(
                                 "example data does not fit `{}`: {problem}",
                                 endpoint.response
