@@ -116,7 +116,7 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
     doc.push(format!(
         "Generated from `{file}`. Cheap to clone: clones share one connection pool."
     ));
-    let doc = splice(doc_attrs(&doc));
+    let doc = doc_attrs(&doc);
     let envs: Vec<String> = api.auth.iter().map(|a| format!("`{}`", a.env)).collect();
     let from_env_doc = format!(
         " A client of the production API with credentials from {}.",
@@ -271,7 +271,7 @@ fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         );
         doc.push("```".to_owned());
     }
-    let doc = splice(doc_attrs(&doc));
+    let doc = doc_attrs(&doc);
     let stream = endpoint.paging.as_ref().and_then(|_| {
         let TypeRef::Named(page) = &endpoint.response else { return None };
         let Some(TypeKind::Page { item }) = spec.type_def(page).map(|t| &t.kind) else { return None };
@@ -639,55 +639,57 @@ fn argument_store(field: &Field, value: &syn::Ident) -> TokenStream {
 /// The checks of one field's value, bound as `value`.
 fn field_checks(spec: &Spec, field: &Field, ident: &syn::Ident, wire: &Literal) -> TokenStream {
     let b = &field.bounds;
-    let refuse = |condition: TokenStream, reason: TokenStream| {
-        let (condition, reason) = (splice(condition), splice(reason));
-        quote! {
-            if #condition {
-                return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: #reason });
+    // One `quote!` per check, with the condition and the reason written into it.
+    macro_rules! refuse {
+        (($($condition:tt)*), ($($reason:tt)*) $(,)?) => {
+            quote! {
+                if $($condition)* {
+                    return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: $($reason)* });
+                }
             }
-        }
-    };
+        };
+    }
     let mut checks = Vec::new();
     if let Some(min) = b.minimum {
         let min = Literal::i64_unsuffixed(min);
-        checks.push(refuse(
-            quote!(::core::primitive::i128::from(*value) < #min),
-            quote!(::std::format!("must be at least {}, got {}", #min, value)),
+        checks.push(refuse!(
+            (::core::primitive::i128::from(*value) < #min),
+            (::std::format!("must be at least {}, got {}", #min, value)),
         ));
     }
     if let Some(max) = b.maximum {
         let max = Literal::i64_unsuffixed(max);
-        checks.push(refuse(
-            quote!(::core::primitive::i128::from(*value) > #max),
-            quote!(::std::format!("must be at most {}, got {}", #max, value)),
+        checks.push(refuse!(
+            (::core::primitive::i128::from(*value) > #max),
+            (::std::format!("must be at most {}, got {}", #max, value)),
         ));
     }
     if let Some(min) = b.min_length {
         let min = Literal::u64_unsuffixed(min);
-        checks.push(refuse(
-            quote!((value.chars().count() as u64) < #min),
-            quote!(::std::format!("must have at least {} characters, got {:?}", #min, value)),
+        checks.push(refuse!(
+            ((value.chars().count() as u64) < #min),
+            (::std::format!("must have at least {} characters, got {:?}", #min, value)),
         ));
     }
     if let Some(max) = b.max_length {
         let max = Literal::u64_unsuffixed(max);
-        checks.push(refuse(
-            quote!((value.chars().count() as u64) > #max),
-            quote!(::std::format!("must have at most {} characters, got {}", #max, value.chars().count())),
+        checks.push(refuse!(
+            ((value.chars().count() as u64) > #max),
+            (::std::format!("must have at most {} characters, got {}", #max, value.chars().count())),
         ));
     }
     if let Some(min) = b.min_items {
         let min = Literal::u64_unsuffixed(min);
-        checks.push(refuse(
-            quote!((value.len() as u64) < #min),
-            quote!(::std::format!("must list at least {} items, got {}", #min, value.len())),
+        checks.push(refuse!(
+            ((value.len() as u64) < #min),
+            (::std::format!("must list at least {} items, got {}", #min, value.len())),
         ));
     }
     if let Some(max) = b.max_items {
         let max = Literal::u64_unsuffixed(max);
-        checks.push(refuse(
-            quote!((value.len() as u64) > #max),
-            quote!(::std::format!("must list at most {} items, got {}", #max, value.len())),
+        checks.push(refuse!(
+            ((value.len() as u64) > #max),
+            (::std::format!("must list at most {} items, got {}", #max, value.len())),
         ));
     }
     match &field.ty {
@@ -711,12 +713,9 @@ fn field_checks(spec: &Spec, field: &Field, ident: &syn::Ident, wire: &Literal) 
                 });
             }
         }
-        ty if crate::rust::is_enum(spec, ty) => checks.push(refuse(
-            quote!(!::ipidea::WireEnum::is_known(value)),
-            quote!(::std::format!(
-                "is `{}`, a value this client does not know",
-                value
-            )),
+        ty if crate::rust::is_enum(spec, ty) => checks.push(refuse!(
+            (!::ipidea::WireEnum::is_known(value)),
+            (::std::format!("is `{}`, a value this client does not know", value)),
         )),
         _ => {}
     }
@@ -739,7 +738,7 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     )];
     doc.push(String::new());
     doc.push(sends_line(endpoint));
-    let doc = splice(doc_attrs(&doc));
+    let doc = doc_attrs(&doc);
     // Each field's identifier and wire name, made once: each is used several times below.
     let names: Vec<(syn::Ident, Literal)> = endpoint
         .request
@@ -763,23 +762,19 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         .iter()
         .zip(&docs)
         .map(|(&(field, ident, _), lines)| {
-            let ty = crate::rust::ty(spec, &field.ty);
-            let ty = if field.required {
-                splice(ty)
+            let ty = splice(crate::rust::ty(spec, &field.ty));
+            let doc = doc_attrs(lines);
+            splice(if field.required {
+                quote!(#doc pub #ident: #ty,)
             } else {
-                let ty = splice(ty);
-                splice(quote!(::core::option::Option<#ty>))
-            };
-            let doc = splice(doc_attrs(lines));
-            splice(quote!(#doc pub #ident: #ty,))
+                quote!(#doc pub #ident: ::core::option::Option<#ty>,)
+            })
         });
-    let params = request
+    let (param_idents, param_tys): (Vec<_>, Vec<_>) = request
         .iter()
         .filter(|(field, ..)| field.required)
-        .map(|&(field, ident, _)| {
-            let ty = splice(argument_ty(spec, field));
-            splice(quote!(#ident: #ty))
-        });
+        .map(|&(field, ident, _)| (ident, splice(argument_ty(spec, field))))
+        .unzip();
     let inits = request.iter().map(|&(field, ident, _)| {
         if field.required {
             let store = splice(argument_store(field, ident));
@@ -806,7 +801,7 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
             let store = splice(argument_store(field, ident));
             let mut lines = vec![format!("Sets `{}`: {}", field.name, field.doc.en)];
             lines.extend(field_lines.iter().skip(1).cloned());
-            let doc = splice(doc_attrs(&lines));
+            let doc = doc_attrs(&lines);
             splice(quote! {
                 #doc
                 pub fn #ident(mut self, #ident: #ty) -> Self {
@@ -865,7 +860,7 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
 
         impl #name {
             #[doc = #new_doc]
-            pub fn new(#(#params),*) -> Self {
+            pub fn new(#(#param_idents: #param_tys),*) -> Self {
                 Self { #(#inits),* }
             }
 

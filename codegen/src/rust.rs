@@ -109,9 +109,9 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
 ///
 /// Rustdoc joins the attributes of an item with line breaks, so one attribute per line would
 /// render the same; one per item makes far fewer tokens.
-pub fn doc_attrs(lines: &[String]) -> TokenStream {
+pub fn doc_attrs(lines: &[String]) -> DocAttr {
     if lines.is_empty() {
-        return TokenStream::new();
+        return DocAttr(None);
     }
     let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
     for (i, line) in lines.iter().enumerate() {
@@ -126,12 +126,25 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
         TokenTree::Punct(Punct::new('=', Spacing::Alone)),
         TokenTree::Literal(doc_literal(&text)),
     ];
-    [
-        TokenTree::Punct(Punct::new('#', Spacing::Alone)),
-        TokenTree::Group(Group::new(Delimiter::Bracket, inner.into_iter().collect())),
-    ]
-    .into_iter()
-    .collect()
+    DocAttr(Some(Group::new(
+        Delimiter::Bracket,
+        inner.into_iter().collect(),
+    )))
+}
+
+/// A `#[doc = ...]` attribute, written straight into the tokens that interpolate it (its
+/// bracketed group is shared, not copied).
+pub struct DocAttr(Option<Group>);
+
+impl ToTokens for DocAttr {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        if let Some(group) = &self.0 {
+            tokens.extend([
+                TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+                TokenTree::Group(group.clone()),
+            ]);
+        }
+    }
 }
 
 /// The string literal of doc text.

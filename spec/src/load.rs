@@ -43,7 +43,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
 /// sorted by line. The model is present whenever the top level could be read, even with
 /// problems, so that a caller can still name the spec's types and endpoints.
 pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
-    let root: Value = match serde_json::from_str(text) {
+    let mut root: Value = match serde_json::from_str(text) {
         Ok(root) => root,
         Err(error) => {
             let message = error.to_string();
@@ -87,13 +87,47 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
             });
         }
     }
-    let spec = read_spec(&mut cx, file, &root);
-    if let Some(spec) = &spec {
+    let mut spec = read_spec(&mut cx, file, &root);
+    if let Some(spec) = &mut spec {
+        move_examples(&mut root, spec);
         crate::valid::check(&mut cx, spec);
     }
     let mut errors = cx.errors;
     errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
     (spec, errors)
+}
+
+/// Moves each example's request and response from the JSON into the model, where reading
+/// left them empty: the JSON is dropped after loading, so there is no need to copy them.
+fn move_examples(root: &mut Value, spec: &mut Spec) {
+    let Some(endpoints) = root.get_mut("endpoints") else {
+        return;
+    };
+    for endpoint in &mut spec.endpoints {
+        let Some(items) = endpoints
+            .get_mut(&endpoint.name)
+            .and_then(|e| e.get_mut("examples"))
+        else {
+            continue;
+        };
+        for example in &mut endpoint.examples {
+            // The example's path ends in its index in `examples`: `...examples[2]`.
+            let Some(item) = example
+                .path
+                .rsplit_once('[')
+                .and_then(|(_, i)| i.strip_suffix(']')?.parse::<usize>().ok())
+                .and_then(|i| items.get_mut(i))
+            else {
+                continue;
+            };
+            if let Some(Value::Object(request)) = item.get_mut("request").map(Value::take) {
+                example.request = request;
+            }
+            if let Some(response) = item.get_mut("response") {
+                example.response = response.take();
+            }
+        }
+    }
 }
 
 /// The number of members of all the objects in `value`.
@@ -755,8 +789,10 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
                     &["doc", "request", "response"],
                 )?;
                 let doc = ex.get("doc").map(|d| read_doc(cx, d, &path, "doc"));
+                // The request and response are moved in from the JSON afterwards
+                // (`move_examples`), rather than copied here.
                 let request = match ex.required(cx, "request")? {
-                    Value::Object(map) => map.clone(),
+                    Value::Object(_) => Map::new(),
                     other => {
                         cx.error(
                             &ex.path("request"),
@@ -771,7 +807,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
                 Some(Example {
                     doc,
                     request,
-                    response: ex.required(cx, "response")?.clone(),
+                    response: ex.required(cx, "response").map(|_| Value::Null)?,
                     path,
                 })
             })
