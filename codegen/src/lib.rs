@@ -277,10 +277,10 @@ fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         let Some(TypeKind::Page { item }) = spec.type_def(page).map(|t| &t.kind) else { return None };
         let item = splice(crate::rust::ty(spec, item));
         let name = format_ident!("{}", naming::stream_method(&endpoint.name));
-        let doc = format!(
+        let doc = crate::rust::doc_literal(&format!(
             " Every item of every page of [`Client::{}`], fetched one page at a time as the stream is read.",
             naming::snake(&endpoint.name)
-        );
+        ));
         Some(splice(quote! {
             #[doc = #doc]
             ///
@@ -784,14 +784,14 @@ fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         }
     });
     let required_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
-    let new_doc = if required.is_empty() {
+    let new_doc = crate::rust::doc_literal(&if required.is_empty() {
         " A request with every field unset.".to_owned()
     } else {
         format!(
             " A request with its required fields, {}; set the others with the methods below.",
             required_names.join(", ")
         )
-    };
+    });
     let setters = request
         .iter()
         .zip(&docs)
