@@ -5,6 +5,12 @@
 //!
 //! Measured one call at a time, and as batches of 64 calls in flight at once.
 //! Target: the generated client at least 0.95x the hand-written throughput.
+//!
+//! `IPIDEA_ROUNDTRIP_ONCE=<generated|handwritten>:<sequential|in-flight-64>` makes 640 calls that
+//! way after one warm-up call and exits, for instruction counts that no neighbour's load can
+//! skew: `valgrind --tool=callgrind --toggle-collect='*::calls_once' <bench binary>` (the pattern
+//! must not match the closures inside it, or they toggle the collection off again). The server
+//! thread's work is the same for both clients.
 
 use std::time::{Duration, SystemTime};
 
@@ -237,6 +243,35 @@ fn summarize(since: SystemTime, pairs: &[((&str, &str), Paired)]) {
     out.finish(GROUP);
 }
 
+/// Calls made by the `IPIDEA_ROUNDTRIP_ONCE` mode.
+const ONCE_CALLS: usize = 640;
+
+#[inline(never)]
+fn calls_once(runtime: &Runtime, url: &str, which: &str) -> usize {
+    let (generated_client, plain_client) = clients(url);
+    let (client, mode) = which.split_once(':').unwrap_or((which, "sequential"));
+    let batch = match mode {
+        "sequential" => 1,
+        "in-flight-64" => IN_FLIGHT,
+        other => panic!("IPIDEA_ROUNDTRIP_ONCE: unknown mode `{other}`"),
+    };
+    let call_batch = |n: usize| -> usize {
+        match client {
+            "generated" => runtime
+                .block_on(join_all((0..n).map(|_| generated(&generated_client))))
+                .into_iter()
+                .sum(),
+            "handwritten" => runtime
+                .block_on(join_all((0..n).map(|_| handwritten(&plain_client))))
+                .into_iter()
+                .sum(),
+            other => panic!("IPIDEA_ROUNDTRIP_ONCE: unknown client `{other}`"),
+        }
+    };
+    call_batch(1);
+    (0..ONCE_CALLS / batch).map(|_| call_batch(batch)).sum()
+}
+
 fn main() {
     let since = SystemTime::now();
     let server = match FixedServer::start(flow_page_body(RECORDS)) {
@@ -251,6 +286,11 @@ fn main() {
         Ok(runtime) => runtime,
         Err(error) => panic!("cannot build the client runtime: {error}"),
     };
+    if let Ok(which) = std::env::var("IPIDEA_ROUNDTRIP_ONCE") {
+        let records = calls_once(&runtime, &server.url(), &which);
+        println!("{which}: {ONCE_CALLS} calls, {records} records");
+        return;
+    }
     let mut criterion = Criterion::default().configure_from_args();
     bench(&mut criterion, &runtime, &server.url());
     criterion.final_summary();
