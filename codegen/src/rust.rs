@@ -22,7 +22,12 @@ pub fn splice(tokens: TokenStream) -> Splice {
 
 impl ToTokens for Splice {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(std::iter::once(self.0.take()));
+        if tokens.is_empty() {
+            // The first tokens of a group or stream: take them over whole.
+            *tokens = self.0.take();
+        } else {
+            tokens.extend(std::iter::once(self.0.take()));
+        }
     }
 }
 
