@@ -43,94 +43,54 @@ pub fn ident_problem(name: &str) -> Option<String> {
 
 /// The Rust name of a field or method, `snake_case`.
 pub fn snake(name: &str) -> String {
-    let bytes = name.as_bytes();
-    let lower = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    if bytes.first().is_some_and(lower)
-        && bytes.last().is_some_and(lower)
-        && bytes.iter().all(|b| lower(b) || *b == b'_')
-        && !name.contains("__")
-    {
-        // Already snake_case, as most wire names are.
-        return name.to_owned();
-    }
-    if !name.is_ascii() {
-        return name.to_snake_case();
-    }
-    let mut out = String::with_capacity(name.len() + 4);
-    ascii_words(name, |word| {
-        if !out.is_empty() {
-            out.push('_');
+    if is_lower_snake(name) {
+        // Words are only split at `_`: the words joined with one `_`, as `heck` does.
+        let mut out = String::with_capacity(name.len());
+        for word in name.split('_').filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push_str(word);
         }
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    });
-    out
+        return out;
+    }
+    name.to_snake_case()
 }
 
 /// The Rust name of a type or variant, `UpperCamelCase`.
 pub fn camel(name: &str) -> String {
+    if is_lower_snake(name) {
+        // Words are only split at `_`: each capitalized, joined, as `heck` does.
+        let mut out = String::with_capacity(name.len());
+        for word in name.split('_').filter(|w| !w.is_empty()) {
+            out.push(char::from(word.as_bytes()[0].to_ascii_uppercase()));
+            out.push_str(&word[1..]);
+        }
+        return out;
+    }
+    if is_plain_camel(name) {
+        return name.to_owned();
+    }
+    name.to_upper_camel_case()
+}
+
+/// Only ASCII lowercase letters, digits and `_`: the common spelling of wire names, which
+/// `snake` and `camel` convert without the general (and much slower) word splitting.
+fn is_lower_snake(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// ASCII letters and digits, starting with an uppercase letter, where every other uppercase
+/// letter follows a lowercase one (`FlowOrder`, `Ipv4`, not `HTTPServer` or `V2Api`): a name
+/// that `camel` leaves as it is.
+fn is_plain_camel(name: &str) -> bool {
     let bytes = name.as_bytes();
-    if bytes.first().is_some_and(u8::is_ascii_uppercase)
+    bytes.first().is_some_and(u8::is_ascii_uppercase)
         && bytes.iter().all(u8::is_ascii_alphanumeric)
         && bytes
             .windows(2)
-            .all(|pair| !pair[1].is_ascii_uppercase() || pair[0].is_ascii_lowercase())
-    {
-        // Already UpperCamelCase, each capital after a lowercase letter, as type names are.
-        return name.to_owned();
-    }
-    if !name.is_ascii() {
-        return name.to_upper_camel_case();
-    }
-    let mut out = String::with_capacity(name.len());
-    ascii_words(name, |word| {
-        let mut bytes = word.bytes();
-        out.extend(bytes.next().map(|b| char::from(b.to_ascii_uppercase())));
-        out.extend(bytes.map(|b| char::from(b.to_ascii_lowercase())));
-    });
-    out
-}
-
-/// The words of an ASCII name, split the way `heck` splits them: at every character that is not
-/// a letter or digit, between a lowercase letter (or the digits after one) and an uppercase
-/// letter, and before the last uppercase letter of a run that a lowercase letter follows
-/// (`HTTPServer` is `HTTP`, `Server`). `heck` does the same through `fmt` for any text, at
-/// many times the cost; `snake` and `camel` use it for text that is not ASCII.
-fn ascii_words(name: &str, mut word: impl FnMut(&str)) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mode {
-        Boundary,
-        Lower,
-        Upper,
-    }
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let bytes = part.as_bytes();
-        let mut start = 0;
-        let mut mode = Mode::Boundary;
-        for (i, &c) in bytes.iter().enumerate() {
-            let Some(&next) = bytes.get(i + 1) else {
-                word(&part[start..]);
-                break;
-            };
-            let next_mode = if c.is_ascii_lowercase() {
-                Mode::Lower
-            } else if c.is_ascii_uppercase() {
-                Mode::Upper
-            } else {
-                mode
-            };
-            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-                word(&part[start..=i]);
-                start = i + 1;
-                mode = Mode::Boundary;
-            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-                word(&part[start..i]);
-                start = i;
-                mode = Mode::Boundary;
-            } else {
-                mode = next_mode;
-            }
-        }
-    }
+            .all(|w| !w[1].is_ascii_uppercase() || w[0].is_ascii_lowercase())
 }
 
 /// The request type of an endpoint: `isp_ip_open` -> `IspIpOpenRequest`.
@@ -176,8 +136,8 @@ pub const REQUEST_CONSTRUCTOR: &str = "new";
 mod tests {
     use heck::{ToSnakeCase, ToUpperCamelCase};
 
-    /// `snake` and `camel` agree with `heck` on every short name over an alphabet with every
-    /// kind of character that the word splitting distinguishes.
+    /// The fast paths of `snake` and `camel` agree with `heck` on every short name over an
+    /// alphabet with every kind of character they distinguish.
     #[test]
     fn conversions_agree_with_heck() {
         let alphabet = ['a', 'b', 'A', 'B', '1', '_', '-', 'é'];
