@@ -146,7 +146,7 @@ fn count_separators(text: &str) -> usize {
     let mut i = 0;
     while let Some(found) = bytes
         .get(i..)
-        .and_then(|rest| find_either(rest, b'"', b':'))
+        .and_then(|rest| memchr::memchr2(b'"', b':', rest))
     {
         i += found;
         if bytes[i] == b':' {
@@ -159,7 +159,7 @@ fn count_separators(text: &str) -> usize {
         loop {
             let Some(found) = bytes
                 .get(i..)
-                .and_then(|rest| find_either(rest, b'"', b'\\'))
+                .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
             else {
                 return count;
             };
@@ -172,28 +172,6 @@ fn count_separators(text: &str) -> usize {
         }
     }
     count
-}
-
-/// The index of the first `a` or `b` in `bytes`, looking at eight bytes at a time.
-fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |word: u64| word.wrapping_sub(LOW) & !word & HIGH != 0;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        if has_zero(word ^ (LOW * u64::from(a))) || has_zero(word ^ (LOW * u64::from(b))) {
-            break;
-        }
-        offset += 8;
-    }
-    bytes[offset..]
-        .iter()
-        .position(|&byte| byte == a || byte == b)
-        .map(|i| offset + i)
 }
 
 /// Collects problems as they are found; see serde's `Ctxt`.
@@ -861,12 +839,6 @@ mod tests {
         ] {
             assert_eq!(super::count_separators(text), count, "{text}");
         }
-        assert_eq!(
-            super::find_either(b"0123456789abcdef:", b'"', b':'),
-            Some(16)
-        );
-        assert_eq!(super::find_either(b"01234567\"", b'"', b':'), Some(8));
-        assert_eq!(super::find_either(b"0123", b'"', b':'), None);
     }
 
     #[test]
