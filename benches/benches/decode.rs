@@ -36,7 +36,7 @@ const GROUP: &str = "decode";
 const RECORDS: usize = 10_000;
 const TARGET: f64 = 0.8;
 /// Rounds of the paired runs.
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 9;
 /// Timed decodes in each child process of a paired run, after one warm-up decode.
 const CHILD_DECODES: usize = 5;
 
