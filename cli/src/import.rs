@@ -25,7 +25,8 @@ pub fn command() -> Command {
              types, docs and examples.\n\n\
              stdout: the entries as JSON ({\"types\": ..., \"endpoints\": ...}), or with --merge \
              the whole spec with the new endpoints and types added (nothing is overwritten).\n\
-             stderr: what a person must still decide (requiredness, enums, ids or numbers, docs), \
+             stderr: what a person must still decide (requiredness, enums, ids or numbers, docs, \
+             where a money-spending call's orders are listed), \
              and with --merge how the page differs from or conflicts with the spec.\n\
              With --json, stdout holds one object with the entries (or spec) and the report.\n\n\
              Exit codes: 0 no conflicts; 1 conflicts (or entries that would not validate); \

@@ -11,6 +11,9 @@
 //!    as JSON in the spec format. It also lists what a person must still decide
 //!    ([`Import::decisions`](crate::import::Import::decisions)): which fields are required,
 //!    which strings are enums, whether a numeric-looking string is an id or a number, and so on.
+//!    A call that is not idempotent gets `orders_in` where the names make it plain (the one
+//!    paging `..._list` endpoint, of the page or the known spec, whose name starts with the
+//!    same word, and its `date` field), also listed as a decision to check.
 //! 3. [`merge`](crate::import::merge) adds what is new to an existing spec and reports what
 //!    differs from it or conflicts with it, without overwriting anything. Compatibility is
 //!    judged by [`Spec::check_value`](crate::Spec::check_value), the check the client's decoders
@@ -977,7 +980,8 @@ pub struct Import {
     /// The named types the endpoints use, in the spec format, keyed by name. Types of a known
     /// spec that were reused are not repeated here.
     pub types: Map<String, Value>,
-    /// What a person must still decide: requiredness, enums, ids or numbers, docs, ...
+    /// What a person must still decide: requiredness, enums, ids or numbers, docs, where the
+    /// orders of a money-spending call are listed, ...
     pub decisions: Vec<Note>,
 }
 
@@ -1142,6 +1146,7 @@ pub fn build(page: &Page, known: Option<&Spec>) -> Result<Import, ImportError> {
     for (name, blocks) in &groups {
         endpoints.push(cx.endpoint(page, name, blocks, single)?);
     }
+    infer_orders_in(&mut endpoints, known, &mut cx.decisions);
     Ok(Import {
         title: page.title.clone(),
         endpoints,
@@ -1152,6 +1157,117 @@ pub fn build(page: &Page, known: Option<&Spec>) -> Result<Import, ImportError> {
             .collect(),
         decisions: cx.decisions,
     })
+}
+
+/// A list endpoint that a money-spending call's orders may show up in: its name, and its
+/// optional `date` request fields.
+struct OrderList {
+    name: String,
+    dates: Vec<String>,
+}
+
+/// The paging `..._list` endpoints of the import and of the known spec.
+fn order_lists(endpoints: &[ImportedEndpoint], known: Option<&Spec>) -> Vec<OrderList> {
+    let mut lists: Vec<OrderList> = endpoints
+        .iter()
+        .filter(|e| e.name.ends_with("_list") && e.entry.get("paging").is_some())
+        .map(|e| OrderList {
+            name: e.name.clone(),
+            dates: e.entry["request"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, field)| {
+                    field["type"] == "date" && field["required"] != Value::Bool(true)
+                })
+                .map(|(name, _)| name.clone())
+                .collect(),
+        })
+        .collect();
+    for endpoint in known.map(|s| s.endpoints.as_slice()).unwrap_or_default() {
+        if endpoint.name.ends_with("_list")
+            && endpoint.paging.is_some()
+            && !lists.iter().any(|l| l.name == endpoint.name)
+        {
+            lists.push(OrderList {
+                name: endpoint.name.clone(),
+                dates: endpoint
+                    .request
+                    .iter()
+                    .filter(|f| !f.required && f.ty == TypeRef::Scalar(Scalar::Date))
+                    .map(|f| f.name.clone())
+                    .collect(),
+            });
+        }
+    }
+    lists
+}
+
+/// `orders_in` for the calls that are not idempotent, where the names make it plain: the one
+/// paging `..._list` endpoint whose name starts with the same word (`isp_ip_open` and
+/// `isp_order_list`), and its one optional `date` field, or the one whose name says it starts
+/// a range. Each inference, and each call left without one, is a decision to check.
+fn infer_orders_in(
+    endpoints: &mut [ImportedEndpoint],
+    known: Option<&Spec>,
+    decisions: &mut Vec<Note>,
+) {
+    let lists = order_lists(endpoints, known);
+    for endpoint in endpoints.iter_mut() {
+        if endpoint.entry["idempotent"] != Value::Bool(false) {
+            continue;
+        }
+        let name = &endpoint.name;
+        let path = child("endpoints", name);
+        let word = name.split('_').next().unwrap_or_default();
+        let candidates: Vec<&OrderList> = lists
+            .iter()
+            .filter(|l| l.name.split('_').next() == Some(word))
+            .collect();
+        let inferred = match candidates.as_slice() {
+            [list] => {
+                let since = match list.dates.as_slice() {
+                    [date] => Some(date),
+                    dates => {
+                        let mut starts = dates.iter().filter(|d| d.contains("start"));
+                        starts.next().filter(|_| starts.next().is_none())
+                    }
+                };
+                since.map(|since| (list.name.clone(), since.clone()))
+            }
+            _ => None,
+        };
+        let Some((list, since)) = inferred else {
+            decisions.push(Note::new(
+                path,
+                format!(
+                    "reconciling: if `{name}` spends money, add `orders_in` naming the list endpoint where its orders show up"
+                ),
+            ));
+            continue;
+        };
+        decisions.push(Note::new(
+            child(&path, "orders_in"),
+            format!(
+                "reconciling: `{name}` is taken to spend money and to create orders that `{list}` lists from its `{since}` date (the names start with the same word, `{word}`); check it, or remove `orders_in` if it spends none"
+            ),
+        ));
+        if let Value::Object(entry) = &mut endpoint.entry {
+            // Placed after `idempotent`, where the spec's own endpoints have it.
+            let mut ordered = Map::new();
+            for (key, value) in std::mem::take(entry) {
+                let after = key == "idempotent";
+                ordered.insert(key, value);
+                if after {
+                    ordered.insert(
+                        "orders_in".to_owned(),
+                        serde_json::json!({ "endpoint": list, "since": since }),
+                    );
+                }
+            }
+            *entry = ordered;
+        }
+    }
 }
 
 /// The endpoint a request line names: the last segment of its path, in `snake_case`.
@@ -2060,14 +2176,6 @@ impl Infer<'_> {
             );
             false
         };
-        if !idempotent {
-            self.decide(
-                &path,
-                format!(
-                    "reconciling: if `{name}` spends money, add `orders_in` naming the list endpoint where its orders show up"
-                ),
-            );
-        }
 
         // Encoding, from the Content-Type header.
         let mut encoding = None;
@@ -2474,6 +2582,27 @@ fn compare_endpoint(
                 existing.idempotent
             ),
         ));
+    }
+    if let Some(orders_in) = entry.get("orders_in") {
+        let (list, since) = (orders_in["endpoint"].as_str(), orders_in["since"].as_str());
+        let same = existing
+            .orders_in
+            .as_ref()
+            .is_some_and(|o| Some(o.endpoint.as_str()) == list && Some(o.since.as_str()) == since);
+        if !same {
+            let spec_says = existing.orders_in.as_ref().map_or_else(
+                || "has no `orders_in`".to_owned(),
+                |o| format!("says `{}` from `{}`", o.endpoint, o.since),
+            );
+            out.differences.push(Note::new(
+                at("orders_in"),
+                format!(
+                    "the import guesses that `{name}` creates orders listed by `{}` from `{}`; the spec {spec_says}",
+                    list.unwrap_or_default(),
+                    since.unwrap_or_default()
+                ),
+            ));
+        }
     }
     match (entry.get("paging").is_some(), existing.paging.is_some()) {
         (true, false) => out.differences.push(Note::new(

@@ -213,6 +213,122 @@ fn what_a_person_must_decide_is_listed() {
     }
 }
 
+#[test]
+fn orders_in_is_inferred_where_the_names_make_it_plain() {
+    let import = orders();
+    let entries = import.entries();
+    for name in ["isp_ip_open", "isp_ip_renew"] {
+        let entry = &entries["endpoints"][name];
+        assert_eq!(
+            entry["orders_in"],
+            json!({"endpoint": "isp_order_list", "since": "start_time"}),
+            "{name}"
+        );
+        let keys: Vec<&String> = entry.as_object().unwrap().keys().collect();
+        let at = keys.iter().position(|k| *k == "orders_in").unwrap();
+        assert_eq!(
+            keys[at - 1],
+            "idempotent",
+            "where the spec keeps it: {keys:?}"
+        );
+    }
+    // `static_ip_*` and `datacenter_order_list` share no leading word: left to a person.
+    for name in ["static_ip_open", "static_ip_renew"] {
+        assert!(
+            entries["endpoints"][name].get("orders_in").is_none(),
+            "{name}"
+        );
+    }
+    for name in ["isp_order_list", "flow_order_list"] {
+        assert!(
+            entries["endpoints"][name].get("orders_in").is_none(),
+            "{name}"
+        );
+    }
+    let text = messages(&import.decisions);
+    for expected in [
+        "endpoints.isp_ip_open.orders_in: reconciling: `isp_ip_open` is taken to spend money and to create orders that `isp_order_list` lists from its `start_time` date (the names start with the same word, `isp`); check it, or remove `orders_in` if it spends none",
+        "endpoints.static_ip_open: reconciling: if `static_ip_open` spends money, add `orders_in` naming the list endpoint where its orders show up",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    // The entries, with the inferred `orders_in`, still pass the spec's own rules.
+    let mut spec = bundled_json();
+    spec["endpoints"] = entries["endpoints"].clone();
+    spec["types"] = entries["types"].clone();
+    let text = serde_json::to_string_pretty(&spec).unwrap();
+    let loaded = ipidea_spec::parse("imported.json", &text).expect("the imported entries load");
+    let open = loaded
+        .endpoints
+        .iter()
+        .find(|e| e.name == "isp_ip_open")
+        .unwrap();
+    assert_eq!(
+        open.orders_in
+            .as_ref()
+            .map(|o| (o.endpoint.as_str(), o.since.as_str())),
+        Some(("isp_order_list", "start_time"))
+    );
+}
+
+#[test]
+fn orders_in_can_name_a_list_of_the_known_spec() {
+    let page = page_of(
+        "isp_ip_upgrade",
+        r#"{"ip": "156.237.6.97", "num": "1"}{"ret": 0, "code": "1", "msg": "success", "ret_data": {"order_id": "2205211052185894"}, "timestamp": 1653375000}"#,
+    );
+    let merge = merged(&page);
+    assert_eq!(merge.added_endpoints, ["isp_ip_upgrade"]);
+    assert_eq!(
+        merge.spec["endpoints"]["isp_ip_upgrade"]["orders_in"],
+        json!({"endpoint": "isp_order_list", "since": "start_time"})
+    );
+    let text = serde_json::to_string_pretty(&merge.spec).unwrap();
+    ipidea_spec::parse("merged.json", &text).expect("the merged spec loads");
+}
+
+#[test]
+fn no_orders_in_is_guessed_when_two_lists_could_hold_the_orders() {
+    let list = |name: &str| {
+        page_of(
+            name,
+            r#"{"page": "1", "limit": "10", "start_time": "2022-5-1"}{"ret": 0, "code": "1", "msg": "success", "ret_data": {"total": 0, "per_page": "10", "current_page": 1, "last_page": 1, "data": []}, "timestamp": 1653375000}"#,
+        )
+    };
+    let open = page_of(
+        "vps_ip_open",
+        r#"{"num": "1"}{"ret": 0, "code": "1", "msg": "success", "ret_data": {"order_id": "1"}, "timestamp": 1653375000}"#,
+    );
+    // With one list, its orders are taken to show up there.
+    let page = format!("{}\n{}", list("vps_order_list"), open);
+    let one = import(&page, None).expect("the page imports");
+    assert_eq!(
+        one.entries()["endpoints"]["vps_ip_open"]["orders_in"],
+        json!({"endpoint": "vps_order_list", "since": "start_time"})
+    );
+    // With two, it is left to a person.
+    let page = format!(
+        "{}\n{}\n{}",
+        list("vps_order_list"),
+        list("vps_renew_list"),
+        open
+    );
+    let import = import(&page, None).expect("the page imports");
+    let entries = import.entries();
+    assert!(
+        entries["endpoints"]["vps_ip_open"]
+            .get("orders_in")
+            .is_none()
+    );
+    assert!(
+        messages(&import.decisions).contains(
+            "endpoints.vps_ip_open: reconciling: if `vps_ip_open` spends money, add `orders_in`"
+        ),
+        "{}",
+        messages(&import.decisions)
+    );
+}
+
 // --- merging ------------------------------------------------------------------------------------
 
 #[test]
@@ -333,6 +449,24 @@ fn merging_a_new_endpoint_adds_it_with_its_types() {
     let decisions = messages(&merge.decisions);
     assert!(!decisions.contains("idempotent"), "`_list` is idempotent");
     assert!(decisions.contains("docs: check the docs taken from fields of the same name in the spec: `mark`, `created_at`"), "{decisions}");
+}
+
+#[test]
+fn an_orders_in_the_spec_lacks_is_a_difference() {
+    let mut spec = bundled_json();
+    spec["endpoints"]["isp_ip_renew"]
+        .as_object_mut()
+        .unwrap()
+        .remove("orders_in");
+    let text = serde_json::to_string_pretty(&spec).unwrap();
+    let known = ipidea_spec::parse("no-orders-in.json", &text).unwrap();
+    let merge = import_into(ORDERS, &known, &spec).unwrap();
+    assert!(merge.conflicts.is_empty(), "{}", messages(&merge.conflicts));
+    assert_eq!(
+        messages(&merge.differences),
+        "endpoints.isp_ip_renew.orders_in: the import guesses that `isp_ip_renew` creates orders listed by `isp_order_list` from `start_time`; the spec has no `orders_in`"
+    );
+    assert_eq!(merge.spec, spec, "nothing is overwritten");
 }
 
 #[test]
