@@ -39,6 +39,7 @@
 
 extern crate self as ipidea;
 
+mod check;
 mod envelope;
 mod error;
 mod reconcile;
@@ -68,6 +69,10 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    /// The checks of request fields that generated `validate` methods call.
+    pub mod check {
+        pub use crate::check::*;
+    }
     pub use crate::envelope::{decode_body, decode_two_pass};
     pub use crate::reconcile::{collect_json, since_day};
     pub use crate::wire::{Lenient, ToWire, WireEnum, lenient};

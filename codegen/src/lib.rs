@@ -639,84 +639,46 @@ fn argument_store(field: &Field, value: &syn::Ident) -> TokenStream {
 /// The checks of one field's value, bound as `value`.
 fn field_checks(spec: &Spec, field: &Field, ident: &syn::Ident, wire: &Literal) -> TokenStream {
     let b = &field.bounds;
-    // One `quote!` per check, with the condition and the reason written into it.
-    macro_rules! refuse {
-        (($($condition:tt)*), ($($reason:tt)*) $(,)?) => {
-            quote! {
-                if $($condition)* {
-                    return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: $($reason)* });
-                }
-            }
-        };
-    }
+    // Each check is a call of the runtime's `check` module, which writes the messages.
     let mut checks = Vec::new();
+    let mut check = |function: &str, args: TokenStream| {
+        let function = syn::Ident::new(function, proc_macro2::Span::call_site());
+        checks.push(quote!(::ipidea::__private::check::#function(#wire, #args)?;));
+    };
     if let Some(min) = b.minimum {
         let min = Literal::i64_unsuffixed(min);
-        checks.push(refuse!(
-            (::core::primitive::i128::from(*value) < #min),
-            (::std::format!("must be at least {}, got {}", #min, value)),
-        ));
+        check("at_least", quote!(*value, #min));
     }
     if let Some(max) = b.maximum {
         let max = Literal::i64_unsuffixed(max);
-        checks.push(refuse!(
-            (::core::primitive::i128::from(*value) > #max),
-            (::std::format!("must be at most {}, got {}", #max, value)),
-        ));
+        check("at_most", quote!(*value, #max));
     }
     if let Some(min) = b.min_length {
         let min = Literal::u64_unsuffixed(min);
-        checks.push(refuse!(
-            ((value.chars().count() as u64) < #min),
-            (::std::format!("must have at least {} characters, got {:?}", #min, value)),
-        ));
+        check("min_chars", quote!(value, #min));
     }
     if let Some(max) = b.max_length {
         let max = Literal::u64_unsuffixed(max);
-        checks.push(refuse!(
-            ((value.chars().count() as u64) > #max),
-            (::std::format!("must have at most {} characters, got {}", #max, value.chars().count())),
-        ));
+        check("max_chars", quote!(value, #max));
     }
     if let Some(min) = b.min_items {
         let min = Literal::u64_unsuffixed(min);
-        checks.push(refuse!(
-            ((value.len() as u64) < #min),
-            (::std::format!("must list at least {} items, got {}", #min, value.len())),
-        ));
+        check("min_items", quote!(value, #min));
     }
     if let Some(max) = b.max_items {
         let max = Literal::u64_unsuffixed(max);
-        checks.push(refuse!(
-            ((value.len() as u64) > #max),
-            (::std::format!("must list at most {} items, got {}", #max, value.len())),
-        ));
+        check("max_items", quote!(value, #max));
     }
     match &field.ty {
         TypeRef::Csv(inner) => {
             if crate::rust::is_enum(spec, inner) {
-                checks.push(quote! {
-                    for item in value.iter() {
-                        if !::ipidea::WireEnum::is_known(item) {
-                            return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: ::std::format!("lists `{}`, a value this client does not know", item) });
-                        }
-                    }
-                });
+                check("known_items", quote!(value));
             }
             if matches!(**inner, TypeRef::Scalar(ipidea_spec::Scalar::String)) {
-                checks.push(quote! {
-                    for item in value.iter() {
-                        if item.contains(',') || item.trim().is_empty() {
-                            return ::core::result::Result::Err(::ipidea::InvalidInput { field: #wire, reason: ::std::format!("has the item {:?}, which is empty or contains `,`", item) });
-                        }
-                    }
-                });
+                check("csv_items", quote!(value));
             }
         }
-        ty if crate::rust::is_enum(spec, ty) => checks.push(refuse!(
-            (!::ipidea::WireEnum::is_known(value)),
-            (::std::format!("is `{}`, a value this client does not know", value)),
-        )),
+        ty if crate::rust::is_enum(spec, ty) => check("known", quote!(value)),
         _ => {}
     }
     let checks = checks.into_iter().map(splice);

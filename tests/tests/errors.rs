@@ -241,13 +241,14 @@ async fn a_refused_connection_is_a_plain_transport_error_even_for_orders() {
 async fn bad_values_are_refused_before_anything_is_sent() {
     let server = RecordingServer::start().await;
     let client = client(&server);
-    let cases: Vec<(Error, &str)> = vec![
+    let cases: Vec<(Error, &str, &str)> = vec![
         (
             client
                 .isp_ip_open(IspIpOpenRequest::new("hk", IspDuration::Weekly, 0))
                 .await
                 .unwrap_err(),
             "num",
+            "must be at least 1, got 0",
         ),
         (
             client
@@ -255,6 +256,7 @@ async fn bad_values_are_refused_before_anything_is_sent() {
                 .await
                 .unwrap_err(),
             "region",
+            "must have at least 1 characters, got \"\"",
         ),
         (
             client
@@ -262,6 +264,7 @@ async fn bad_values_are_refused_before_anything_is_sent() {
                 .await
                 .unwrap_err(),
             "renew_ip_list",
+            "must list at least 1 items, got 0",
         ),
         (
             client
@@ -273,6 +276,7 @@ async fn bad_values_are_refused_before_anything_is_sent() {
                 .await
                 .unwrap_err(),
             "duration",
+            "is `yearly`, a value this client does not know",
         ),
         (
             client
@@ -280,11 +284,14 @@ async fn bad_values_are_refused_before_anything_is_sent() {
                 .await
                 .unwrap_err(),
             "page",
+            "must be at least 1, got 0",
         ),
     ];
-    for (error, expected) in cases {
+    for (error, expected, why) in cases {
         match error {
-            Error::InvalidInput { field, reason, .. } => assert_eq!(field, expected, "{reason}"),
+            Error::InvalidInput { field, reason, .. } => {
+                assert_eq!((field, reason.as_str()), (expected, why));
+            }
             other => panic!("expected invalid input on `{expected}`, got {other:?}"),
         }
     }
