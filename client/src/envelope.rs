@@ -29,6 +29,19 @@ pub(crate) struct Envelope<D> {
     pub(crate) extra: Map<String, Value>,
 }
 
+impl<D> Envelope<D> {
+    /// A success with `data`, keeping the envelope's message, code, time and unknown fields.
+    fn into_response<T>(self, data: T) -> Response<T> {
+        Response {
+            data,
+            msg: self.message.unwrap_or_default(),
+            code: self.code,
+            timestamp: self.timestamp,
+            extra: self.extra,
+        }
+    }
+}
+
 /// How the envelope reader takes the data's value.
 trait Data<'de>: Sized {
     /// Reads the data's value; `status` is the envelope's status if it came before the data.
@@ -164,18 +177,12 @@ pub(crate) fn parse<'a>(
 fn decode_one_pass<T: Lenient>(info: &EnvelopeInfo, body: &[u8]) -> Option<Response<T>> {
     // Checking the whole body as UTF-8 once is cheaper than checking each string as it is read.
     let text = std::str::from_utf8(body).ok()?;
-    let envelope = read::<Typed<T>, _>(info, serde_json::Deserializer::from_str(text)).ok()?;
+    let mut envelope = read::<Typed<T>, _>(info, serde_json::Deserializer::from_str(text)).ok()?;
     if envelope.status != Some(info.success) {
         return None;
     }
-    let Typed(data) = envelope.data?;
-    Some(Response {
-        data,
-        msg: envelope.message.unwrap_or_default(),
-        code: envelope.code,
-        timestamp: envelope.timestamp,
-        extra: envelope.extra,
-    })
+    let Typed(data) = envelope.data.take()?;
+    Some(envelope.into_response(data))
 }
 
 /// Whether `body` is an envelope that refuses the call (for APIs that pair it with a 4xx).
@@ -243,13 +250,7 @@ pub fn decode_two_pass<T: Lenient>(
             return Err(decode_error(format!("`{at}`: {error}")));
         }
     };
-    Ok(Response {
-        data,
-        msg: envelope.message.unwrap_or_default(),
-        code: envelope.code,
-        timestamp: envelope.timestamp,
-        extra: envelope.extra,
-    })
+    Ok(envelope.into_response(data))
 }
 
 /// Decodes a response body with the given envelope, for tools that hold raw bodies.

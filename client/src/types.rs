@@ -83,9 +83,11 @@ impl JsonString {
     }
 
     /// The decoded JSON, taken out.
-    pub fn into_value(mut self) -> Value {
-        self.value();
-        self.value.take().unwrap_or(Value::Null)
+    pub fn into_value(self) -> Value {
+        match self.value.into_inner() {
+            Some(value) => value,
+            None => serde_json::from_str(&self.text).unwrap_or(Value::Null),
+        }
     }
 
     /// Decodes the JSON into a type of the caller's, straight from the text.

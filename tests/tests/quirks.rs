@@ -179,6 +179,7 @@ async fn exec_data_keeps_its_text_and_decodes_on_demand() {
     let (sent_as_text, sent_as_json) = (&page.items[0].exec_data, &page.items[1].exec_data);
     assert_eq!(sent_as_text.as_str(), r#"{"TYPE": "CHARGE", "N": [1, 2]}"#);
     assert_eq!(sent_as_text.value()["N"][1], 2);
+    assert_eq!(sent_as_text.clone().into_value()["N"][1], 2);
     #[derive(serde::Deserialize, PartialEq, Debug)]
     struct Exec {
         #[serde(rename = "TYPE")]
