@@ -82,7 +82,7 @@ fn table(items: &[Value], fields: &[Field]) -> String {
     let columns: Vec<String> = columns.into_iter().take(MAX_COLUMNS).collect();
     let mut table = Table::new();
     table
-        .load_preset(UTF8_FULL_CONDENSED)
+        .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     if columns.is_empty() {
         table.set_header(vec!["(no items)"]);

@@ -35,6 +35,24 @@
 //! (open, renew) are sent exactly once: if one fails after its request may have reached the
 //! server, the error is [`Error::OutcomeUnknown`], and the order must be looked up before the
 //! call is sent again. Only the list calls are retried.
+//!
+//! # Features
+//! The TLS stack of the client's own `reqwest::Client`:
+//! - `rustls` (default): rustls with aws-lc-rs, reqwest's own default, and the platform's
+//!   trust store.
+//! - `rustls-ring`: rustls with the *ring* provider, a lighter build; wins over `rustls`.
+//!   reqwest is then built without a provider of its own, so another `reqwest::Client` in the
+//!   same program that uses rustls needs one installed first
+//!   (`rustls::crypto::ring::default_provider().install_default()`).
+//! - `native-tls`: the platform's library (OpenSSL on Linux); wins over both rustls features.
+//!
+//! With none of them the client speaks plain HTTP only (enough for the sandbox on loopback).
+//! [`ClientBuilder::http_client`] takes a [`reqwest::Client`] of your own, with any setup.
+//!
+//! # Public dependencies
+//! [`reqwest`] 0.13, [`chrono`] 0.4, [`rust_decimal`] 1 and [`serde_json`] 1 appear in this
+//! crate's API and are re-exported; a new major of any of them is a breaking release.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 extern crate self as ipidea;
@@ -43,14 +61,17 @@ mod check;
 mod envelope;
 mod error;
 mod reconcile;
+mod tls;
 mod transport;
 mod types;
 mod wire;
 
 pub use chrono;
 pub use ipidea_macros::generate;
+pub use reqwest;
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
+pub use serde_json;
 
 pub use error::{Error, SentRequest};
 pub use transport::{
@@ -81,11 +102,11 @@ pub mod __private {
 
 /// The README's examples compile.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 mod api {
-    crate::generate!("../spec/ipidea.json");
+    crate::generate!("ipidea.json");
 }
 
 pub use api::*;

@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use crate::envelope;
 use crate::error::{Error, SentRequest, excerpt};
+use crate::tls;
 use crate::types::{
     ApiInfo, ApiRequest, Encoding, EndpointInfo, Method, Page, PagedRequest, Response,
 };
@@ -252,11 +253,13 @@ impl<C> ClientBuilder<C> {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .user_agent(concat!("ipidea-rs/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => tls::configure(
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(concat!("ipidea-rs/", env!("CARGO_PKG_VERSION"))),
+            )?
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let inner = Inner {
             api: self.api,

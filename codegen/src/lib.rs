@@ -868,3 +868,8 @@ fn set_page(endpoint: &Endpoint, paging: &ipidea_spec::Paging) -> TokenStream {
         }
     }
 }
+
+/// The README's example compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

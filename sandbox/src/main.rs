@@ -30,6 +30,11 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
 
+    /// Adds the demo orders of `uid` 10001: three dynamic residential and two dynamic mobile
+    /// traffic orders, paid and unpaid, so that list calls and paging have something to show.
+    #[arg(long)]
+    demo_seed: bool,
+
     /// Spec to serve instead of the bundled one.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
@@ -77,6 +82,9 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(path) = &args.spec {
         let spec = ipidea_spec::load(path).map_err(|e| format!("the spec is invalid:\n{e}"))?;
         builder = builder.spec(spec);
+    }
+    if args.demo_seed {
+        builder = builder.demo_seed();
     }
     if let Some(path) = &args.seed {
         builder = builder.seed_file(path).map_err(|e| e.to_string())?;

@@ -24,3 +24,8 @@ mod fields;
 mod recorder;
 
 pub use recorder::{DEFAULT_REPLY_BODY, Recorded, RecordingServer, Reply};
+
+/// The repository README's examples compile.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
