@@ -317,6 +317,30 @@ async fn the_binary_prints_its_url_and_serves() {
 }
 
 #[tokio::test]
+async fn the_binary_seeds_demo_orders_on_request() {
+    let lists = |base: String| async move {
+        let mut totals = Vec::new();
+        for endpoint in ["flow_order_list", "mobile_flow_order_list"] {
+            let list: Value = reqwest::Client::new()
+                .post(format!("{base}/api/open/{endpoint}"))
+                .multipart(form(&[("uid", "10001"), ("appkey", "sandbox-appkey")]))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            totals.push(ok(list)["total"].clone());
+        }
+        totals
+    };
+    let (_plain, base) = start_binary(&["--port", "0"]);
+    assert_eq!(lists(base).await, [json!(0), json!(0)]);
+    let (_demo, base) = start_binary(&["--port", "0", "--demo-seed"]);
+    assert_eq!(lists(base).await, [json!(3), json!(2)]);
+}
+
+#[tokio::test]
 async fn the_binary_takes_accounts_seeds_and_faults() {
     let seed = temp_path("binary-seed.json");
     std::fs::write(
