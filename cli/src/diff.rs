@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches, Command};
 use ipidea_spec::Spec;
-use ipidea_spec::diff::{Class, SpecDiff, ZERO_VERSION_NOTE};
+use ipidea_spec_tools::diff::{Class, SpecDiff, ZERO_VERSION_NOTE};
 
 use crate::exit;
 
@@ -50,7 +50,7 @@ pub fn run(spec: &ArgMatches) -> ExitCode {
     let (Some(old), Some(new)) = (load(old), load(new)) else {
         return ExitCode::from(exit::USAGE);
     };
-    let diff = ipidea_spec::diff::diff(&old, &new);
+    let diff = ipidea_spec_tools::diff::diff(&old, &new);
     if matches.get_flag("json") {
         println!(
             "{}",
@@ -103,13 +103,13 @@ fn render(diff: &SpecDiff) -> String {
     }
     let bump = diff.bump();
     let why = match bump {
-        ipidea_spec::diff::Bump::Major => "a change is breaking",
-        ipidea_spec::diff::Bump::Minor => "changes are additive",
-        ipidea_spec::diff::Bump::Patch => "only docs change",
-        ipidea_spec::diff::Bump::None => "nothing changes",
+        ipidea_spec_tools::diff::Bump::Major => "a change is breaking",
+        ipidea_spec_tools::diff::Bump::Minor => "changes are additive",
+        ipidea_spec_tools::diff::Bump::Patch => "only docs change",
+        ipidea_spec_tools::diff::Bump::None => "nothing changes",
     };
     out.push_str(&format!("\nsuggested bump: {bump} ({why})\n"));
-    if bump != ipidea_spec::diff::Bump::None {
+    if bump != ipidea_spec_tools::diff::Bump::None {
         out.push_str(&format!("note: {ZERO_VERSION_NOTE}\n"));
     }
     out

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches, Command};
-use ipidea_spec::import::{self, Note};
+use ipidea_spec_tools::import::{self, Note};
 use serde_json::{Value, json};
 
 use crate::exit;

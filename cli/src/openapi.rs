@@ -44,7 +44,7 @@ pub fn run(spec: &ArgMatches) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let document = ipidea_spec::openapi::export(&spec);
+    let document = ipidea_spec_tools::openapi::export(&spec);
     let text = match serde_json::to_string_pretty(&document) {
         Ok(text) => text,
         Err(error) => {
@@ -61,7 +61,7 @@ pub fn run(spec: &ArgMatches) -> ExitCode {
             Ok(()) => {
                 eprintln!(
                     "wrote `{file}`: OpenAPI {} with {} endpoints and {} schemas",
-                    ipidea_spec::openapi::OPENAPI_VERSION,
+                    ipidea_spec_tools::openapi::OPENAPI_VERSION,
                     spec.endpoints.len(),
                     spec.types.len()
                 );

@@ -1,5 +1,5 @@
 //! `ipidea spec import` end to end, on the copy of the vendor's order page in
-//! `spec/tests/data/orders.txt`.
+//! `spec-tools/tests/data/orders.txt`.
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -7,7 +7,10 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const ORDERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/tests/data/orders.txt");
+const ORDERS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec-tools/tests/data/orders.txt"
+);
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/ipidea.json");
 
 fn ipidea(args: &[&str]) -> Output {

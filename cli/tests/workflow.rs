@@ -73,7 +73,8 @@ fn a_new_vendor_endpoint_goes_from_page_to_spec_to_diff_to_snapshot() {
     let spec = spec_path.to_str().unwrap();
 
     // 1. The vendor's page, now with one more endpoint.
-    let page = std::fs::read_to_string(repo("spec/tests/data/orders.txt")).unwrap() + NEW_ENDPOINT;
+    let page =
+        std::fs::read_to_string(repo("spec-tools/tests/data/orders.txt")).unwrap() + NEW_ENDPOINT;
     let page_path = dir.join("orders-v2.txt");
     std::fs::write(&page_path, page).unwrap();
 

@@ -5,6 +5,8 @@
 //! turns a valid spec into tokens, and never panics on one.
 #![deny(missing_docs)]
 
+#[cfg(feature = "format")]
+mod format;
 mod rust;
 
 use ipidea_spec::naming;
@@ -16,15 +18,8 @@ use quote::{format_ident, quote};
 
 use crate::rust::{camel, doc_attrs, doc_lines, snake, splice};
 
-/// The expansion of a valid spec, formatted as Rust source: what `generate!` adds to a crate.
-///
-/// Docs are shown as one `///` line per line of text. (The expansion gives each item one doc
-/// attribute whose lines are joined with line breaks; rustdoc renders both the same.)
-pub fn expand_to_string(spec: &Spec, file: &str) -> Result<String, syn::Error> {
-    let file_tokens = crate::rust::doc_per_line(expand(spec, file));
-    let file = syn::parse2::<syn::File>(file_tokens)?;
-    Ok(prettyplease::unparse(&file))
-}
+#[cfg(feature = "format")]
+pub use crate::format::expand_to_string;
 
 /// Placeholders for the names a broken spec declares, so that code naming them gets no
 /// "cannot find type" errors on top of the spec's (calls on them still fail to compile).

@@ -183,54 +183,6 @@ pub fn doc_literal(text: &str) -> Literal {
     Literal::string(text)
 }
 
-/// The same tokens with each `#[doc = "..."]` of several lines split into one attribute per
-/// line, the way `doc_attrs` would have written it line by line: for showing the expansion as
-/// source, where each becomes a `///` line.
-pub fn doc_per_line(tokens: TokenStream) -> TokenStream {
-    let mut out = Vec::new();
-    let mut tokens = tokens.into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match token {
-            TokenTree::Punct(pound) if pound.as_char() == '#' => {
-                let lines = match tokens.peek() {
-                    Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => {
-                        doc_text(group).filter(|text| text.contains('\n'))
-                    }
-                    _ => None,
-                };
-                match lines {
-                    Some(text) => {
-                        tokens.next();
-                        for line in text.split('\n') {
-                            out.extend(quote!(#[doc = #line]));
-                        }
-                    }
-                    None => out.push(TokenTree::Punct(pound)),
-                }
-            }
-            TokenTree::Group(group) => {
-                let mut split = Group::new(group.delimiter(), doc_per_line(group.stream()));
-                split.set_span(group.span());
-                out.push(TokenTree::Group(split));
-            }
-            other => out.push(other),
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// The text of the attribute `[doc = "..."]`.
-fn doc_text(attribute: &Group) -> Option<String> {
-    let meta: syn::MetaNameValue = syn::parse2(attribute.stream()).ok()?;
-    match &meta.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) if meta.path.is_ident("doc") => Some(text.value()),
-        _ => None,
-    }
-}
-
 /// Whether `c` is written as itself in a string literal: what `char::escape_debug` leaves
 /// alone, apart from the quote and the backslash, which a raw string does not escape.
 fn stands_for_itself(c: char) -> bool {

@@ -12,10 +12,8 @@
 //! 3. [`valid`] checks the cross-field rules (unknown type references, name collisions, bounds,
 //!    examples that do not fit their types, paging).
 //!
-//! [`import`](mod@import) goes the other way, from a vendor documentation page to spec entries.
-//! [`diff`](mod@diff) lists what changes between two specs for users of the generated Rust API
-//! (breaking, additive or docs) and suggests the semver bump; [`openapi`] exports a spec as an
-//! OpenAPI 3.0.3 document.
+//! The tools that work on a spec (import of a vendor page, the spec diff, OpenAPI export) are
+//! in the crate `ipidea-spec-tools`, outside the `generate!` macro's dependencies.
 //!
 //! Every problem is collected, never only the first, and each names the file, the JSON path and
 //! the line.
@@ -31,14 +29,10 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
-pub mod diff;
-/// Importing a vendor documentation page into spec entries: `ipidea spec import`.
-pub mod import;
 pub mod load;
 pub mod locate;
 pub mod model;
 pub mod naming;
-pub mod openapi;
 pub mod valid;
 pub mod wire;
 

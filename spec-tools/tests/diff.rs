@@ -1,7 +1,9 @@
-//! One test per classification rule of `ipidea_spec::diff`. Each test edits the bundled spec as
+//! One test per classification rule of `ipidea_spec_tools::diff`. Each test edits the bundled spec as
 //! JSON, re-parses it, and checks the change's path, kind, class and description.
 
-use ipidea_spec::diff::{Bump, Change, ChangeKind, Class, SpecDiff, ZERO_VERSION_NOTE, diff};
+use ipidea_spec_tools::diff::{Bump, Change, ChangeKind, Class, SpecDiff, ZERO_VERSION_NOTE, diff};
+// The JSON-editing helpers of the spec crate's rule tests.
+#[path = "../../spec/tests/common/mod.rs"]
 mod common;
 
 use common::{node, remove, set, spec as json_spec};

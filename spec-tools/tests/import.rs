@@ -1,13 +1,13 @@
-//! `ipidea_spec::import`: reading vendor documentation pages into spec entries, and merging
+//! `ipidea_spec_tools::import`: reading vendor documentation pages into spec entries, and merging
 //! them into a spec.
 //!
 //! The vendor's order page is a copy of `shared/vendor-docs/orders.txt` in `tests/data`, so the
 //! tests do not depend on a folder outside the repository.
 
-use ipidea_spec::import::{
+use ipidea_spec::{BUNDLED, bundled};
+use ipidea_spec_tools::import::{
     Import, ImportError, Merge, NodeValue, import, import_into, parse_page, parse_value,
 };
-use ipidea_spec::{BUNDLED, bundled};
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
@@ -39,7 +39,7 @@ fn error(page: &str) -> ImportError {
     import(page, None).expect_err("the page is refused")
 }
 
-fn messages(notes: &[ipidea_spec::import::Note]) -> String {
+fn messages(notes: &[ipidea_spec_tools::import::Note]) -> String {
     notes
         .iter()
         .map(ToString::to_string)
@@ -59,7 +59,7 @@ fn the_copy_of_the_vendor_page_is_current() {
     if let Ok(text) = std::fs::read_to_string(original) {
         assert_eq!(
             text, ORDERS,
-            "copy {original} to spec/tests/data/orders.txt"
+            "copy {original} to spec-tools/tests/data/orders.txt"
         );
     }
 }
@@ -899,7 +899,7 @@ fn run_everything(page: &str) {
         }
     }
     if let Ok(import) = import(page, Some(spec)) {
-        let _ = ipidea_spec::import::merge(&import, spec, json);
+        let _ = ipidea_spec_tools::import::merge(&import, spec, json);
     }
 }
 

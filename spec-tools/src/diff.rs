@@ -22,22 +22,22 @@
 //! json["endpoints"]["isp_ip_open"]["request"]["region"]["required"] = false.into();
 //! let new = ipidea_spec::parse("new.json", &json.to_string()).unwrap();
 //!
-//! let diff = ipidea_spec::diff::diff(&old, &new);
+//! let diff = ipidea_spec_tools::diff::diff(&old, &new);
 //! assert_eq!(diff.changes.len(), 1);
 //! assert_eq!(
 //!     diff.changes[0].description,
 //!     "`IspIpOpenRequest::new` loses its argument `region`; set it with the setter `IspIpOpenRequest::region`"
 //! );
-//! assert_eq!(diff.bump(), ipidea_spec::diff::Bump::Major);
+//! assert_eq!(diff.bump(), ipidea_spec_tools::diff::Bump::Major);
 //! ```
 
 use std::fmt;
 
 use serde_json::{Value, json};
 
-use crate::locate::child;
-use crate::model::*;
-use crate::naming;
+use ipidea_spec::locate::child;
+use ipidea_spec::model::*;
+use ipidea_spec::naming;
 
 /// Whether something was added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,7 +160,7 @@ impl Bump {
     /// `None` when `current` is not a version.
     ///
     /// ```
-    /// use ipidea_spec::diff::Bump;
+    /// use ipidea_spec_tools::diff::Bump;
     /// assert_eq!(Bump::Major.next_version("1.4.2").as_deref(), Some("2.0.0"));
     /// assert_eq!(Bump::Major.next_version("0.1.0").as_deref(), Some("0.2.0"));
     /// assert_eq!(Bump::Minor.next_version("0.1.0").as_deref(), Some("0.1.1"));

@@ -16,13 +16,13 @@
 //!    same word, and its `date` field), also listed as a decision to check.
 //! 3. [`merge`](crate::import::merge) adds what is new to an existing spec and reports what
 //!    differs from it or conflicts with it, without overwriting anything. Compatibility is
-//!    judged by [`Spec::check_value`](crate::Spec::check_value), the check the client's decoders
+//!    judged by [`Spec::check_value`](ipidea_spec::Spec::check_value), the check the client's decoders
 //!    agree with.
 //!
 //! ```
 //! let page = "Orders\nPOST /api/open/white_list HTTP/1.1\nHost: api.ipidea.net\n\
 //!             {\"page\": \"1\"}{\"ret\": 0, \"code\": \"1\", \"msg\": \"success\", \"ret_data\": []}";
-//! let import = ipidea_spec::import::import(page, None).unwrap();
+//! let import = ipidea_spec_tools::import::import(page, None).unwrap();
 //! let entries = import.entries();
 //! assert_eq!(entries["endpoints"]["white_list"]["path"], "/api/open/white_list");
 //! assert_eq!(entries["endpoints"]["white_list"]["response"], "empty");
@@ -35,10 +35,10 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Number, Value};
 
-use crate::locate::child;
-use crate::model::*;
-use crate::naming;
-use crate::wire;
+use ipidea_spec::locate::child;
+use ipidea_spec::model::*;
+use ipidea_spec::naming;
+use ipidea_spec::wire;
 
 // ---------------------------------------------------------------------------------------------
 // The parsed page
@@ -1024,7 +1024,7 @@ impl Import {
 /// Problems of a spec given as JSON, as notes.
 fn validate(spec: &Value, what: &str) -> Vec<Note> {
     let text = serde_json::to_string_pretty(spec).unwrap_or_default();
-    match crate::parse("import", &text) {
+    match ipidea_spec::parse("import", &text) {
         Ok(_) => Vec::new(),
         Err(diagnostics) => diagnostics
             .errors
@@ -2648,7 +2648,7 @@ fn compare_endpoint(
                     }
                     if let Err(problem) = spec
                         .check_value(&field.ty, false, &value)
-                        .and_then(|()| crate::check_bounds(field, &value))
+                        .and_then(|()| ipidea_spec::check_bounds(field, &value))
                     {
                         out.conflicts.push(Note::new(
                             child(&field.path, "type"),

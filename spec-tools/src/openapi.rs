@@ -15,7 +15,7 @@
 //! variants) on enums.
 //!
 //! ```
-//! let document = ipidea_spec::openapi::export(&ipidea_spec::bundled());
+//! let document = ipidea_spec_tools::openapi::export(&ipidea_spec::bundled());
 //! assert_eq!(document["openapi"], "3.0.3");
 //! assert!(document["paths"]["/api/open/isp_ip_open"]["post"].is_object());
 //! ```
@@ -24,8 +24,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::model::*;
-use crate::naming;
+use ipidea_spec::model::*;
+use ipidea_spec::naming;
 
 /// The OpenAPI version of the export.
 pub const OPENAPI_VERSION: &str = "3.0.3";

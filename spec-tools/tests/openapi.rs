@@ -1,7 +1,8 @@
 //! The OpenAPI export, read back with a real OpenAPI parser (`openapiv3`): every endpoint,
 //! field, credential and type of the bundled spec is in it, with the right requiredness.
 
-use ipidea_spec::{Encoding, Method, Spec, TypeKind, openapi};
+use ipidea_spec::{Encoding, Method, Spec, TypeKind};
+use ipidea_spec_tools::openapi;
 use openapiv3::{
     MediaType, OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
