@@ -211,11 +211,7 @@ fn names(names: &[String]) -> String {
     if names.is_empty() {
         return "none".to_owned();
     }
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    ipidea_spec::text::backticked(names)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -111,14 +111,7 @@ fn lines(map: &Map<String, Value>, fields: &[Field]) -> String {
 }
 
 fn cell(key: &str, value: &Value, field: Option<&Field>) -> String {
-    let text = format_value(key, value, field);
-    if text.chars().count() > MAX_CELL {
-        let mut cut: String = text.chars().take(MAX_CELL - 1).collect();
-        cut.push('…');
-        cut
-    } else {
-        text
-    }
+    ipidea_spec::text::clip(&format_value(key, value, field), MAX_CELL)
 }
 
 /// A value as text; unix-second timestamps become dates: those the spec types as timestamps,

@@ -10,6 +10,7 @@ mod format;
 mod rust;
 
 use ipidea_spec::naming;
+use ipidea_spec::text::backticked;
 use ipidea_spec::{
     Encoding, Endpoint, EnumRepr, EnumValue, Field, Method, Spec, TypeDef, TypeKind, TypeRef,
 };
@@ -311,11 +312,7 @@ fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -> TokenStre
     });
     let descriptions = values.iter().map(|v| &v.doc.en);
     let unknown = format_ident!("{}", naming::UNKNOWN_VARIANT);
-    let known = wires
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let known = backticked(&wires);
     let from_str_error = format!("is not a value of `{}`; expected one of {known}", def.name);
     let lenient = lenient_via_serde(&name);
     let (from_wire, serialize) = match repr {

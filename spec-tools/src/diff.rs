@@ -38,6 +38,7 @@ use serde_json::{Value, json};
 use ipidea_spec::locate::child;
 use ipidea_spec::model::*;
 use ipidea_spec::naming;
+use ipidea_spec::text::{and_list, backticked};
 
 /// Whether something was added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -331,15 +332,6 @@ fn optional(ty: String, optional: bool) -> String {
     }
 }
 
-/// `a`, `b` and `c` in backticks.
-fn listing(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Record { .. } => "record",
@@ -443,7 +435,7 @@ impl Differ<'_> {
             } else {
                 (
                     Class::Breaking,
-                    format!(": {} send differently", listing(&affected)),
+                    format!(": {} send differently", backticked(&affected)),
                 )
             };
             self.changed(
@@ -553,8 +545,8 @@ impl Differ<'_> {
                 Class::Breaking,
                 format!(
                     "`Client::new` takes its arguments in another order: {} (was {})",
-                    listing(&kept_new),
-                    listing(&kept_old)
+                    backticked(&kept_new),
+                    backticked(&kept_old)
                 ),
             );
         }
@@ -607,7 +599,7 @@ impl Differ<'_> {
         let which = if pages.is_empty() {
             "every page type".to_owned()
         } else {
-            format!("every page type ({})", listing(&pages))
+            format!("every page type ({})", backticked(&pages))
         };
         let counts = [
             ("total", &old.total, &new.total),
@@ -1158,8 +1150,8 @@ impl Differ<'_> {
                 Class::Breaking,
                 format!(
                     "`{request}::new` takes its arguments in another order: {} (was {})",
-                    listing(&now),
-                    listing(&was)
+                    backticked(&now),
+                    backticked(&was)
                 ),
             );
         }
@@ -1308,14 +1300,5 @@ impl Differ<'_> {
             };
             self.push(&child(path, key), kind, class, description);
         }
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

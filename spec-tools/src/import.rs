@@ -38,6 +38,7 @@ use serde_json::{Map, Number, Value};
 use ipidea_spec::locate::child;
 use ipidea_spec::model::*;
 use ipidea_spec::naming;
+use ipidea_spec::text::clip;
 use ipidea_spec::wire;
 
 // ---------------------------------------------------------------------------------------------
@@ -2523,11 +2524,7 @@ fn show(value: &Value) -> String {
     let text = value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_owned);
-    let mut short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    format!("`{short}`")
+    format!("`{}`", clip(&text, 41))
 }
 
 fn compare_endpoint(

@@ -33,6 +33,7 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod naming;
+pub mod text;
 pub mod valid;
 pub mod wire;
 

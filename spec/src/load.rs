@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::locate::{Locations, child, index};
 use crate::model::*;
+use crate::text::backticked;
 
 /// The version of the spec format this crate reads.
 pub const FORMAT: u64 = 1;
@@ -279,7 +280,7 @@ impl<'a, 'p> Obj<'a, 'p> {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
                 let hint = did_you_mean(key, allowed.iter().copied())
-                    .or_else(|| Some(format!("{what} allows {}", list(allowed))));
+                    .or_else(|| Some(format!("{what} allows {}", backticked(allowed))));
                 cx.error_hint(
                     &child(&path.full(), key),
                     format!("unknown key `{key}` in {what}"),
@@ -401,13 +402,6 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-fn list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn as_string(cx: &mut Ctxt, value: &Value, path: impl FnOnce() -> String) -> Option<String> {
     match value.as_str() {
         Some(s) => Some(s.to_owned()),
@@ -481,7 +475,7 @@ fn read_encoding(cx: &mut Ctxt, text: &str, path: &str) -> Option<Encoding> {
         cx.error_hint(
             path,
             format!("unknown encoding `{text}`"),
-            Some(format!("expected one of {}", list(&names))),
+            Some(format!("expected one of {}", backticked(&names))),
         );
     }
     found
