@@ -180,17 +180,13 @@ fn expand_client(spec: &Spec, file: &str) -> TokenStream {
 /// `Client::reconcile`, for specs whose money-spending endpoints say where their orders are
 /// listed.
 fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
-    // `Spec::endpoint` finds the first endpoint of a name; so does this index.
-    let mut endpoints = std::collections::HashMap::with_capacity(spec.endpoints.len());
-    for endpoint in &spec.endpoints {
-        endpoints.entry(endpoint.name.as_str()).or_insert(endpoint);
-    }
+    let endpoints = spec.endpoint_index();
     let arms: Vec<_> = spec
         .endpoints
         .iter()
         .filter_map(|endpoint| {
             let orders_in = endpoint.orders_in.as_ref()?;
-            let list = endpoints.get(orders_in.endpoint.as_str())?;
+            let list = endpoints.orders_list(endpoint)?;
             let name = &endpoint.name;
             let request = camel(&naming::request_type(&list.name));
             let stream = format_ident!("{}", naming::stream_method(&list.name));

@@ -30,6 +30,33 @@ impl Spec {
     pub fn encoding(&self, endpoint: &Endpoint) -> Encoding {
         endpoint.encoding.unwrap_or(self.api.encoding)
     }
+
+    /// The endpoints by name, for the many look-ups of a large spec.
+    pub fn endpoint_index(&self) -> EndpointIndex<'_> {
+        let mut index = std::collections::HashMap::with_capacity(self.endpoints.len());
+        for endpoint in &self.endpoints {
+            index.entry(endpoint.name.as_str()).or_insert(endpoint);
+        }
+        EndpointIndex(index)
+    }
+}
+
+/// The endpoints of a spec by name: the first of each name, as [`Spec::endpoint`] finds it.
+#[derive(Debug, Clone)]
+pub struct EndpointIndex<'a>(std::collections::HashMap<&'a str, &'a Endpoint>);
+
+impl<'a> EndpointIndex<'a> {
+    /// The endpoint called `name`.
+    pub fn get(&self, name: &str) -> Option<&'a Endpoint> {
+        self.0.get(name).copied()
+    }
+
+    /// The list that shows the orders `endpoint` creates, where its `orders_in` names an
+    /// endpoint of the spec. Exactly these endpoints get an arm in the generated
+    /// `Client::reconcile`, and a client has that method when any endpoint has one.
+    pub fn orders_list(&self, endpoint: &Endpoint) -> Option<&'a Endpoint> {
+        self.get(&endpoint.orders_in.as_ref()?.endpoint)
+    }
 }
 
 /// A doc line in English, with the vendor's Chinese where it has one.
@@ -370,7 +397,66 @@ pub enum Scalar {
     JsonString,
 }
 
+/// Where a path of generated code starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RustRoot {
+    /// `::core::`
+    Core,
+    /// `::std::`
+    Std,
+    /// The runtime crate, `::ipidea::`.
+    Runtime,
+    /// The runtime's hidden module for generated code, `::ipidea::__private::`.
+    RuntimePrivate,
+}
+
+/// The Rust type of a scalar: its short name (as docs and the spec diff show it) and its path
+/// below a [`RustRoot`] (as the generated code writes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RustType {
+    /// The name a reader knows it by: `Decimal`, `DateTime<Utc>`.
+    pub short: &'static str,
+    /// Where the path starts.
+    pub root: RustRoot,
+    /// The path below the root: `rust_decimal::Decimal`.
+    pub path: &'static str,
+    /// A type argument, below the same root: `chrono::Utc` for `chrono::DateTime`.
+    pub argument: Option<&'static str>,
+}
+
 impl Scalar {
+    /// The Rust type that generated code gives values of this scalar.
+    pub fn rust_type(self) -> RustType {
+        let mut argument = None;
+        let (short, root, path) = match self {
+            Scalar::String => ("String", RustRoot::Std, "string::String"),
+            Scalar::I32 => ("i32", RustRoot::Core, "primitive::i32"),
+            Scalar::I64 => ("i64", RustRoot::Core, "primitive::i64"),
+            Scalar::U32 => ("u32", RustRoot::Core, "primitive::u32"),
+            Scalar::U64 => ("u64", RustRoot::Core, "primitive::u64"),
+            Scalar::Bool => ("bool", RustRoot::Core, "primitive::bool"),
+            Scalar::Decimal => ("Decimal", RustRoot::Runtime, "rust_decimal::Decimal"),
+            Scalar::Date => ("NaiveDate", RustRoot::Runtime, "chrono::NaiveDate"),
+            Scalar::Timestamp => {
+                argument = Some("chrono::Utc");
+                ("DateTime<Utc>", RustRoot::Runtime, "chrono::DateTime")
+            }
+            Scalar::Ip => ("IpAddr", RustRoot::Std, "net::IpAddr"),
+            Scalar::Json => (
+                "serde_json::Value",
+                RustRoot::RuntimePrivate,
+                "serde_json::Value",
+            ),
+            Scalar::JsonString => ("JsonString", RustRoot::Runtime, "JsonString"),
+        };
+        RustType {
+            short,
+            root,
+            path,
+            argument,
+        }
+    }
+
     /// Every scalar, with its name in the spec.
     pub const ALL: [Scalar; 12] = [
         Scalar::String,

@@ -41,6 +41,17 @@ pub fn ident_problem(name: &str) -> Option<String> {
     None
 }
 
+/// The identifier of a field or method as generated code writes it: `snake_case`, and `r#name`
+/// where that is a keyword.
+pub fn ident(name: &str) -> String {
+    let snake = snake(name);
+    if is_keyword(&snake) {
+        format!("r#{snake}")
+    } else {
+        snake
+    }
+}
+
 /// The Rust name of a field or method, `snake_case`.
 pub fn snake(name: &str) -> String {
     if is_lower_snake(name) {

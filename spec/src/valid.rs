@@ -24,11 +24,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         }
     }
     let auth: Vec<&str> = spec.api.auth.iter().map(|a| a.name.as_str()).collect();
-    // `Spec::endpoint` finds the first endpoint of a name; so does this index.
-    let mut endpoints: HashMap<&str, &Endpoint> = HashMap::with_capacity(spec.endpoints.len());
-    for endpoint in &spec.endpoints {
-        endpoints.entry(endpoint.name.as_str()).or_insert(endpoint);
-    }
+    let endpoints = spec.endpoint_index();
     for endpoint in &spec.endpoints {
         check_field_names(cx, &endpoint.request, &auth);
         check_request_fields(cx, spec, endpoint);
@@ -679,12 +675,7 @@ fn check_paging(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
 
 /// `orders_in` names a paging list endpoint and an optional `date` field of it; only calls
 /// that are not idempotent have one.
-fn check_orders_in(
-    cx: &mut Ctxt,
-    spec: &Spec,
-    endpoints: &HashMap<&str, &Endpoint>,
-    endpoint: &Endpoint,
-) {
+fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoints: &EndpointIndex, endpoint: &Endpoint) {
     let Some(orders_in) = &endpoint.orders_in else {
         return;
     };
@@ -696,7 +687,7 @@ fn check_orders_in(
             Some("remove `orders_in`".into()),
         );
     }
-    let Some(list) = endpoints.get(orders_in.endpoint.as_str()) else {
+    let Some(list) = endpoints.orders_list(endpoint) else {
         let names = spec.endpoints.iter().map(|e| e.name.as_str());
         cx.error_hint(
             &child(&path, "endpoint"),
