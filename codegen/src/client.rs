@@ -1,0 +1,234 @@
+//! The `Client`: its constructors, one method per endpoint, page streams and `reconcile`, and
+//! the API's settings that the runtime reads.
+
+use ipidea_spec::naming;
+use ipidea_spec::{Endpoint, Spec, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::docs::{doc_attrs, doc_lines, doc_literal, sends_line};
+use crate::names::{camel, snake, ty};
+use crate::runtime::{PRIVATE, RUNTIME};
+use crate::splice::splice;
+
+pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
+    let api = &spec.api;
+    let name = &api.name;
+    let base_url = &api.base_url;
+    let date_format = &api.date_format;
+    let auth = api.auth.iter().map(|a| {
+        let (name, env, secret) = (&a.name, &a.env, a.secret);
+        quote!(#RUNTIME::AuthInfo { name: #name, env: #env, secret: #secret })
+    });
+    let e = &api.envelope;
+    let (status, success, code, message, data, timestamp) = (
+        &e.status,
+        e.success,
+        &e.code,
+        &e.message,
+        &e.data,
+        &e.timestamp,
+    );
+    quote! {
+        #[doc(hidden)]
+        pub const __API: #RUNTIME::ApiInfo = #RUNTIME::ApiInfo {
+            name: #name,
+            base_url: #base_url,
+            auth: &[#(#auth),*],
+            envelope: #RUNTIME::EnvelopeInfo {
+                status: #status,
+                success: #success,
+                code: #code,
+                message: #message,
+                data: #data,
+                timestamp: #timestamp,
+            },
+            date_format: #date_format,
+        };
+    }
+}
+
+pub(crate) fn expand_client(spec: &Spec, file: &str) -> TokenStream {
+    let api = &spec.api;
+    let mut doc = doc_lines(&api.doc);
+    doc.insert(0, format!("Client of the {}.", api.title));
+    doc.insert(1, String::new());
+    doc.push(String::new());
+    doc.push(format!(
+        "Generated from `{file}`. Cheap to clone: clones share one connection pool."
+    ));
+    let doc = doc_attrs(&doc);
+    let envs: Vec<String> = api.auth.iter().map(|a| format!("`{}`", a.env)).collect();
+    let from_env_doc = format!(
+        " A client of the production API with credentials from {}.",
+        envs.join(" and ")
+    );
+    let params = api.auth.iter().map(|a| snake(&a.name));
+    let args = params.clone();
+    let names = api.auth.iter().map(|a| &a.name);
+    let new_doc = format!(
+        " A client of the production API ({}) with explicit credentials.",
+        api.base_url
+    );
+    let methods = spec
+        .endpoints
+        .iter()
+        .map(|endpoint| splice(expand_method(spec, endpoint)));
+    let reconcile = expand_reconcile(spec).map(splice);
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: #RUNTIME::Transport,
+        }
+
+        impl Client {
+            #[doc = #new_doc]
+            ///
+            /// Use [`Client::builder`] for another base URL, timeouts, retries or HTTP client.
+            pub fn new(#(#params: impl ::core::convert::Into<::std::string::String>),*) -> ::core::result::Result<Self, #RUNTIME::Error> {
+                Self::builder()#(.credential(#names, #args))*.build()
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> ::core::result::Result<Self, #RUNTIME::Error> {
+                Self::builder().credentials_from_env().build()
+            }
+
+            /// A builder, for credentials, base URL, timeouts, retries and the HTTP client.
+            pub fn builder() -> #RUNTIME::ClientBuilder<Self> {
+                #RUNTIME::ClientBuilder::new(&__API, |transport| Client { transport })
+            }
+
+            /// The shared HTTP side of this client.
+            pub fn transport(&self) -> &#RUNTIME::Transport {
+                &self.transport
+            }
+
+            /// The same client with another total timeout per call.
+            pub fn with_timeout(&self, timeout: ::core::time::Duration) -> Self {
+                Client { transport: self.transport.with_timeout(timeout) }
+            }
+
+            /// Sends any request of this API. The endpoint methods below call this.
+            pub async fn send<R: #RUNTIME::ApiRequest>(&self, request: &R) -> ::core::result::Result<#RUNTIME::Response<R::Data>, #RUNTIME::Error> {
+                self.transport.send(request).await
+            }
+
+            #reconcile
+
+            #(#methods)*
+        }
+    }
+}
+
+/// `Client::reconcile`, for specs whose money-spending endpoints say where their orders are
+/// listed.
+pub(crate) fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
+    let endpoints = spec.endpoint_index();
+    let arms: Vec<_> = spec
+        .endpoints
+        .iter()
+        .filter_map(|endpoint| {
+            let orders_in = endpoint.orders_in.as_ref()?;
+            let list = endpoints.orders_list(endpoint)?;
+            let name = &endpoint.name;
+            let request = camel(&naming::request_type(&list.name));
+            let stream = format_ident!("{}", naming::stream_method(&list.name));
+            let since = snake(&orders_in.since);
+            Some(splice(quote! {
+                #name => #PRIVATE::collect_json(
+                    self.#stream(#request::default().#since(#PRIVATE::since_day(sent))),
+                ).await,
+            }))
+        })
+        .collect();
+    if arms.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// The orders that a call whose outcome is unknown may have created: every order its
+        /// endpoint's order list shows from the day before the call was sent (a day of margin for
+        /// the server's time zone), as JSON with every field kept.
+        ///
+        /// Compare them with what was sent ([`SentRequest::fields`](::ipidea::SentRequest::fields))
+        /// before sending the call again.
+        ///
+        /// ```no_run
+        /// # async fn demo(client: ipidea::Client, request: ipidea::IspIpOpenRequest) -> Result<(), ipidea::Error> {
+        /// match client.isp_ip_open(request).await {
+        ///     Err(ipidea::Error::OutcomeUnknown { request: sent, .. }) => {
+        ///         let orders = client.reconcile(&sent).await?;
+        ///         println!("{} orders since the day before; is ours among them?", orders.len());
+        ///     }
+        ///     other => { other?; }
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub async fn reconcile(&self, sent: &#RUNTIME::SentRequest) -> ::core::result::Result<::std::vec::Vec<#PRIVATE::serde_json::Value>, #RUNTIME::Error> {
+            match sent.endpoint {
+                #(#arms)*
+                other => ::core::result::Result::Err(#RUNTIME::Error::Config(::std::format!("`{}` lists no orders to reconcile with", other))),
+            }
+        }
+    })
+}
+
+pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
+    let method = snake(&endpoint.name);
+    let request = camel(&naming::request_type(&endpoint.name));
+    let data = splice(ty(spec, &endpoint.response));
+    let mut doc = doc_lines(&endpoint.doc);
+    doc.push(String::new());
+    doc.push(sends_line(endpoint));
+    doc.push(String::new());
+    if endpoint.idempotent {
+        doc.push(
+            "Safe to send twice: transient failures are retried per the client's retry policy."
+                .to_owned(),
+        );
+    } else {
+        doc.push("**Spends money.** Sent exactly once, never retried. If it fails after the request may have".to_owned());
+        doc.push("reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned());
+        doc.push("look the order up before sending it again.".to_owned());
+    }
+    if let Some(example) = endpoint.examples.first() {
+        doc.push(String::new());
+        doc.push("The vendor's example request:".to_owned());
+        doc.push("```json".to_owned());
+        doc.extend(
+            serde_json::to_string_pretty(&example.request)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned),
+        );
+        doc.push("```".to_owned());
+    }
+    let doc = doc_attrs(&doc);
+    let stream = endpoint.paging.as_ref().and_then(|_| {
+        let TypeRef::Named(page) = &endpoint.response else { return None };
+        let Some(TypeKind::Page { item }) = spec.type_def(page).map(|t| &t.kind) else { return None };
+        let item = splice(ty(spec, item));
+        let name = format_ident!("{}", naming::stream_method(&endpoint.name));
+        let doc = doc_literal(&format!(
+            " Every item of every page of [`Client::{}`], fetched one page at a time as the stream is read.",
+            naming::snake(&endpoint.name)
+        ));
+        Some(splice(quote! {
+            #[doc = #doc]
+            ///
+            /// It starts at the request's page (or 1) and ends after the last page. Only one page
+            /// is held in memory. An error ends the stream.
+            pub fn #name(&self, request: #request) -> #RUNTIME::PageStream<#item> {
+                self.transport.stream(request)
+            }
+        }))
+    });
+    quote! {
+        #doc
+        pub async fn #method(&self, request: #request) -> ::core::result::Result<#RUNTIME::Response<#data>, #RUNTIME::Error> {
+            self.transport.send(&request).await
+        }
+        #stream
+    }
+}
