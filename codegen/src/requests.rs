@@ -2,6 +2,7 @@
 //! others, the checks of `validate`, the encoding, and paging.
 
 use ipidea_spec::naming;
+use ipidea_spec::text::backticked;
 use ipidea_spec::{Encoding, Endpoint, Field, Method, Spec, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -98,110 +99,30 @@ pub(crate) fn field_checks(
     }
 }
 
+/// One request field with its identifier and wire name, made once: each is used several times.
+struct RequestField<'a> {
+    field: &'a Field,
+    ident: syn::Ident,
+    wire: Literal,
+    /// The doc lines of the field, shared by the field and its setter.
+    doc: Vec<String>,
+}
+
 pub(crate) fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     let name = camel(&naming::request_type(&endpoint.name));
-    let method = naming::snake(&endpoint.name);
-    let mut doc = vec![format!(
-        "Request of [`Client::{method}`]: {}",
-        endpoint.doc.en
-    )];
-    doc.push(String::new());
-    doc.push(sends_line(endpoint));
-    let doc = doc_attrs(&doc);
-    // Each field's identifier and wire name, made once: each is used several times below.
-    let names: Vec<(syn::Ident, Literal)> = endpoint
+    let fields: Vec<RequestField> = endpoint
         .request
         .iter()
-        .map(|field| (snake(&field.name), Literal::string(&field.name)))
-        .collect();
-    let request: Vec<(&Field, &syn::Ident, &Literal)> = endpoint
-        .request
-        .iter()
-        .zip(&names)
-        .map(|(field, (ident, wire))| (field, ident, wire))
-        .collect();
-    let required: Vec<&Field> = endpoint.request.iter().filter(|f| f.required).collect();
-    // The doc lines of each field, shared by the field and its setter.
-    let docs: Vec<Vec<String>> = endpoint
-        .request
-        .iter()
-        .map(|field| field_doc(spec, field, true))
-        .collect();
-    let fields = request
-        .iter()
-        .zip(&docs)
-        .map(|(&(field, ident, _), lines)| {
-            let ty = splice(ty(spec, &field.ty));
-            let doc = doc_attrs(lines);
-            splice(if field.required {
-                quote!(#doc pub #ident: #ty,)
-            } else {
-                quote!(#doc pub #ident: ::core::option::Option<#ty>,)
-            })
-        });
-    let (param_idents, param_tys): (Vec<_>, Vec<_>) = request
-        .iter()
-        .filter(|(field, ..)| field.required)
-        .map(|&(field, ident, _)| (ident, splice(argument_ty(spec, field))))
-        .unzip();
-    let inits = request.iter().map(|&(field, ident, _)| {
-        if field.required {
-            let store = splice(argument_store(field, ident));
-            splice(quote!(#ident: #store))
-        } else {
-            splice(quote!(#ident: ::core::option::Option::None))
-        }
-    });
-    let required_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
-    let new_doc = doc_literal(&if required.is_empty() {
-        " A request with every field unset.".to_owned()
-    } else {
-        format!(
-            " A request with its required fields, {}; set the others with the methods below.",
-            required_names.join(", ")
-        )
-    });
-    let setters = request
-        .iter()
-        .zip(&docs)
-        .filter(|((field, ..), _)| !field.required)
-        .map(|(&(field, ident, _), field_lines)| {
-            let ty = splice(argument_ty(spec, field));
-            let store = splice(argument_store(field, ident));
-            let mut lines = vec![format!("Sets `{}`: {}", field.name, field.doc.en)];
-            lines.extend(field_lines.iter().skip(1).cloned());
-            let doc = doc_attrs(&lines);
-            splice(quote! {
-                #doc
-                pub fn #ident(mut self, #ident: #ty) -> Self {
-                    self.#ident = ::core::option::Option::Some(#store);
-                    self
-                }
-            })
-        });
-    let default = required.is_empty().then(|| quote!(#[derive(Default)]));
-    let data = splice(ty(spec, &endpoint.response));
-    let (endpoint_name, path) = (&endpoint.name, &endpoint.url_path);
-    let http_method = match endpoint.method {
-        Method::Get => quote!(#RUNTIME::Method::Get),
-        Method::Post => quote!(#RUNTIME::Method::Post),
-    };
-    let encoding = match spec.encoding(endpoint) {
-        Encoding::Multipart => quote!(#RUNTIME::Encoding::Multipart),
-        Encoding::Form => quote!(#RUNTIME::Encoding::Form),
-        Encoding::Json => quote!(#RUNTIME::Encoding::Json),
-    };
-    let idempotent = endpoint.idempotent;
-    let checks = request
-        .iter()
-        .map(|&(field, ident, wire)| splice(field_checks(spec, field, ident, wire)));
-    let encodes = request.iter().map(|&(field, ident, wire)| {
-        splice(if field.required {
-            quote!(form.push(#wire, &self.#ident);)
-        } else {
-            quote!(if let ::core::option::Option::Some(value) = &self.#ident { form.push(#wire, value); })
+        .map(|field| RequestField {
+            field,
+            ident: snake(&field.name),
+            wire: Literal::string(&field.name),
+            doc: field_doc(spec, field, true),
         })
-    });
+        .collect();
+    let definition = splice(request_struct(spec, endpoint, &name, &fields));
+    let constructors = splice(constructors(spec, &name, &fields));
+    let api_request = splice(api_request_impl(spec, endpoint, &name, &fields));
     let paged = endpoint.paging.as_ref().map(|paging| {
         let set = splice(set_page(endpoint, paging));
         let page = snake(&paging.page);
@@ -218,15 +139,93 @@ pub(crate) fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
         })
     });
     quote! {
+        #definition
+        #constructors
+        #api_request
+        #paged
+    }
+}
+
+/// The struct: every field public, optional ones in `Option`; `#[non_exhaustive]`, so that
+/// only `new` builds one and a required field cannot be left out.
+fn request_struct(
+    spec: &Spec,
+    endpoint: &Endpoint,
+    name: &syn::Ident,
+    fields: &[RequestField],
+) -> TokenStream {
+    let method = naming::snake(&endpoint.name);
+    let doc = doc_attrs(&[
+        format!("Request of [`Client::{method}`]: {}", endpoint.doc.en),
+        String::new(),
+        sends_line(endpoint),
+    ]);
+    let members = fields.iter().map(|f| {
+        let (ident, ty) = (&f.ident, splice(ty(spec, &f.field.ty)));
+        let doc = doc_attrs(&f.doc);
+        splice(if f.field.required {
+            quote!(#doc pub #ident: #ty,)
+        } else {
+            quote!(#doc pub #ident: ::core::option::Option<#ty>,)
+        })
+    });
+    let default = fields
+        .iter()
+        .all(|f| !f.field.required)
+        .then(|| quote!(#[derive(Default)]));
+    quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #default
         #[non_exhaustive]
         #[must_use]
         pub struct #name {
-            #(#fields)*
+            #(#members)*
         }
+    }
+}
 
+/// `new`, whose arguments are the required fields, and a setter per optional field.
+fn constructors(spec: &Spec, name: &syn::Ident, fields: &[RequestField]) -> TokenStream {
+    let required: Vec<&RequestField> = fields.iter().filter(|f| f.field.required).collect();
+    let (param_idents, param_tys): (Vec<_>, Vec<_>) = required
+        .iter()
+        .map(|f| (&f.ident, splice(argument_ty(spec, f.field))))
+        .unzip();
+    let inits = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.field.required {
+            let store = splice(argument_store(f.field, ident));
+            splice(quote!(#ident: #store))
+        } else {
+            splice(quote!(#ident: ::core::option::Option::None))
+        }
+    });
+    let required_names: Vec<&str> = required.iter().map(|f| f.field.name.as_str()).collect();
+    let new_doc = doc_literal(&if required.is_empty() {
+        " A request with every field unset.".to_owned()
+    } else {
+        format!(
+            " A request with its required fields, {}; set the others with the methods below.",
+            backticked(&required_names)
+        )
+    });
+    let setters = fields.iter().filter(|f| !f.field.required).map(|f| {
+        let (field, ident) = (f.field, &f.ident);
+        let ty = splice(argument_ty(spec, field));
+        let store = splice(argument_store(field, ident));
+        let mut lines = vec![format!("Sets `{}`: {}", field.name, field.doc.en)];
+        lines.extend(f.doc.iter().skip(1).cloned());
+        let doc = doc_attrs(&lines);
+        splice(quote! {
+            #doc
+            pub fn #ident(mut self, #ident: #ty) -> Self {
+                self.#ident = ::core::option::Option::Some(#store);
+                self
+            }
+        })
+    });
+    quote! {
         impl #name {
             #[doc = #new_doc]
             pub fn new(#(#param_idents: #param_tys),*) -> Self {
@@ -235,7 +234,41 @@ pub(crate) fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
 
             #(#setters)*
         }
+    }
+}
 
+/// `ApiRequest`: the endpoint's description for the runtime, the checks of `validate`, and
+/// the encoding of each field.
+fn api_request_impl(
+    spec: &Spec,
+    endpoint: &Endpoint,
+    name: &syn::Ident,
+    fields: &[RequestField],
+) -> TokenStream {
+    let data = splice(ty(spec, &endpoint.response));
+    let (endpoint_name, path) = (&endpoint.name, &endpoint.url_path);
+    let http_method = match endpoint.method {
+        Method::Get => quote!(#RUNTIME::Method::Get),
+        Method::Post => quote!(#RUNTIME::Method::Post),
+    };
+    let encoding = match spec.encoding(endpoint) {
+        Encoding::Multipart => quote!(#RUNTIME::Encoding::Multipart),
+        Encoding::Form => quote!(#RUNTIME::Encoding::Form),
+        Encoding::Json => quote!(#RUNTIME::Encoding::Json),
+    };
+    let idempotent = endpoint.idempotent;
+    let checks = fields
+        .iter()
+        .map(|f| splice(field_checks(spec, f.field, &f.ident, &f.wire)));
+    let encodes = fields.iter().map(|f| {
+        let (ident, wire) = (&f.ident, &f.wire);
+        splice(if f.field.required {
+            quote!(form.push(#wire, &self.#ident);)
+        } else {
+            quote!(if let ::core::option::Option::Some(value) = &self.#ident { form.push(#wire, value); })
+        })
+    });
+    quote! {
         #[automatically_derived]
         impl #RUNTIME::ApiRequest for #name {
             type Data = #data;
@@ -256,8 +289,6 @@ pub(crate) fn expand_request(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
                 #(#encodes)*
             }
         }
-
-        #paged
     }
 }
 
