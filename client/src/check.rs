@@ -5,8 +5,8 @@
 
 use std::fmt::Display;
 
-use crate::types::InvalidInput;
-use crate::wire::WireEnum;
+use crate::api::InvalidInput;
+use crate::form::WireEnum;
 
 /// The result of one check.
 pub type Check = Result<(), InvalidInput>;

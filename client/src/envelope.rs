@@ -14,9 +14,10 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::api::EnvelopeInfo;
 use crate::error::{Error, excerpt};
-use crate::types::{EnvelopeInfo, Response};
-use crate::wire::{self, Lenient};
+use crate::lenient::{self, Lenient};
+use crate::values::Response;
 
 /// The envelope's parts. `D` is the data: raw JSON text on the two-pass path, or the decoded
 /// type on the one-pass path.
@@ -232,14 +233,14 @@ pub fn decode_two_pass<T: Lenient>(
         });
     }
     let raw = envelope.data.map_or("null", RawValue::get);
-    let data = match wire::from_json::<T>(raw) {
+    let data = match lenient::from_json::<T>(raw) {
         Ok(data) => data,
         // PHP encodes an empty object as `[]`: read it as an object with no fields.
-        Err(_) if raw.trim() == "[]" && wire::from_json::<T>("{}").is_ok() => {
-            wire::from_json::<T>("{}").map_err(|e| decode_error(e.to_string()))?
+        Err(_) if raw.trim() == "[]" && lenient::from_json::<T>("{}").is_ok() => {
+            lenient::from_json::<T>("{}").map_err(|e| decode_error(e.to_string()))?
         }
         Err(_) => {
-            let (path, error) = wire::from_json_with_path::<T>(raw)
+            let (path, error) = lenient::from_json_with_path::<T>(raw)
                 .err()
                 .unwrap_or_default();
             let at = if path.is_empty() {

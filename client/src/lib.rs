@@ -57,14 +57,16 @@
 
 extern crate self as ipidea;
 
+mod api;
 mod check;
 mod envelope;
 mod error;
+mod form;
+mod lenient;
 mod reconcile;
 mod tls;
 mod transport;
-mod types;
-mod wire;
+mod values;
 
 pub use chrono;
 pub use ipidea_macros::generate;
@@ -73,16 +75,18 @@ pub use rust_decimal;
 pub use rust_decimal::Decimal;
 pub use serde_json;
 
+pub use api::{
+    ApiInfo, ApiRequest, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, InvalidInput, Method,
+    Page, PagedRequest,
+};
 pub use error::{Error, SentRequest};
+pub use form::{Form, FormContext, ToWire, WireEnum};
+pub use lenient::Lenient;
 pub use transport::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     PageStream, RetryPolicy, Transport,
 };
-pub use types::{
-    ApiInfo, ApiRequest, AuthInfo, Empty, Encoding, EndpointInfo, EnvelopeInfo, InvalidInput,
-    JsonString, Method, Page, PagedRequest, Response,
-};
-pub use wire::{Form, FormContext, Lenient, ToWire, WireEnum};
+pub use values::{Empty, JsonString, Response};
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]
@@ -95,8 +99,10 @@ pub mod __private {
         pub use crate::check::*;
     }
     pub use crate::envelope::{decode_body, decode_two_pass};
+    pub use crate::form::{ToWire, WireEnum};
+    pub use crate::lenient::Lenient;
+    pub use crate::lenient::serde_with as lenient;
     pub use crate::reconcile::{collect_json, since_day};
-    pub use crate::wire::{Lenient, ToWire, WireEnum, lenient};
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};
 
     /// Every expansion of `generate!` opens with `const _: () = expect_macro_version("x.y.z");`,
@@ -126,8 +132,9 @@ pub mod __private {
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-mod api {
+/// The API of the bundled spec, as `generate!` expands it.
+mod generated {
     crate::generate!("ipidea.json");
 }
 
-pub use api::*;
+pub use generated::*;

@@ -5,8 +5,8 @@ use futures_util::TryStreamExt;
 use serde_json::Value;
 
 use crate::error::{Error, SentRequest};
+use crate::lenient::Lenient;
 use crate::transport::PageStream;
-use crate::wire::Lenient;
 
 /// The first day to list orders from: the day before the call was sent, in UTC, so that a
 /// server keeping dates in another time zone (the vendor's is UTC+8) still lists the order.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::locate::{Duplicate, Locations};
+
 /// One problem in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -73,4 +75,69 @@ pub fn did_you_mean<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}
+
+/// Collects problems as they are found; see serde's `Ctxt`.
+pub(crate) struct Ctxt<'t> {
+    text: &'t str,
+    /// Scanned on the first problem: a spec without problems never needs it.
+    locations: Option<Locations>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'t> Ctxt<'t> {
+    /// A collector for problems of the spec `text`.
+    pub(crate) fn new(text: &'t str) -> Self {
+        Ctxt {
+            text,
+            locations: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The spec's text.
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn locations(&mut self) -> &mut Locations {
+        let text = self.text;
+        self.locations.get_or_insert_with(|| Locations::scan(text))
+    }
+
+    /// The keys written twice in the text, each once.
+    pub(crate) fn take_duplicates(&mut self) -> Vec<Duplicate> {
+        std::mem::take(&mut self.locations().duplicates)
+    }
+
+    /// Records a problem whose line is already known.
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    /// Every problem recorded, sorted by line.
+    pub(crate) fn into_errors(self) -> Vec<Diagnostic> {
+        let mut errors = self.errors;
+        errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
+        errors
+    }
+
+    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
+        self.error_hint(path, message, None);
+    }
+
+    pub(crate) fn error_hint(
+        &mut self,
+        path: &str,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        let line = self.locations().line(path);
+        self.errors.push(Diagnostic {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+            hint,
+        });
+    }
 }

@@ -38,9 +38,54 @@ pub mod valid;
 pub mod wire;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::{load, parse, parse_partial};
+pub use load::FORMAT;
 pub use model::*;
 pub use valid::check_bounds;
+
+/// Reads and validates the spec at `path`. Errors name the file as `path` was given.
+pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&file, &text),
+        Err(error) => Err(Diagnostics {
+            file,
+            errors: vec![Diagnostic {
+                path: String::new(),
+                line: None,
+                message: format!("cannot read the spec: {error}"),
+                hint: None,
+            }],
+        }),
+    }
+}
+
+/// Parses and validates spec `text`; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
+    let (spec, errors) = parse_partial(file, text);
+    match spec {
+        Some(spec) if errors.is_empty() => Ok(spec),
+        _ => Err(Diagnostics {
+            file: file.to_owned(),
+            errors,
+        }),
+    }
+}
+
+/// Parses and validates spec `text`, returning what could be read along with every problem,
+/// sorted by line. The model is present whenever the top level could be read, even with
+/// problems, so that a caller can still name the spec's types and endpoints.
+///
+/// The stages run one way: [`locate`] serves both with lines, [`load`](mod@load) reads the
+/// model, and [`valid`] checks it; each knows only the ones before it.
+pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
+    let mut cx = diagnostic::Ctxt::new(text);
+    let spec = load::read(&mut cx, file);
+    if let Some(spec) = &spec {
+        valid::check(&mut cx, spec);
+    }
+    (spec, cx.into_errors())
+}
 
 /// The text of the bundled spec, `spec/ipidea.json`.
 pub const BUNDLED: &str = include_str!("../ipidea.json");

@@ -2,49 +2,18 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::locate::{Locations, child, index};
+use crate::diagnostic::{Ctxt, Diagnostic, did_you_mean};
+use crate::locate::{child, index};
 use crate::model::*;
 use crate::text::backticked;
 
 /// The version of the spec format this crate reads.
 pub const FORMAT: u64 = 1;
 
-/// Reads and validates the spec at `path`. Errors name the file as `path` was given.
-pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
-    let path = path.as_ref();
-    let file = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&file, &text),
-        Err(error) => Err(Diagnostics {
-            file,
-            errors: vec![Diagnostic {
-                path: String::new(),
-                line: None,
-                message: format!("cannot read the spec: {error}"),
-                hint: None,
-            }],
-        }),
-    }
-}
-
-/// Parses and validates spec `text`; `file` names it in errors.
-pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
-    let (spec, errors) = parse_partial(file, text);
-    match spec {
-        Some(spec) if errors.is_empty() => Ok(spec),
-        _ => Err(Diagnostics {
-            file: file.to_owned(),
-            errors,
-        }),
-    }
-}
-
-/// Parses and validates spec `text`, returning what could be read along with every problem,
-/// sorted by line. The model is present whenever the top level could be read, even with
-/// problems, so that a caller can still name the spec's types and endpoints.
-pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) {
-    let mut root: Value = match serde_json::from_str(text) {
+/// The load stage: JSON text to the typed model, every structural problem recorded in `cx`.
+/// `None` when the text is not JSON, or its top level cannot be read.
+pub(crate) fn read(cx: &mut Ctxt, file: &str) -> Option<Spec> {
+    let mut root: Value = match serde_json::from_str(cx.text()) {
         Ok(root) => root,
         Err(error) => {
             let message = error.to_string();
@@ -53,28 +22,21 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
                 .next()
                 .unwrap_or(&message)
                 .to_owned();
-            let diagnostic = Diagnostic {
+            cx.push(Diagnostic {
                 path: String::new(),
                 line: Some(error.line()),
                 message: format!("the spec is not valid JSON: {message}"),
                 hint: None,
-            };
-            return (None, vec![diagnostic]);
+            });
+            return None;
         }
-    };
-    let mut cx = Ctxt {
-        text,
-        locations: None,
-        errors: Vec::new(),
     };
     // The locating scan is only needed to report a problem. serde_json keeps the last of two
     // equal keys, so a spec with a repeated key has fewer object members than the text has
     // `:` separators; only then is the text scanned here, for the duplicates.
-    if object_members(&root) != count_separators(text) {
-        let locations = cx.locations();
-        let duplicates = std::mem::take(&mut locations.duplicates);
-        for duplicate in duplicates {
-            cx.errors.push(Diagnostic {
+    if object_members(&root) != count_separators(cx.text()) {
+        for duplicate in cx.take_duplicates() {
+            cx.push(Diagnostic {
                 line: Some(duplicate.line),
                 message: format!(
                     "duplicate key `{}`",
@@ -88,14 +50,9 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
             });
         }
     }
-    let mut spec = read_spec(&mut cx, file, &root);
-    if let Some(spec) = &mut spec {
-        move_examples(&mut root, spec);
-        crate::valid::check(&mut cx, spec);
-    }
-    let mut errors = cx.errors;
-    errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
-    (spec, errors)
+    let mut spec = read_spec(cx, file, &root)?;
+    move_examples(&mut root, &mut spec);
+    Some(spec)
 }
 
 /// Moves each example's request and response from the JSON into the model, where reading
@@ -173,40 +130,6 @@ fn count_separators(text: &str) -> usize {
         }
     }
     count
-}
-
-/// Collects problems as they are found; see serde's `Ctxt`.
-pub(crate) struct Ctxt<'t> {
-    text: &'t str,
-    /// Scanned on the first problem: a spec without problems never needs it.
-    locations: Option<Locations>,
-    errors: Vec<Diagnostic>,
-}
-
-impl Ctxt<'_> {
-    fn locations(&mut self) -> &mut Locations {
-        let text = self.text;
-        self.locations.get_or_insert_with(|| Locations::scan(text))
-    }
-
-    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.error_hint(path, message, None);
-    }
-
-    pub(crate) fn error_hint(
-        &mut self,
-        path: &str,
-        message: impl Into<String>,
-        hint: Option<String>,
-    ) {
-        let line = self.locations().line(path);
-        self.errors.push(Diagnostic {
-            path: path.to_owned(),
-            line,
-            message: message.into(),
-            hint,
-        });
-    }
 }
 
 /// A JSON object being read: knows its path and which keys it allows.

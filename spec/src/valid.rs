@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::diagnostic::did_you_mean;
-use crate::load::Ctxt;
+use crate::diagnostic::{Ctxt, did_you_mean};
 use crate::locate::child;
 use crate::model::*;
 use crate::naming;

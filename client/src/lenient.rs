@@ -1,5 +1,4 @@
-//! How values look on the wire: lenient decoding of response fields, and the text of request
-//! fields.
+//! Lenient decoding of response fields.
 //!
 //! The API sends the same kind of value as a number in one place and a string in another
 //! (`"per_page": "15"` but `"current_page": 1`). Every generated response field decodes through
@@ -16,8 +15,6 @@ use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::types::{Empty, JsonString};
-
 /// A response value that decodes leniently and encodes in its canonical wire form.
 ///
 /// Implemented for the scalars of the spec format, `Option` and `Vec` of them, and every
@@ -30,7 +27,7 @@ pub trait Lenient: Sized {
 }
 
 /// `serde(with = ...)` glue for [`Lenient`] fields.
-pub mod lenient {
+pub mod serde_with {
     use super::*;
 
     /// Decodes a [`Lenient`] value.
@@ -65,7 +62,7 @@ macro_rules! __lenient_via_serde {
     )*};
 }
 
-__lenient_via_serde!(Value, Empty);
+__lenient_via_serde!(Value);
 
 /// What a scalar visitor saw, so one visitor body serves numbers and strings alike.
 enum Seen<'a> {
@@ -260,36 +257,6 @@ impl Lenient for IpAddr {
     }
 }
 
-impl Lenient for JsonString {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct JsonStringVisitor;
-        impl<'de> Visitor<'de> for JsonStringVisitor {
-            type Value = JsonString;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string of JSON")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<JsonString, E> {
-                self.visit_string(text.to_owned())
-            }
-            fn visit_string<E: de::Error>(self, text: String) -> Result<JsonString, E> {
-                JsonString::from_text(text)
-                    .map_err(|e| E::custom(format!("expected JSON inside the string: {e}")))
-            }
-            // Tolerate a server that starts sending the JSON itself rather than its text.
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<JsonString, A::Error> {
-                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(JsonString::from)
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<JsonString, A::Error> {
-                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(JsonString::from)
-            }
-        }
-        d.deserialize_any(JsonStringVisitor)
-    }
-    fn serialize_lenient<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 impl<T: Lenient> Lenient for Option<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct OptionVisitor<T>(PhantomData<T>);
@@ -390,96 +357,4 @@ pub fn from_json_with_path<T: Lenient>(text: &str) -> Result<T, (String, String)
             Err((path, error.to_string()))
         }
     }
-}
-
-/// The text of a request field on the wire.
-pub trait ToWire {
-    /// Writes the value as the API expects it in a form field.
-    fn to_wire(&self, form: &FormContext) -> String;
-}
-
-/// What encoding a request field needs to know.
-#[derive(Debug, Clone, Copy)]
-pub struct FormContext {
-    /// The API's date format, as a `strftime` pattern.
-    pub date_format: &'static str,
-}
-
-macro_rules! to_wire_display {
-    ($($ty:ty),*) => {$(
-        impl ToWire for $ty {
-            fn to_wire(&self, _: &FormContext) -> String {
-                self.to_string()
-            }
-        }
-    )*};
-}
-
-to_wire_display!(String, i32, i64, u32, u64, bool, Decimal, IpAddr);
-
-impl ToWire for NaiveDate {
-    /// The API's date format; ISO `2022-05-01` if that format asks for more than a date has
-    /// (the spec validation rules such a format out).
-    fn to_wire(&self, form: &FormContext) -> String {
-        use std::fmt::Write;
-        let mut text = String::new();
-        match write!(text, "{}", self.format(form.date_format)) {
-            Ok(()) => text,
-            Err(_) => self.format("%Y-%m-%d").to_string(),
-        }
-    }
-}
-
-impl ToWire for DateTime<Utc> {
-    fn to_wire(&self, _: &FormContext) -> String {
-        self.timestamp().to_string()
-    }
-}
-
-impl<T: ToWire> ToWire for Vec<T> {
-    /// A list joins its items with `,`, as `renew_ip_list` expects.
-    fn to_wire(&self, form: &FormContext) -> String {
-        let mut joined = String::new();
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
-                joined.push(',');
-            }
-            joined.push_str(&item.to_wire(form));
-        }
-        joined
-    }
-}
-
-/// The fields of a request, in order, as they go on the wire.
-#[derive(Debug, Clone)]
-pub struct Form {
-    context: FormContext,
-    fields: Vec<(&'static str, String)>,
-}
-
-impl Form {
-    /// An empty form.
-    pub fn new(context: FormContext) -> Self {
-        Form {
-            context,
-            fields: Vec::new(),
-        }
-    }
-
-    /// Adds a field.
-    pub fn push<T: ToWire + ?Sized>(&mut self, name: &'static str, value: &T) {
-        let text = value.to_wire(&self.context);
-        self.fields.push((name, text));
-    }
-
-    /// The fields, in order.
-    pub fn fields(&self) -> &[(&'static str, String)] {
-        &self.fields
-    }
-}
-
-/// An enum that knows whether a value is one of its declared values.
-pub trait WireEnum {
-    /// False for a value this client does not know, which is never sent.
-    fn is_known(&self) -> bool;
 }

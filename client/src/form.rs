@@ -1,0 +1,98 @@
+//! The text of request fields on the wire, and the form they are collected in.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+/// The text of a request field on the wire.
+pub trait ToWire {
+    /// Writes the value as the API expects it in a form field.
+    fn to_wire(&self, form: &FormContext) -> String;
+}
+
+/// What encoding a request field needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct FormContext {
+    /// The API's date format, as a `strftime` pattern.
+    pub date_format: &'static str,
+}
+
+macro_rules! to_wire_display {
+    ($($ty:ty),*) => {$(
+        impl ToWire for $ty {
+            fn to_wire(&self, _: &FormContext) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+to_wire_display!(String, i32, i64, u32, u64, bool, Decimal, IpAddr);
+
+impl ToWire for NaiveDate {
+    /// The API's date format; ISO `2022-05-01` if that format asks for more than a date has
+    /// (the spec validation rules such a format out).
+    fn to_wire(&self, form: &FormContext) -> String {
+        use std::fmt::Write;
+        let mut text = String::new();
+        match write!(text, "{}", self.format(form.date_format)) {
+            Ok(()) => text,
+            Err(_) => self.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+impl ToWire for DateTime<Utc> {
+    fn to_wire(&self, _: &FormContext) -> String {
+        self.timestamp().to_string()
+    }
+}
+
+impl<T: ToWire> ToWire for Vec<T> {
+    /// A list joins its items with `,`, as `renew_ip_list` expects.
+    fn to_wire(&self, form: &FormContext) -> String {
+        let mut joined = String::new();
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(&item.to_wire(form));
+        }
+        joined
+    }
+}
+
+/// The fields of a request, in order, as they go on the wire.
+#[derive(Debug, Clone)]
+pub struct Form {
+    context: FormContext,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new(context: FormContext) -> Self {
+        Form {
+            context,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a field.
+    pub fn push<T: ToWire + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let text = value.to_wire(&self.context);
+        self.fields.push((name, text));
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> &[(&'static str, String)] {
+        &self.fields
+    }
+}
+
+/// An enum that knows whether a value is one of its declared values.
+pub trait WireEnum {
+    /// False for a value this client does not know, which is never sent.
+    fn is_known(&self) -> bool;
+}

@@ -1,0 +1,97 @@
+//! The HTTP side of every generated client: configuration ([`builder`]), retries
+//! ([`retry`]), sending with the envelope and outcome-unknown ([`send`]), and page streams
+//! ([`paging`]).
+
+mod builder;
+mod paging;
+mod retry;
+mod send;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::api::ApiInfo;
+
+pub use builder::ClientBuilder;
+pub use paging::PageStream;
+pub use retry::RetryPolicy;
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole call, from sending to the last byte of the response.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// A credential value; secret ones never show in `Debug`.
+#[derive(Clone)]
+struct Credential {
+    name: &'static str,
+    value: SecretString,
+    secret: bool,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = if self.secret {
+            "[redacted]"
+        } else {
+            self.value.expose_secret()
+        };
+        write!(f, "{}={shown}", self.name)
+    }
+}
+
+struct Inner {
+    api: &'static ApiInfo,
+    base_url: String,
+    credentials: Vec<Credential>,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+/// The shared HTTP side of a generated client. Cheap to clone: clones share one connection
+/// pool.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("api", &self.inner.api.name)
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.inner.retry)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The same transport with another total timeout, for one call or a group of calls.
+    pub fn with_timeout(&self, timeout: Duration) -> Transport {
+        Transport {
+            inner: Arc::clone(&self.inner),
+            timeout,
+        }
+    }
+
+    /// A builder of a bare transport for `api`, for tools that call endpoints by description
+    /// rather than through a generated client.
+    pub fn builder(api: &'static ApiInfo) -> ClientBuilder<Transport> {
+        ClientBuilder::new(api, std::convert::identity)
+    }
+}
