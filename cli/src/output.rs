@@ -140,9 +140,3 @@ fn plain(value: &Value) -> String {
         other => other.to_string(),
     }
 }
-
-/// An embedded sandbox with traffic orders to show; `run` adds ISP and datacenter orders
-/// through the API itself.
-pub async fn demo_sandbox() -> std::io::Result<ipidea_sandbox::Sandbox> {
-    ipidea_sandbox::Sandbox::builder().demo_seed().start().await
-}

@@ -111,7 +111,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
     runtime.block_on(async {
         let _sandbox;
         let (base_url, uid, appkey) = if sandbox {
-            match crate::output::demo_sandbox().await {
+            match ipidea_sandbox::Sandbox::builder().demo_seed().start().await {
                 Ok(started) => {
                     let credentials = (
                         started.url().to_owned(),
