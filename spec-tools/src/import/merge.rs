@@ -1,0 +1,589 @@
+//! Merging an import into an existing spec: adding the endpoints (and the types they use) that
+//! the spec lacks, and comparing the others with the spec, so that where the page and the spec
+//! differ is a difference and where they cannot both be right is a conflict. Nothing in the
+//! spec is overwritten.
+
+use serde_json::Value;
+
+use ipidea_spec::locate::child;
+use ipidea_spec::model::{Doc, Endpoint, Field, Scalar, Spec, TypeDef, TypeKind, TypeRef};
+
+use super::dialect::{Node, NodeValue};
+use super::docs::has_cjk;
+use super::infer::{Import, ImportedEndpoint};
+use super::notes::{Note, show, validate};
+
+/// The result of [`merge`]: the merged spec and what it did not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// The spec with the new endpoints and types added; nothing in it was overwritten.
+    pub spec: Value,
+    /// The endpoints that were added.
+    pub added_endpoints: Vec<String>,
+    /// The types that were added.
+    pub added_types: Vec<String>,
+    /// The endpoints that were already in the spec.
+    pub existing: Vec<String>,
+    /// What a person must still decide about what was added.
+    pub decisions: Vec<Note>,
+    /// Where the page and the spec differ in a way the spec can live with: a field on one side
+    /// only, a different guess of `idempotent`, another doc.
+    pub differences: Vec<Note>,
+    /// Where the spec and the page cannot both be right: another path or method, an example
+    /// value that does not fit the spec's type, a field the spec requires that the page does
+    /// not send, or a merged spec that does not validate.
+    pub conflicts: Vec<Note>,
+}
+
+/// Adds the endpoints of `import` that `spec` lacks (with the types they use) to `spec_json`,
+/// the spec as JSON, and reports how the other endpoints differ from or conflict with the
+/// spec. Nothing in the spec is overwritten. Build `import` with `spec` as its known spec, so
+/// that it reuses the spec's types.
+pub fn merge(import: &Import, spec: &Spec, spec_json: &Value) -> Merge {
+    let mut merged = spec_json.clone();
+    let mut result = Merge {
+        spec: Value::Null,
+        added_endpoints: Vec::new(),
+        added_types: Vec::new(),
+        existing: Vec::new(),
+        decisions: Vec::new(),
+        differences: Vec::new(),
+        conflicts: Vec::new(),
+    };
+    let wanted_types = add_endpoints(import, spec, &mut merged, &mut result);
+    add_types(import, spec, wanted_types, &mut merged, &mut result);
+    result.decisions = decisions_about_added(import, &result);
+    if !result.added_endpoints.is_empty() {
+        result
+            .conflicts
+            .extend(validate(&merged, "the merged spec would not validate"));
+    }
+    dedup(&mut result.differences);
+    dedup(&mut result.conflicts);
+    result.spec = merged;
+    result
+}
+
+/// Adds the imported endpoints that the spec lacks and whose route it does not use, and
+/// compares the others with the spec. Returns the named types the added endpoints use.
+fn add_endpoints(
+    import: &Import,
+    spec: &Spec,
+    merged: &mut Value,
+    result: &mut Merge,
+) -> Vec<String> {
+    let mut wanted_types: Vec<String> = Vec::new();
+    for imported in &import.endpoints {
+        let entry = &imported.entry;
+        let method = entry["method"].as_str().unwrap_or_default();
+        let url_path = entry["path"].as_str().unwrap_or_default();
+        if let Some(existing) = spec.endpoint(&imported.name) {
+            result.existing.push(imported.name.clone());
+            compare_endpoint(spec, existing, imported, result);
+            continue;
+        }
+        let route = |m: &str, p: &str| format!("{m} {}", p.trim_end_matches('/'));
+        if let Some(other) = spec
+            .endpoints
+            .iter()
+            .find(|e| route(e.method.name(), &e.url_path) == route(method, url_path))
+        {
+            result.conflicts.push(Note::new(
+                child(&other.path, "path"),
+                format!(
+                    "`{method} {url_path}` of `{}` (line {} of the page) is already the path of `{}`; not added",
+                    imported.name, imported.line, other.name
+                ),
+            ));
+            continue;
+        }
+        if let Some(endpoints) = merged.get_mut("endpoints").and_then(Value::as_object_mut) {
+            endpoints.insert(imported.name.clone(), entry.clone());
+        }
+        result.added_endpoints.push(imported.name.clone());
+        collect_refs(entry.get("response"), &mut wanted_types);
+        collect_field_refs(entry.get("request"), &mut wanted_types);
+    }
+    wanted_types
+}
+
+/// Adds the new types the added endpoints use, and the types those use. A type the spec
+/// already has is a conflict, and not added.
+fn add_types(
+    import: &Import,
+    spec: &Spec,
+    mut wanted_types: Vec<String>,
+    merged: &mut Value,
+    result: &mut Merge,
+) {
+    let mut i = 0;
+    while i < wanted_types.len() {
+        let name = wanted_types[i].clone();
+        i += 1;
+        let Some(def) = import.types.get(&name) else {
+            continue;
+        };
+        if spec.type_def(&name).is_some() {
+            result.conflicts.push(Note::new(
+                child("types", &name),
+                format!("the import infers a type `{name}` that the spec already has; not added"),
+            ));
+            continue;
+        }
+        collect_refs(def.get("item"), &mut wanted_types);
+        collect_field_refs(def.get("fields"), &mut wanted_types);
+        if let Some(types) = merged.get_mut("types").and_then(Value::as_object_mut) {
+            types.insert(name.clone(), def.clone());
+        }
+        result.added_types.push(name);
+    }
+}
+
+/// The import's decisions about what was added; the rest the spec has already decided.
+fn decisions_about_added(import: &Import, result: &Merge) -> Vec<Note> {
+    import
+        .decisions
+        .iter()
+        .filter(|note| {
+            result
+                .added_endpoints
+                .iter()
+                .map(|n| child("endpoints", n))
+                .chain(result.added_types.iter().map(|n| child("types", n)))
+                .any(|prefix| note.path == prefix || note.path.starts_with(&format!("{prefix}.")))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Removes the repeats of notes, keeping the first of each.
+fn dedup(notes: &mut Vec<Note>) {
+    let mut seen = Vec::new();
+    notes.retain(|note| {
+        if seen.contains(note) {
+            false
+        } else {
+            seen.push(note.clone());
+            true
+        }
+    });
+}
+
+/// The named types in a type expression (a JSON string).
+fn collect_refs(ty: Option<&Value>, into: &mut Vec<String>) {
+    let Some(text) = ty.and_then(Value::as_str) else {
+        return;
+    };
+    if let Some(name) = TypeRef::parse(text).ok().as_ref().and_then(TypeRef::named) {
+        if !into.iter().any(|n| n == name) {
+            into.push(name.to_owned());
+        }
+    }
+}
+
+/// The named types in the types of fields (the JSON object of a request or a record).
+fn collect_field_refs(fields: Option<&Value>, into: &mut Vec<String>) {
+    if let Some(fields) = fields.and_then(Value::as_object) {
+        for field in fields.values() {
+            collect_refs(field.get("type"), into);
+        }
+    }
+}
+
+/// Compares an imported endpoint with the spec's endpoint of the same name.
+fn compare_endpoint(
+    spec: &Spec,
+    existing: &Endpoint,
+    imported: &ImportedEndpoint,
+    out: &mut Merge,
+) {
+    compare_route(existing, imported, out);
+    compare_guesses(spec, existing, imported, out);
+    compare_orders_in(existing, imported, out);
+    compare_paging(existing, imported, out);
+    compare_heading(existing, imported, out);
+    compare_request(spec, existing, imported, out);
+    for data in &imported.data {
+        compare_value(
+            spec,
+            &existing.response,
+            false,
+            data,
+            &child(&existing.path, "response"),
+            0,
+            out,
+        );
+    }
+}
+
+/// Another method or path is a conflict.
+fn compare_route(existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    let entry = &imported.entry;
+    let name = &imported.name;
+    let method = entry["method"].as_str().unwrap_or_default();
+    let url_path = entry["path"].as_str().unwrap_or_default();
+    if method != existing.method.name() {
+        out.conflicts.push(Note::new(
+            child(&existing.path, "method"),
+            format!(
+                "the page (line {}) sends `{name}` as `{method}`, the spec as `{}`",
+                imported.line,
+                existing.method.name()
+            ),
+        ));
+    }
+    if url_path.trim_end_matches('/') != existing.url_path.trim_end_matches('/') {
+        out.conflicts.push(Note::new(
+            child(&existing.path, "path"),
+            format!(
+                "the page (line {}) has the path `{url_path}` for `{name}`, the spec has `{}`",
+                imported.line, existing.url_path
+            ),
+        ));
+    }
+}
+
+/// Another encoding, or another guess of `idempotent`, is a difference.
+fn compare_guesses(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    let entry = &imported.entry;
+    let name = &imported.name;
+    let encoding = entry
+        .get("encoding")
+        .and_then(Value::as_str)
+        .unwrap_or(spec.api.encoding.name());
+    if encoding != spec.encoding(existing).name() {
+        out.differences.push(Note::new(
+            child(&existing.path, "encoding"),
+            format!(
+                "the page sends `{name}` as `{encoding}`, the spec as `{}`",
+                spec.encoding(existing).name()
+            ),
+        ));
+    }
+    let idempotent = entry["idempotent"].as_bool().unwrap_or(false);
+    if idempotent != existing.idempotent {
+        out.differences.push(Note::new(
+            child(&existing.path, "idempotent"),
+            format!(
+                "the import guesses `idempotent: {idempotent}` for `{name}` from its name; the spec says `{}`",
+                existing.idempotent
+            ),
+        ));
+    }
+}
+
+/// An inferred `orders_in` that the spec does not have is a difference.
+fn compare_orders_in(existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    let Some(orders_in) = imported.entry.get("orders_in") else {
+        return;
+    };
+    let (list, since) = (orders_in["endpoint"].as_str(), orders_in["since"].as_str());
+    let same = existing
+        .orders_in
+        .as_ref()
+        .is_some_and(|o| Some(o.endpoint.as_str()) == list && Some(o.since.as_str()) == since);
+    if !same {
+        let spec_says = existing.orders_in.as_ref().map_or_else(
+            || "has no `orders_in`".to_owned(),
+            |o| format!("says `{}` from `{}`", o.endpoint, o.since),
+        );
+        out.differences.push(Note::new(
+            child(&existing.path, "orders_in"),
+            format!(
+                "the import guesses that `{}` creates orders listed by `{}` from `{}`; the spec {spec_says}",
+                imported.name,
+                list.unwrap_or_default(),
+                since.unwrap_or_default()
+            ),
+        ));
+    }
+}
+
+/// Paging on one side only is a difference; a page without data says nothing about it.
+fn compare_paging(existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    let name = &imported.name;
+    match (
+        imported.entry.get("paging").is_some(),
+        existing.paging.is_some(),
+    ) {
+        (true, false) => out.differences.push(Note::new(
+            &existing.path,
+            format!("the page shows `{name}` paging; the spec has no `paging`"),
+        )),
+        (false, true) if !imported.data.is_empty() => out.differences.push(Note::new(
+            child(&existing.path, "paging"),
+            format!("the page does not show `{name}` paging; the spec does"),
+        )),
+        _ => {}
+    }
+}
+
+/// A heading of the endpoint's own that is not the spec's `zh` doc is a difference.
+fn compare_heading(existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    if !imported.has_heading {
+        return;
+    }
+    let zh = imported.entry["doc"]["zh"].as_str();
+    if zh.is_some() && zh != existing.doc.zh.as_deref() {
+        out.differences.push(Note::new(
+            child(&existing.path, "doc"),
+            format!(
+                "the page calls `{}` “{}”; the spec's doc says “{}”",
+                imported.name,
+                zh.unwrap_or_default(),
+                existing.doc.zh.as_deref().unwrap_or(&existing.doc.en)
+            ),
+        ));
+    }
+}
+
+/// Compares the request fields the page sends with the spec's, where the page shows a
+/// request.
+fn compare_request(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
+    let name = &imported.name;
+    if !imported.has_request {
+        if !existing.request.is_empty() {
+            out.differences.push(Note::new(
+                child(&existing.path, "request"),
+                format!(
+                    "the page shows no request body for `{name}`, so its fields are not compared"
+                ),
+            ));
+        }
+        return;
+    }
+    for (key, node) in &imported.request {
+        match existing.request.iter().find(|f| &f.name == key) {
+            None => out.differences.push(Note::new(
+                child(&existing.path, "request"),
+                format!(
+                    "the page sends `{key}` ({}) to `{name}`, which the spec does not have; not added",
+                    show(&node.to_json())
+                ),
+            )),
+            Some(field) => compare_request_field(spec, field, key, node, out),
+        }
+    }
+    for field in &existing.request {
+        if imported.request.iter().any(|(k, _)| *k == field.name) {
+            continue;
+        }
+        if field.required {
+            out.conflicts.push(Note::new(
+                &field.path,
+                format!(
+                    "the spec requires `{}` of `{name}`, but the page's example does not send it",
+                    field.name
+                ),
+            ));
+        } else {
+            out.differences.push(Note::new(
+                &field.path,
+                format!(
+                    "the spec has the optional field `{}` of `{name}`, which the page's example does not show",
+                    field.name
+                ),
+            ));
+        }
+    }
+}
+
+/// Compares a request field the page sends with the spec's field of the same name: another
+/// doc is a difference, a value that does not fit is a conflict. An optional field sent empty
+/// fits.
+fn compare_request_field(spec: &Spec, field: &Field, key: &str, node: &Node, out: &mut Merge) {
+    let value = node.to_json();
+    compare_doc(&field.doc, node, &field.path, key, out);
+    if !field.required && value.as_str() == Some("") {
+        return;
+    }
+    if let Err(problem) = spec
+        .check_value(&field.ty, false, &value)
+        .and_then(|()| ipidea_spec::check_bounds(field, &value))
+    {
+        out.conflicts.push(Note::new(
+            child(&field.path, "type"),
+            format!(
+                "the page's example {} of `{key}` (line {}) does not fit the spec's `{}`: {problem}",
+                show(&value),
+                node.line,
+                field.ty
+            ),
+        ));
+    }
+}
+
+/// A comment of the page that is not the spec's doc of the same field is a difference: a
+/// Chinese comment against `zh`, another against `en` where the spec has no `zh`.
+fn compare_doc(doc: &Doc, node: &Node, path: &str, name: &str, out: &mut Merge) {
+    let Some(comment) = node.comment.as_deref() else {
+        return;
+    };
+    let same = if has_cjk(comment) {
+        doc.zh.as_deref() == Some(comment)
+    } else {
+        doc.en.trim_end_matches('.') == comment.trim_end_matches('.')
+    };
+    if !same && (has_cjk(comment) || doc.zh.is_none()) {
+        let known = doc.zh.as_deref().unwrap_or(&doc.en);
+        out.differences.push(Note::new(
+            child(path, "doc"),
+            format!("the page documents `{name}` as “{comment}”; the spec says “{known}”"),
+        ));
+    }
+}
+
+/// Compares an example value with a spec type, field by field where the type is a record, so
+/// that a field on one side only is a difference and a value that does not fit is a conflict.
+fn compare_value(
+    spec: &Spec,
+    ty: &TypeRef,
+    nullable: bool,
+    node: &Node,
+    path: &str,
+    depth: usize,
+    out: &mut Merge,
+) {
+    let value = node.to_json();
+    let def = ty
+        .named()
+        .and_then(|n| spec.type_def(n))
+        .filter(|_| depth < 32);
+    match (ty, def.map(|d| &d.kind), &node.value) {
+        (_, _, NodeValue::Null) if nullable => {}
+        (TypeRef::Named(_), Some(TypeKind::Record { fields }), NodeValue::Object(members)) => {
+            compare_record(spec, def, fields, node, members, depth, out);
+        }
+        (TypeRef::Named(_), Some(TypeKind::Page { item }), NodeValue::Object(_)) => {
+            compare_page(spec, item, node, path, depth, out);
+        }
+        (TypeRef::List(item), _, NodeValue::Array(items)) => {
+            for element in items {
+                compare_value(spec, item, false, element, path, depth + 1, out);
+            }
+        }
+        _ => {
+            if let Err(problem) = spec.check_value(ty, nullable, &value) {
+                out.conflicts.push(Note::new(
+                    path,
+                    format!(
+                        "the page's example {} (line {}) does not fit the spec's `{ty}`: {problem}",
+                        show(&value),
+                        node.line
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Compares an example object with the record `def`, whose fields are `fields`: a field on one
+/// side only is a difference, or a conflict where the spec's field is not nullable.
+fn compare_record(
+    spec: &Spec,
+    def: Option<&TypeDef>,
+    fields: &[Field],
+    node: &Node,
+    members: &[(String, Node)],
+    depth: usize,
+    out: &mut Merge,
+) {
+    let record = def.map(|d| d.name.as_str()).unwrap_or_default();
+    for (key, member) in members {
+        match fields.iter().find(|f| &f.name == key) {
+            Some(field) => {
+                compare_doc(&field.doc, member, &field.path, key, out);
+                compare_value(
+                    spec,
+                    &field.ty,
+                    field.nullable,
+                    member,
+                    &field.path,
+                    depth + 1,
+                    out,
+                );
+            }
+            None => out.differences.push(Note::new(
+                def.map(|d| d.path.clone()).unwrap_or_default(),
+                format!(
+                    "the page's `{key}` (line {}) is not a field of `{record}`; not added, it lands in `extra`",
+                    member.line
+                ),
+            )),
+        }
+    }
+    for field in fields {
+        if members.iter().any(|(k, _)| *k == field.name) {
+            continue;
+        }
+        if field.nullable {
+            out.differences.push(Note::new(
+                &field.path,
+                format!(
+                    "the field `{}` of `{record}` is not in the page's example (line {})",
+                    field.name, node.line
+                ),
+            ));
+        } else {
+            out.conflicts.push(Note::new(
+                &field.path,
+                format!(
+                    "the spec requires the field `{}` of `{record}` (it is not nullable), but the page's example (line {}) lacks it",
+                    field.name, node.line
+                ),
+            ));
+        }
+    }
+}
+
+/// Compares an example object with a page of `item`s in the API's layout: a missing or
+/// miscounted page field is a conflict, and the items are compared with `item`.
+fn compare_page(
+    spec: &Spec,
+    item: &TypeRef,
+    node: &Node,
+    path: &str,
+    depth: usize,
+    out: &mut Merge,
+) {
+    let layout = &spec.api.page;
+    for key in [
+        &layout.total,
+        &layout.per_page,
+        &layout.current_page,
+        &layout.last_page,
+    ] {
+        match node.get(key) {
+            None => out.conflicts.push(Note::new(
+                path,
+                format!(
+                    "the page's example (line {}) lacks the page field `{key}`",
+                    node.line
+                ),
+            )),
+            Some(count) => {
+                if let Err(problem) =
+                    spec.check_value(&TypeRef::Scalar(Scalar::U64), false, &count.to_json())
+                {
+                    out.conflicts.push(Note::new(
+                        path,
+                        format!("the page field `{key}` (line {}): {problem}", count.line),
+                    ));
+                }
+            }
+        }
+    }
+    match node.get(&layout.items) {
+        Some(items) => {
+            let list = TypeRef::List(Box::new(item.clone()));
+            compare_value(spec, &list, false, items, path, depth + 1, out);
+        }
+        None => out.conflicts.push(Note::new(
+            path,
+            format!(
+                "the page's example (line {}) lacks the page field `{}`",
+                node.line, layout.items
+            ),
+        )),
+    }
+}
