@@ -1,6 +1,7 @@
 //! The vendor documents each endpoint as an HTTP request line with headers, then a JSON-like
 //! request body and a JSON-like response body, with `//` comments, trailing commas and no
-//! separator between blocks (`}{`, `}POST ...`). See `spec-tools/tests/data/orders.txt`, the vendor's order page.
+//! separator between blocks (`}{`, `}POST ...`). The vendor's order page is
+//! `spec-tools/tests/data/orders.txt`.
 //!
 //! Importing runs in three stages:
 //! 1. [`parse_page`](crate::import::parse_page) reads the page: request lines, headers and
