@@ -55,9 +55,12 @@ done
 for crate in user-generated user-hand macro-share; do
     cp "$REPO/Cargo.lock" "$WORK/$crate/Cargo.lock"
 done
-log "building the expansion tool (for (c))"
+log "building the expansion tool (for (c)), in release and in the dev profile"
 cargo build --quiet --release --manifest-path "$REPO/Cargo.toml" -p ipidea-benches --bin expansion
+cargo build --quiet --manifest-path "$REPO/Cargo.toml" -p ipidea-benches --bin expansion
 EXPANSION="${CARGO_TARGET_DIR:-$REPO/target}/release/expansion"
+# The macro's code at the opt-level a user's debug build gives proc macros.
+EXPANSION_DEV="${CARGO_TARGET_DIR:-$REPO/target}/debug/expansion"
 
 # One timed cargo build; prints "wall cpu crates", where crates are the ones it compiled.
 timed_build() {
@@ -129,6 +132,10 @@ for endpoints in 8 1000; do
             record "share$endpoints $variant $cpu $wall"
         done
     done
+    # The macro's work alone (outside rustc, so without the compiler's token bridge).
+    ms=$("$EXPANSION_DEV" time "$share/spec.json" 5)
+    log "$endpoints endpoints: the macro's work alone, unoptimized: $ms ms"
+    record "work$endpoints alone $(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }') -"
 done
 
 mkdir -p "$SUMMARY_DIR"
@@ -150,14 +157,26 @@ for kind, label in [("clean", "(a) clean build, wall s"), ("edit", "(b) rebuild 
     g, h = med(kind, "generated", 3), med(kind, "hand", 3)
     print(f"| {label} | {g:.2f} | {h:.2f} | {g / h:.2f}x |")
 print()
+print("Per round (each pair built back to back), generated / hand, CPU:")
+for kind in ("clean", "edit"):
+    g, h = runs(kind, "generated", 2), runs(kind, "hand", 2)
+    ratios = [a / b for a, b in zip(g, h)]
+    print(f"  {kind}: " + ", ".join(f"{r:.2f}x" for r in ratios) + f"; median {statistics.median(ratios):.2f}x")
+print()
 print("| (c) crate expanding a spec of its own | with the macro, CPU-s | pre-expanded, CPU-s | the macro's share |")
 print("|---|---|---|---|")
 for n in (8, 1000):
     m, e = med(f"share{n}", "macro"), med(f"share{n}", "expanded")
     print(f"| {n} endpoints | {m:.2f} | {e:.2f} | **{(m - e) / m:.0%}** |")
 print()
+print("| (c) the macro's work alone, unoptimized, outside rustc | seconds | share of the build with the macro |")
+print("|---|---|---|")
+for n in (8, 1000):
+    w, m = med(f"work{n}", "alone"), med(f"share{n}", "macro")
+    print(f"| {n} endpoints | {w:.3f} | **{w / m:.0%}** |")
+print()
 print("Every run (CPU-s):")
-for kind in ("clean", "edit", "share8", "share1000"):
+for kind in ("clean", "edit", "share8", "share1000", "work8", "work1000"):
     sides = sorted({r[1] for r in rows if r[0] == kind})
     print("  " + kind + ": " + "; ".join(f"{s} " + ", ".join(f"{v:.2f}" for v in runs(kind, s, 2)) for s in sides))
 PY
