@@ -3,9 +3,9 @@
 //! A plain library, so that the proc macro, the snapshot test of the expansion and the
 //! benchmarks run the same code. Loading and every rule live in `ipidea-spec`; this crate only
 //! turns a valid spec into tokens, and never panics on one. One module per kind of item:
-//! [`client`](crate::client) (the `Client` and the API's settings), `types` (enums, records,
-//! pages) and `requests` (a request type per endpoint), over `names` (Rust names and types),
-//! `docs`, and `runtime`, the one place that spells the runtime's paths.
+//! `client` (the `Client` and the API's settings), `types` (enums, records, pages) and
+//! `requests` (a request type per endpoint), over `names` (Rust names and types), `docs`, and
+//! `runtime`, the one place that spells the runtime's paths.
 #![deny(missing_docs)]
 
 mod client;

@@ -33,7 +33,7 @@ impl Transport {
     /// Sends `request` and decodes its data.
     ///
     /// Bounds are checked first; a refused value is [`Error::InvalidInput`] and nothing is sent.
-    /// Idempotent endpoints are retried per the [`RetryPolicy`]. Other endpoints are sent exactly
+    /// Idempotent endpoints are retried per the [`RetryPolicy`](crate::RetryPolicy). Other endpoints are sent exactly
     /// once; a failure after the request may have reached the server is
     /// [`Error::OutcomeUnknown`].
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Response<R::Data>, Error> {
