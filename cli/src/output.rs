@@ -1,7 +1,9 @@
-//! Human output: pages as tables, records as aligned `key: value` lines, timestamps as dates.
+//! Human output: pages as tables, records as aligned `key: value` lines, timestamps as dates,
+//! enum values by name.
 
 use chrono::DateTime;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use ipidea_spec::naming;
 use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
@@ -16,7 +18,11 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool) -> Stri
     if all {
         let items = data.as_array().map(Vec::as_slice).unwrap_or_default();
         let item_fields = page_item_fields(spec, &endpoint.response);
-        return format!("{}\n{} in all", table(items, item_fields), items.len());
+        return format!(
+            "{}\n{} in all",
+            table(spec, items, item_fields),
+            items.len()
+        );
     }
     let layout = &spec.api.page;
     if let (Some(items), Some(_)) = (
@@ -27,14 +33,14 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool) -> Stri
         let number = |key: &str| data.get(key).map(plain).unwrap_or_default();
         return format!(
             "{}\npage {} of {}, {} in all",
-            table(items, item_fields),
+            table(spec, items, item_fields),
             number(&layout.current_page),
             number(&layout.last_page),
             number(&layout.total)
         );
     }
     match data {
-        Value::Object(map) => lines(map, record_fields),
+        Value::Object(map) => lines(spec, map, record_fields),
         Value::Array(items) if items.is_empty() => "done".to_owned(),
         other => plain(other),
     }
@@ -56,7 +62,7 @@ fn page_item_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
 
 /// A table of items: the record's vendor-documented fields where the spec knows the record,
 /// else the keys the items have.
-fn table(items: &[Value], fields: &[Field]) -> String {
+fn table(spec: &Spec, items: &[Value], fields: &[Field]) -> String {
     let columns: Vec<String> = if fields.is_empty() {
         let mut keys: Vec<String> = Vec::new();
         for item in items {
@@ -92,31 +98,39 @@ fn table(items: &[Value], fields: &[Field]) -> String {
     for item in items {
         table.add_row(columns.iter().map(|column| {
             let field = fields.iter().find(|f| &f.name == column);
-            cell(column, item.get(column).unwrap_or(&Value::Null), field)
+            cell(
+                spec,
+                column,
+                item.get(column).unwrap_or(&Value::Null),
+                field,
+            )
         }));
     }
     table.to_string()
 }
 
 /// Aligned `key: value` lines of a record.
-fn lines(map: &Map<String, Value>, fields: &[Field]) -> String {
+fn lines(spec: &Spec, map: &Map<String, Value>, fields: &[Field]) -> String {
     let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
     map.iter()
         .map(|(key, value)| {
             let field = fields.iter().find(|f| &f.name == key);
-            format!("{key:<width$}  {}", format_value(key, value, field))
+            format!("{key:<width$}  {}", format_value(spec, key, value, field))
         })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn cell(key: &str, value: &Value, field: Option<&Field>) -> String {
-    ipidea_spec::text::clip(&format_value(key, value, field), MAX_CELL)
+fn cell(spec: &Spec, key: &str, value: &Value, field: Option<&Field>) -> String {
+    ipidea_spec::text::clip(&format_value(spec, key, value, field), MAX_CELL)
 }
 
 /// A value as text; unix-second timestamps become dates: those the spec types as timestamps,
 /// and, in records the spec does not describe, `*_at` and `*_time` keys holding unix seconds.
-fn format_value(key: &str, value: &Value, field: Option<&Field>) -> String {
+fn format_value(spec: &Spec, key: &str, value: &Value, field: Option<&Field>) -> String {
+    if let Some(name) = field.and_then(|f| enum_name(spec, f, value)) {
+        return name;
+    }
     let timestamp = match field {
         Some(field) => field.ty == TypeRef::Scalar(Scalar::Timestamp),
         None => key.ends_with("_at") || key.ends_with("_time"),
@@ -130,6 +144,15 @@ fn format_value(key: &str, value: &Value, field: Option<&Field>) -> String {
         }
     }
     plain(value)
+}
+
+/// The name of an enum value, as the CLI's flags also accept it (`paid` for `1`); a value
+/// the spec does not list stays as sent.
+fn enum_name(spec: &Spec, field: &Field, value: &Value) -> Option<String> {
+    let values = crate::command::enum_values(spec, &field.ty)?;
+    let wire = plain(value);
+    let known = values.iter().find(|v| v.value == wire)?;
+    Some(naming::variant(&known.value, known.name.as_deref()).to_lowercase())
 }
 
 fn plain(value: &Value) -> String {

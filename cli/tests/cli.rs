@@ -124,6 +124,20 @@ fn the_sandbox_list_prints_a_table() {
     );
 }
 
+#[test]
+fn tables_name_enum_values() {
+    let output = ipidea()
+        .args(["--sandbox", "flow-order-list"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(code(&output), 0);
+    assert!(stdout.contains("pay_status"), "{stdout}");
+    // The demo orders: two paid, one unpaid, shown by name rather than `1` and `0`.
+    assert_eq!(stdout.matches(" paid ").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches(" unpaid ").count(), 1, "{stdout}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_opened_shows_in_its_list_and_all_pages_come_back() {
     let sandbox = Sandbox::builder()

@@ -245,8 +245,8 @@ impl SandboxBuilder {
     }
 
     /// Adds demo data for the default account: three dynamic residential and two dynamic
-    /// mobile traffic orders, made from the spec's example record with other ids, dates, sizes
-    /// and payment states. For demos and the `ipidea --sandbox` tool.
+    /// mobile traffic orders, made from the spec's example record with other order and
+    /// recharge ids, dates, sizes and payment states. For demos and the `ipidea --sandbox` tool.
     pub fn demo_seed(self) -> SandboxBuilder {
         let spec = ipidea_spec::bundled();
         let example = spec
@@ -254,8 +254,9 @@ impl SandboxBuilder {
             .and_then(|e| e.examples.first())
             .and_then(|e| e.response.pointer("/ret_data/data/0").cloned());
         let Some(example) = example else { return self };
-        let order = |id: &str, created: i64, coin: i64, money: &str, paid: bool| {
+        let order = |recharge: u64, id: &str, created: i64, coin: i64, money: &str, paid: bool| {
             let mut order = example.clone();
+            order["recharge_id"] = Value::from(recharge);
             order["order_id"] = Value::from(id);
             order["created_at"] = Value::from(created.to_string());
             order["updated_at"] = Value::from(created.to_string());
@@ -273,13 +274,13 @@ impl SandboxBuilder {
         self.seed(serde_json::json!({
             DEFAULT_UID: {
                 "flow": [
-                    order("2205211052185894", 1_653_101_538, 30_000, "0.01", true),
-                    order("2206021130427761", 1_654_140_642, 100_000, "150.00", true),
-                    order("2206151802119043", 1_655_287_331, 5_000, "9.90", false),
+                    order(4055, "2205211052185894", 1_653_101_538, 30_000, "0.01", true),
+                    order(4187, "2206021130427761", 1_654_140_642, 100_000, "150.00", true),
+                    order(4302, "2206151802119043", 1_655_287_331, 5_000, "9.90", false),
                 ],
                 "mobile_flow": [
-                    order("2207010915334410", 1_656_638_133, 10_000, "45.00", true),
-                    order("2207120741052298", 1_657_582_865, 2_000, "12.50", true),
+                    order(4419, "2207010915334410", 1_656_638_133, 10_000, "45.00", true),
+                    order(4533, "2207120741052298", 1_657_582_865, 2_000, "12.50", true),
                 ],
             }
         }))

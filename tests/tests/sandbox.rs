@@ -132,6 +132,13 @@ async fn flow_orders_come_from_seed_data() {
         .await
         .unwrap();
     assert_eq!(mobile.total, 2);
+    // Each demo order is its own recharge, as real orders are.
+    let mut recharges: Vec<u64> = (flow.items.iter().chain(&mobile.items))
+        .map(|o| o.recharge_id)
+        .collect();
+    recharges.sort_unstable();
+    recharges.dedup();
+    assert_eq!(recharges.len(), 5, "recharge ids repeat: {recharges:?}");
     let june = FlowOrderListRequest::default()
         .start_time(ipidea::chrono::NaiveDate::from_ymd_opt(2022, 6, 1).unwrap())
         .end_time(ipidea::chrono::NaiveDate::from_ymd_opt(2022, 6, 30).unwrap());
