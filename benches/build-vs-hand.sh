@@ -150,12 +150,10 @@ print("Build cost of a user's crate: generated `ipidea` against a hand-written c
 print()
 print("| build | generated | hand-written | generated / hand |")
 print("|---|---|---|---|")
-for kind, label in [("clean", "(a) clean build, CPU-s"), ("edit", "(b) rebuild after a one-line edit, CPU-s")]:
-    g, h = med(kind, "generated"), med(kind, "hand")
-    print(f"| {label} | {g:.2f} | {h:.2f} | **{g / h:.2f}x** |")
-for kind, label in [("clean", "(a) clean build, wall s"), ("edit", "(b) rebuild after a one-line edit, wall s")]:
-    g, h = med(kind, "generated", 3), med(kind, "hand", 3)
-    print(f"| {label} | {g:.2f} | {h:.2f} | {g / h:.2f}x |")
+for column, unit, bold in [(2, "CPU-s", "**"), (3, "wall s", "")]:
+    for kind, label in [("clean", "(a) clean build"), ("edit", "(b) rebuild after a one-line edit")]:
+        g, h = med(kind, "generated", column), med(kind, "hand", column)
+        print(f"| {label}, {unit} | {g:.2f} | {h:.2f} | {bold}{g / h:.2f}x{bold} |")
 print()
 print("Per round (each pair built back to back), generated / hand, CPU:")
 for kind in ("clean", "edit"):

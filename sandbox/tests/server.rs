@@ -279,38 +279,45 @@ fn start_binary(args: &[&str]) -> (Running, String) {
     (running, url)
 }
 
+/// Posts multipart `fields`, credentials included, to `endpoint` of the binary at `base`.
+async fn post_to(base: &str, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/api/open/{endpoint}"))
+        .multipart(form(fields))
+        .send()
+        .await
+        .expect("the binary answers")
+}
+
+/// The envelope that the binary at `base` answers a post with.
+async fn envelope_at(base: &str, endpoint: &str, fields: &[(&str, &str)]) -> Value {
+    post_to(base, endpoint, fields)
+        .await
+        .json()
+        .await
+        .expect("a JSON envelope")
+}
+
 #[tokio::test]
 async fn the_binary_prints_its_url_and_serves() {
     let (_child, base) = start_binary(&["--port", "0"]);
-    let http = reqwest::Client::new();
     // The README's curl: curl -F uid=10001 -F appkey=sandbox-appkey -F region=hk
     //   -F duration=weekly -F num=2 $URL/api/open/isp_ip_open
-    let opened: Value = http
-        .post(format!("{base}/api/open/isp_ip_open"))
-        .multipart(form(&[
+    let opened = envelope_at(
+        &base,
+        "isp_ip_open",
+        &[
             ("uid", "10001"),
             ("appkey", "sandbox-appkey"),
             ("region", "hk"),
             ("duration", "weekly"),
             ("num", "2"),
-        ]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let order_id = ok(opened)["order_id"].as_str().unwrap().to_owned();
-    let list: Value = http
-        .post(format!("{base}/api/open/isp_order_list"))
-        .multipart(form(&[("uid", "10001"), ("appkey", "sandbox-appkey")]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = ok(list);
+    let credentials = [("uid", "10001"), ("appkey", "sandbox-appkey")];
+    let list = ok(envelope_at(&base, "isp_order_list", &credentials).await);
     assert_eq!(list["total"], 1);
     assert_eq!(list["data"][0]["order_id"], order_id.as_str());
     assert_eq!(list["data"][0]["num"], 2);
@@ -319,17 +326,10 @@ async fn the_binary_prints_its_url_and_serves() {
 #[tokio::test]
 async fn the_binary_seeds_demo_orders_on_request() {
     let lists = |base: String| async move {
+        let credentials = [("uid", "10001"), ("appkey", "sandbox-appkey")];
         let mut totals = Vec::new();
         for endpoint in ["flow_order_list", "mobile_flow_order_list"] {
-            let list: Value = reqwest::Client::new()
-                .post(format!("{base}/api/open/{endpoint}"))
-                .multipart(form(&[("uid", "10001"), ("appkey", "sandbox-appkey")]))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let list = envelope_at(&base, endpoint, &credentials).await;
             totals.push(ok(list)["total"].clone());
         }
         totals
@@ -361,45 +361,23 @@ async fn the_binary_takes_accounts_seeds_and_faults() {
         "static_ip_open=status:503",
     ]);
     let _ = std::fs::remove_file(&seed);
-    let http = reqwest::Client::new();
-    let post = |endpoint: &str, fields: &[(&str, &str)]| {
+    let with_credentials = |fields: &[(&'static str, &'static str)]| {
         let mut all = vec![("uid", "42"), ("appkey", "k")];
         all.extend_from_slice(fields);
-        http.post(format!("{base}/api/open/{endpoint}"))
-            .multipart(form(&all))
-            .send()
+        all
     };
-    let open = [("region", "hk"), ("duration", "weekly"), ("num", "1")];
-    let first: Value = post("isp_ip_open", &open)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let open = with_credentials(&[("region", "hk"), ("duration", "weekly"), ("num", "1")]);
+    let first = envelope_at(&base, "isp_ip_open", &open).await;
     assert_eq!(first["ret"], 1001);
     assert_eq!(refused(first), "余额不足");
-    let second: Value = post("isp_ip_open", &open)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let second = envelope_at(&base, "isp_ip_open", &open).await;
     ok(second);
+    let dc_open = with_credentials(&[("region", "hk"), ("duration", "week"), ("num", "1")]);
     for _ in 0..2 {
-        let dc = post(
-            "static_ip_open",
-            &[("region", "hk"), ("duration", "week"), ("num", "1")],
-        )
-        .await
-        .unwrap();
+        let dc = post_to(&base, "static_ip_open", &dc_open).await;
         assert_eq!(dc.status(), 503);
     }
-    let flow: Value = post("flow_order_list", &[])
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let flow = envelope_at(&base, "flow_order_list", &with_credentials(&[])).await;
     assert_eq!(ok(flow)["data"][0]["order_id"], "2205211052185894");
 }
 
