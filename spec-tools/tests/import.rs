@@ -50,17 +50,23 @@ fn messages(notes: &[ipidea_spec_tools::import::Note]) -> String {
 // --- the vendor's order page ------------------------------------------------------------------
 
 #[test]
-fn the_copy_of_the_vendor_page_is_current() {
-    // The original lives outside the repository; compare only where it is present.
-    let original = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vendor-docs/orders.txt"
-    );
-    if let Ok(text) = std::fs::read_to_string(original) {
-        assert_eq!(
-            text, ORDERS,
-            "copy {original} to spec-tools/tests/data/orders.txt"
+fn the_copies_of_the_vendor_pages_are_current() {
+    // The originals live outside the repository; compare only where they are present.
+    for (name, copy) in [
+        ("orders.txt", ORDERS),
+        ("whitelist.txt", WHITELIST),
+        ("balance.txt", BALANCE),
+    ] {
+        let original = format!(
+            "{}/../../shared/vendor-docs/{name}",
+            env!("CARGO_MANIFEST_DIR")
         );
+        if let Ok(text) = std::fs::read_to_string(&original) {
+            assert_eq!(
+                text, copy,
+                "copy {original} to spec-tools/tests/data/{name}"
+            );
+        }
     }
 }
 
@@ -448,7 +454,16 @@ fn merging_a_new_endpoint_adds_it_with_its_types() {
     );
     let decisions = messages(&merge.decisions);
     assert!(!decisions.contains("idempotent"), "`_list` is idempotent");
-    assert!(decisions.contains("docs: check the docs taken from fields of the same name in the spec: `mark`, `created_at`"), "{decisions}");
+    // The spec's `created_at` and `mark` are an order's: their types fit, but their docs
+    // would say "order", so the page's own comments are used.
+    assert!(!decisions.contains("docs taken from fields"), "{decisions}");
+    assert!(
+        !item["created_at"]["doc"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("order"),
+        "{item}"
+    );
 }
 
 #[test]
@@ -932,4 +947,160 @@ proptest! {
         let page: String = chars[..cut].iter().collect::<String>() + &junk;
         run_everything(&page);
     }
+}
+
+// --- what the account pages taught the importer ------------------------------------------------
+
+/// The vendor's whitelist page.
+const WHITELIST: &str = include_str!("data/whitelist.txt");
+/// The vendor's balance page.
+const BALANCE: &str = include_str!("data/balance.txt");
+
+#[test]
+fn lookups_are_idempotent_by_their_last_word_and_setting_calls_ask_about_no_orders() {
+    let page = import(BALANCE, None).unwrap();
+    let idempotent = |name: &str| {
+        page.endpoints
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap()
+            .entry["idempotent"]
+            .clone()
+    };
+    assert_eq!(idempotent("balance_left"), true);
+    assert_eq!(idempotent("balance_use_record"), true);
+    assert_eq!(idempotent("balance_proxy_account_use_record"), true);
+    assert_eq!(
+        idempotent("balance_warning_set"),
+        false,
+        "changes a setting"
+    );
+    let decisions = messages(&page.decisions);
+    assert!(!decisions.contains("idempotent"), "{decisions}");
+    assert!(
+        !decisions.contains("reconciling"),
+        "a setting spends no money, so there is no order to find: {decisions}"
+    );
+    // A name that says nothing is still a question.
+    let unknown = import(
+        &page_of(
+            "white_sync",
+            "{\"ip\": \"1.2.3.4\"}{\"ret\": 0, \"ret_data\": []}",
+        ),
+        None,
+    )
+    .unwrap();
+    let decisions = messages(&unknown.decisions);
+    assert!(
+        decisions.contains("idempotent: is `white_sync` safe"),
+        "{decisions}"
+    );
+    assert!(decisions.contains("reconciling"), "{decisions}");
+}
+
+#[test]
+fn a_plural_ip_field_is_a_comma_joined_list() {
+    let page = import(WHITELIST, None).unwrap();
+    for name in ["white_add", "white_del"] {
+        let endpoint = page.endpoints.iter().find(|e| e.name == name).unwrap();
+        assert_eq!(endpoint.entry["request"]["white_ips"]["type"], "csv<ip>");
+        assert_eq!(endpoint.entry["idempotent"], false);
+    }
+    let single = import(
+        &page_of(
+            "white_add",
+            "{\"ip\": \"1.2.3.4\"}{\"ret\": 0, \"ret_data\": []}",
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(single.endpoints[0].entry["request"]["ip"]["type"], "ip");
+}
+
+#[test]
+fn records_are_named_after_what_the_lookup_returns_and_entries_after_their_owner() {
+    let page = import(WHITELIST, None).unwrap();
+    let list = page
+        .endpoints
+        .iter()
+        .find(|e| e.name == "white_list")
+        .unwrap();
+    assert_eq!(list.entry["response"], "WhiteList");
+    let fields = &page.types["WhiteList"]["fields"];
+    assert_eq!(fields["lists"]["type"], "list<WhiteListEntry>");
+    let entry = &page.types["WhiteListEntry"];
+    assert_eq!(entry["fields"]["mark_ip"]["type"], "ip");
+    assert_eq!(entry["fields"]["updated_at"]["type"], "timestamp");
+    let doc = entry["doc"]["en"].as_str().unwrap();
+    assert_eq!(
+        doc,
+        "An entry of `lists` in `WhiteList` (imported; describe it)"
+    );
+    assert!(
+        !page.types.contains_key("WhiteListDataListsItem"),
+        "{:?}",
+        page.types.keys().collect::<Vec<_>>()
+    );
+    // A call that is not a lookup keeps `...Data`, and a list field with a telling name keeps
+    // its name.
+    let other = import(
+        &page_of(
+            "ip_open",
+            r#"{"ret": 0, "ret_data": {"order_id": "1", "ips": [{"ip": "1.2.3.4"}]}}"#,
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(other.endpoints[0].entry["response"], "IpOpenData");
+    assert_eq!(
+        other.types["IpOpenData"]["fields"]["ips"]["type"],
+        "list<IpOpenDataIpsItem>"
+    );
+}
+
+#[test]
+fn days_in_unix_seconds_are_timestamps_and_money_numbers_are_decimals() {
+    let page = import(BALANCE, None).unwrap();
+    let record = &page.types["BalanceUseRecordItem"]["fields"];
+    assert_eq!(record["day"]["type"], "timestamp");
+    assert_eq!(record["balance"]["type"], "decimal");
+    assert_eq!(record["total_use_balance"]["type"], "decimal");
+    assert_eq!(record["isp_flow_use"]["type"], "i64", "bytes, not money");
+    assert_eq!(
+        page.types["BalanceLeft"]["fields"]["balance_left"]["type"], "decimal",
+        "`31950` is money"
+    );
+    let use_record = page
+        .endpoints
+        .iter()
+        .find(|e| e.name == "balance_use_record")
+        .unwrap();
+    assert_eq!(
+        use_record.entry["request"]["start_time"]["type"],
+        "timestamp"
+    );
+}
+
+#[test]
+fn a_known_field_of_another_family_lends_its_type_but_not_its_doc() {
+    // The spec's `status` and `updated_at` belong to orders; the whitelist's and the balance
+    // warning's are not an order's.
+    let merge = merged(WHITELIST);
+    let entry = &merge.spec["types"]["WhiteListEntry"]["fields"]["updated_at"];
+    assert_eq!(entry["type"], "timestamp");
+    assert_ne!(entry["doc"]["en"], "When the order was last updated.");
+    assert_eq!(entry["doc"]["zh"], "更新时间");
+    let merge = merged(BALANCE);
+    let status = &merge.spec["endpoints"]["balance_warning_set"]["request"]["status"];
+    let doc = status["doc"]["en"].as_str().unwrap();
+    assert!(!doc.contains("Order"), "{doc}");
+    let decisions = messages(&merge.decisions);
+    assert!(!decisions.contains("docs taken from fields"), "{decisions}");
+    // Within a family the doc is still borrowed: the order page re-imported into the spec.
+    let merge = merged(ORDERS);
+    let open = &merge.spec["endpoints"]["isp_ip_open"]["request"]["region"];
+    assert!(
+        open["doc"]["en"].as_str().unwrap().contains("Region"),
+        "{open}"
+    );
 }

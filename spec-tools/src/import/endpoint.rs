@@ -14,7 +14,7 @@ use super::dialect::{Node, NodeValue};
 use super::docs::{DocSource, borrowed_docs, doc_json, endpoint_doc, field_doc, vendor_doc};
 use super::error::ImportError;
 use super::guess::{Doubt, Guess, guess_scalar, unified};
-use super::infer::{ImportedEndpoint, Infer};
+use super::infer::{ImportedEndpoint, Infer, first_word};
 use super::notes::{listed, show};
 use super::page::{Block, Page};
 
@@ -114,6 +114,7 @@ impl Infer<'_> {
         single: bool,
     ) -> Result<ImportedEndpoint, ImportError> {
         let first = blocks[0];
+        self.family = Some(first_word(name).to_owned());
         let path = child("endpoints", name);
         let method = supported_method(first, name)?;
         let credentials = self.credentials();
@@ -295,7 +296,7 @@ impl Infer<'_> {
                 );
             }
             let doc = format!("The data of `{name}` (imported; describe it)");
-            self.shared_record(&format!("{camel}Data"), doc, data)
+            self.shared_record(&record_name(name, &camel), doc, data)
                 .unwrap_or_else(|| ("json".to_owned(), None))
         } else if data.iter().all(|d| d.items().is_some()) {
             self.list_response(name, &camel, data)
@@ -432,21 +433,23 @@ impl Infer<'_> {
         }
     }
 
-    /// Whether `name` is idempotent, from its name: a `..._list` is, an `..._open` or
-    /// `..._renew` is not, and any other is taken as not, a decision to check.
+    /// Whether `name` is idempotent, from its name: a lookup (`..._list`, `..._left`,
+    /// `..._record`) is; a call that spends money (`..._open`, `..._renew`) or changes a
+    /// setting (`..._add`, `..._del`, `..._set`) is not; any other is taken as not, a decision
+    /// to check.
     fn idempotent(&mut self, path: &str, name: &str) -> bool {
-        if name.ends_with("_list") {
-            true
-        } else if name.ends_with("_open") || name.ends_with("_renew") {
-            false
-        } else {
-            self.decide(
+        match call_kind(name) {
+            CallKind::Lookup => true,
+            CallKind::Spends | CallKind::Changes => false,
+            CallKind::Unknown => {
+                self.decide(
                 path,
                 format!(
                     "idempotent: is `{name}` safe to send twice? it is imported as `false` (sent once, never retried); say `true` for lookups"
-                ),
-            );
-            false
+                    ),
+                );
+                false
+            }
         }
     }
 
@@ -577,6 +580,42 @@ impl Infer<'_> {
 }
 
 /// The method of a request line, if the client can send it.
+/// What a call does, as its name's last word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallKind {
+    /// Reads and changes nothing: `..._list`, `..._left`, `..._record`, `..._info`.
+    Lookup,
+    /// Spends money: `..._open`, `..._renew`, `..._buy`.
+    Spends,
+    /// Changes a setting and spends nothing: `..._add`, `..._del`, `..._set`, ...
+    Changes,
+    /// The name does not say.
+    Unknown,
+}
+
+/// What the call `name` does, from the last word of its name.
+pub(super) fn call_kind(name: &str) -> CallKind {
+    let last = name.rsplit('_').next().unwrap_or(name);
+    match last {
+        "list" | "left" | "record" | "records" | "info" | "detail" | "details" | "query"
+        | "get" | "count" => CallKind::Lookup,
+        "open" | "renew" | "buy" | "recharge" => CallKind::Spends,
+        "add" | "del" | "delete" | "remove" | "set" | "update" | "edit" => CallKind::Changes,
+        _ => CallKind::Unknown,
+    }
+}
+
+/// The name of the record that an endpoint's object data become: the endpoint's own name
+/// where it names a thing (`white_list` returns a `WhiteList`, `balance_left` a
+/// `BalanceLeft`), else `...Data` (`isp_ip_open` returns an `IspIpOpenData`).
+fn record_name(name: &str, camel: &str) -> String {
+    if call_kind(name) == CallKind::Lookup {
+        camel.to_owned()
+    } else {
+        format!("{camel}Data")
+    }
+}
+
 fn supported_method(first: &Block, name: &str) -> Result<String, ImportError> {
     match first.method.as_str() {
         "GET" | "POST" => Ok(first.method.clone()),

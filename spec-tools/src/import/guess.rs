@@ -48,10 +48,22 @@ impl Guess {
     }
 }
 
-/// Names that hold unix seconds when their value looks like it.
+/// Names that hold unix seconds when their value looks like it: times, and days or dates
+/// sent as the unix seconds of their start (`"day": 1653998400`).
 fn timestamp_named(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name.ends_with("_at") || name.ends_with("_time") || name == "time" || name == "timestamp"
+    name.ends_with("_at")
+        || name.ends_with("_time")
+        || name.ends_with("_day")
+        || name.ends_with("_date")
+        || ["time", "timestamp", "day", "date"].contains(&name.as_str())
+}
+
+/// Names that hold several IPs when their value holds one (`"white_ips": "1.2.3.4"`): a
+/// plural `ips`, or a `..._ip_list`.
+fn ip_list_named(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "ips" || name.ends_with("_ips") || name.ends_with("ip_list")
 }
 
 /// Names that hold money.
@@ -92,6 +104,7 @@ pub(super) fn guess_scalar(name: &str, value: &Value, request: bool) -> Guess {
             Some(n) if timestamp_named(name) && unix_seconds(n) => {
                 Guess::new("timestamp", Doubt::None)
             }
+            Some(_) if money_named(name) => Guess::new("decimal", Doubt::None),
             Some(n) if request && n >= 0 && n <= i128::from(u32::MAX) => {
                 Guess::new("u32", Doubt::None)
             }
@@ -131,7 +144,11 @@ fn guess_string(name: &str, text: &str, request: bool) -> Guess {
         return Guess::new("date", Doubt::None);
     }
     if text.parse::<IpAddr>().is_ok() {
-        return Guess::new("ip", Doubt::None);
+        return if ip_list_named(name) {
+            Guess::new("csv<ip>", Doubt::None)
+        } else {
+            Guess::new("ip", Doubt::None)
+        };
     }
     if text.contains(',') && wire::split_csv(text).all(|part| part.parse::<IpAddr>().is_ok()) {
         return Guess::new("csv<ip>", Doubt::None);

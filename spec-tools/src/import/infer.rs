@@ -96,6 +96,9 @@ pub(super) struct Infer<'s> {
     /// New types: name, spec JSON, and shape (for reusing a type with the same fields).
     types: Vec<(String, Value, String)>,
     decisions: Vec<Note>,
+    /// The first word of the endpoint being read (`white` for `white_list`): fields of the
+    /// known spec lend their type and doc only within the same family.
+    pub(super) family: Option<String>,
 }
 
 impl<'s> Infer<'s> {
@@ -116,6 +119,7 @@ impl<'s> Infer<'s> {
             scratch,
             types: Vec::new(),
             decisions: Vec::new(),
+            family: None,
         }
     }
 
@@ -156,25 +160,43 @@ impl Infer<'_> {
         }
     }
 
-    /// The type and doc of a field of the same name in the known spec that the values fit.
+    /// The type of a field of the same name in the known spec that the values fit, and its
+    /// doc where the field belongs to an endpoint or a record of the same family
+    /// (`isp_order_list` lends to `isp_ip_open`, `FlowOrder` to `flow_order_list`): a type is a
+    /// convention of the API, but a doc is a meaning, and the whitelist's `updated_at` is not
+    /// an order's. Fields of the same family are preferred.
     pub(super) fn known_field(&self, name: &str, values: &[&Node], request: bool) -> Option<Guess> {
         let known = self.known?;
-        let requests = known.endpoints.iter().flat_map(|e| e.request.iter());
-        let records = known.types.iter().flat_map(|t| match &t.kind {
-            TypeKind::Record { fields } => fields.iter(),
-            _ => [].iter(),
+        let related = |owner: &str| {
+            self.family
+                .as_deref()
+                .is_none_or(|family| first_word(owner) == family)
+        };
+        let requests = known
+            .endpoints
+            .iter()
+            .flat_map(|e| e.request.iter().map(|f| (related(&e.name), f)));
+        let records = known.types.iter().flat_map(|t| {
+            let family = related(&naming::snake(&t.name));
+            let fields = match &t.kind {
+                TypeKind::Record { fields } => fields.as_slice(),
+                _ => &[],
+            };
+            fields.iter().map(move |f| (family, f))
         });
-        let candidates: Vec<&Field> = if request {
+        let mut candidates: Vec<(bool, &Field)> = if request {
             requests.chain(records).collect()
         } else {
             records.chain(requests).collect()
         };
+        // Same family first; the sort is stable, so the order within each is kept.
+        candidates.sort_by_key(|(family, _)| !family);
         let useful: Vec<&Node> = values
             .iter()
             .copied()
             .filter(|v| !matches!(&v.value, NodeValue::String(s) if s.is_empty()))
             .collect();
-        candidates.into_iter().find_map(|field| {
+        candidates.into_iter().find_map(|(family, field)| {
             if field.name != name || (request && !sendable(known, &field.ty)) {
                 return None;
             }
@@ -187,7 +209,7 @@ impl Infer<'_> {
                 ty: field.ty.to_string(),
                 nullable: !request && field.nullable,
                 doubt: Doubt::None,
-                known_doc: Some(field.doc.clone()),
+                known_doc: family.then(|| field.doc.clone()),
             })
         })
     }
@@ -238,7 +260,7 @@ impl Infer<'_> {
         }
         let mut guess = if present.iter().all(|v| v.members().is_some()) {
             let base = format!("{owner}{}", naming::camel(name));
-            let doc = format!("`{name}` of `{owner}` (imported; describe it)");
+            let doc = format!("The `{name}` of `{owner}` (imported; describe it)");
             match self.record(&base, doc, &present) {
                 Some(record) => Guess::new(record, Doubt::None),
                 None => Guess::new("json", Doubt::None),
@@ -250,6 +272,13 @@ impl Infer<'_> {
                 .collect();
             if items.is_empty() {
                 Guess::new("list<json>", Doubt::EmptyList)
+            } else if items.iter().all(|v| v.members().is_some()) {
+                let base = entry_name(owner, name);
+                let doc = format!("An entry of `{name}` in `{owner}` (imported; describe it)");
+                match self.record(&base, doc, &items) {
+                    Some(record) => Guess::new(format!("list<{record}>"), Doubt::None),
+                    None => Guess::new("list<json>", Doubt::None),
+                }
             } else {
                 let item = self.value_type(
                     &format!("{owner}{}", naming::camel(name)),
@@ -486,4 +515,23 @@ struct RecordDoubts {
     undocumented: Vec<String>,
     /// Names of fields with a doc borrowed from the known spec.
     borrowed: Vec<String>,
+}
+
+/// The first word of a snake_case name (`white` for `white_list`).
+pub(super) fn first_word(name: &str) -> &str {
+    name.split('_').next().unwrap_or(name)
+}
+
+/// The name of the record of the entries of the list field `field` of the record `owner`:
+/// `WhiteListEntry` for the `lists` of `WhiteList`, where the field's name says only that it
+/// is a list, else `OwnerFieldItem`.
+fn entry_name(owner: &str, field: &str) -> String {
+    let generic = [
+        "list", "lists", "items", "data", "records", "rows", "entries",
+    ];
+    if generic.contains(&field.to_ascii_lowercase().as_str()) {
+        format!("{}Entry", owner.strip_suffix("Data").unwrap_or(owner))
+    } else {
+        format!("{owner}{}Item", naming::camel(field))
+    }
 }

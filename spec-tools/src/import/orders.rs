@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use ipidea_spec::locate::child;
 use ipidea_spec::model::{Scalar, Spec, TypeRef};
 
+use super::endpoint::{CallKind, call_kind};
 use super::infer::{ImportedEndpoint, Infer};
 
 /// A list endpoint that a money-spending call's orders may show up in: its name, and its
@@ -60,7 +61,9 @@ impl Infer<'_> {
     pub(super) fn infer_orders_in(&mut self, endpoints: &mut [ImportedEndpoint]) {
         let lists = order_lists(endpoints, self.known);
         for endpoint in endpoints.iter_mut() {
-            if endpoint.entry["idempotent"] != Value::Bool(false) {
+            if endpoint.entry["idempotent"] != Value::Bool(false)
+                || call_kind(&endpoint.name) == CallKind::Changes
+            {
                 continue;
             }
             let name = &endpoint.name;
