@@ -85,6 +85,14 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
             .global(true)
             .action(ArgAction::SetTrue)
             .help("Print the call's data as JSON, every field kept"),
+        Arg::new("utc")
+            .long("utc")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help(
+                "Show timestamps in UTC, not local time (the TZ variable, else the system's zone); \
+                 --json output is the API's data as sent either way",
+            ),
         Arg::new("all")
             .long("all")
             .global(true)

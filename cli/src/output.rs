@@ -1,7 +1,7 @@
-//! Human output: pages as tables, records as aligned `key: value` lines, timestamps as dates,
-//! enum values by name.
+//! Human output: pages as tables, records as aligned `key: value` lines, timestamps as dates
+//! (local time with its offset, or UTC with `--utc`), enum values by name.
 
-use chrono::DateTime;
+use chrono::{DateTime, Local};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use ipidea_spec::naming;
 use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeKind, TypeRef};
@@ -12,15 +12,42 @@ const MAX_COLUMNS: usize = 9;
 /// Characters of a cell, at most.
 const MAX_CELL: usize = 40;
 
-/// Renders the data of a call for a person.
-pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool) -> String {
+/// The time zone human output shows timestamps in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zone {
+    /// The local time zone (`TZ`, else the system's), with the offset:
+    /// `2022-05-21 10:52:18 +08:00`.
+    Local,
+    /// UTC: `2022-05-21 02:52:18 UTC` (`--utc`).
+    Utc,
+}
+
+impl Zone {
+    /// `--utc` given or not.
+    pub fn from_utc_flag(utc: bool) -> Zone {
+        if utc { Zone::Utc } else { Zone::Local }
+    }
+
+    fn format(self, time: DateTime<chrono::Utc>) -> String {
+        match self {
+            Zone::Local => time
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S %:z")
+                .to_string(),
+            Zone::Utc => time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        }
+    }
+}
+
+/// Renders the data of a call for a person, timestamps in `zone`.
+pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool, zone: Zone) -> String {
     let record_fields = record_fields(spec, &endpoint.response);
     if all {
         let items = data.as_array().map(Vec::as_slice).unwrap_or_default();
         let item_fields = page_item_fields(spec, &endpoint.response);
         return format!(
             "{}\n{} in all",
-            table(spec, items, item_fields),
+            table(spec, items, item_fields, zone),
             items.len()
         );
     }
@@ -33,14 +60,14 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool) -> Stri
         let number = |key: &str| data.get(key).map(plain).unwrap_or_default();
         return format!(
             "{}\npage {} of {}, {} in all",
-            table(spec, items, item_fields),
+            table(spec, items, item_fields, zone),
             number(&layout.current_page),
             number(&layout.last_page),
             number(&layout.total)
         );
     }
     match data {
-        Value::Object(map) => lines(spec, map, record_fields),
+        Value::Object(map) => lines(spec, map, record_fields, zone),
         Value::Array(items) if items.is_empty() => "done".to_owned(),
         other => plain(other),
     }
@@ -62,7 +89,7 @@ fn page_item_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
 
 /// A table of items: the record's vendor-documented fields where the spec knows the record,
 /// else the keys the items have.
-fn table(spec: &Spec, items: &[Value], fields: &[Field]) -> String {
+fn table(spec: &Spec, items: &[Value], fields: &[Field], zone: Zone) -> String {
     let columns: Vec<String> = if fields.is_empty() {
         let mut keys: Vec<String> = Vec::new();
         for item in items {
@@ -103,6 +130,7 @@ fn table(spec: &Spec, items: &[Value], fields: &[Field]) -> String {
                 column,
                 item.get(column).unwrap_or(&Value::Null),
                 field,
+                zone,
             )
         }));
     }
@@ -110,24 +138,34 @@ fn table(spec: &Spec, items: &[Value], fields: &[Field]) -> String {
 }
 
 /// Aligned `key: value` lines of a record.
-fn lines(spec: &Spec, map: &Map<String, Value>, fields: &[Field]) -> String {
+fn lines(spec: &Spec, map: &Map<String, Value>, fields: &[Field], zone: Zone) -> String {
     let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
     map.iter()
         .map(|(key, value)| {
             let field = fields.iter().find(|f| &f.name == key);
-            format!("{key:<width$}  {}", format_value(spec, key, value, field))
+            format!(
+                "{key:<width$}  {}",
+                format_value(spec, key, value, field, zone)
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn cell(spec: &Spec, key: &str, value: &Value, field: Option<&Field>) -> String {
-    ipidea_spec::text::clip(&format_value(spec, key, value, field), MAX_CELL)
+fn cell(spec: &Spec, key: &str, value: &Value, field: Option<&Field>, zone: Zone) -> String {
+    ipidea_spec::text::clip(&format_value(spec, key, value, field, zone), MAX_CELL)
 }
 
-/// A value as text; unix-second timestamps become dates: those the spec types as timestamps,
-/// and, in records the spec does not describe, `*_at` and `*_time` keys holding unix seconds.
-fn format_value(spec: &Spec, key: &str, value: &Value, field: Option<&Field>) -> String {
+/// A value as text; unix-second timestamps become dates in `zone`: those the spec types as
+/// timestamps, and, in records the spec does not describe, `*_at` and `*_time` keys holding
+/// unix seconds.
+fn format_value(
+    spec: &Spec,
+    key: &str,
+    value: &Value,
+    field: Option<&Field>,
+    zone: Zone,
+) -> String {
     if let Some(name) = field.and_then(|f| enum_name(spec, f, value)) {
         return name;
     }
@@ -140,7 +178,7 @@ fn format_value(spec: &Spec, key: &str, value: &Value, field: Option<&Field>) ->
             .as_i64()
             .or_else(|| value.as_str()?.trim().parse().ok());
         if let Some(time) = seconds.and_then(|s| DateTime::from_timestamp(s, 0)) {
-            return time.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+            return zone.format(time);
         }
     }
     plain(value)

@@ -166,7 +166,8 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                 let text = if json {
                     serde_json::to_string_pretty(&data).unwrap_or_default()
                 } else {
-                    output::render(spec, endpoint, &data, all)
+                    let zone = output::Zone::from_utc_flag(matches.get_flag("utc"));
+                    output::render(spec, endpoint, &data, all, zone)
                 };
                 println!("{text}");
                 ExitCode::SUCCESS

@@ -108,7 +108,7 @@ fn every_subcommand_runs_against_the_embedded_sandbox() {
 #[test]
 fn the_sandbox_list_prints_a_table() {
     let output = ipidea()
-        .args(["--sandbox", "isp-order-list"])
+        .args(["--sandbox", "--utc", "isp-order-list"])
         .output()
         .unwrap();
     let (stdout, _) = text(&output);
@@ -122,6 +122,81 @@ fn the_sandbox_list_prints_a_table() {
         stdout.contains(" UTC"),
         "timestamps print as dates: {stdout}"
     );
+}
+
+/// The sandbox's first demo flow order (`2205211052185894`) was created at unix second
+/// 1653101538: 2022-05-21 02:52:18 UTC, 10:52:18 in Beijing.
+const DEMO_CREATED_AT: &str = "1653101538";
+
+/// A `TZ` value for UTC+8: the zone's name where the system has a tz database, else the
+/// POSIX form, which needs none.
+#[cfg(unix)]
+fn tz_shanghai() -> &'static str {
+    if std::path::Path::new("/usr/share/zoneinfo/Asia/Shanghai").exists() {
+        "Asia/Shanghai"
+    } else {
+        "CST-8"
+    }
+}
+
+/// `ipidea --sandbox flow-order-list` with `TZ` set and `extra` flags; its stdout.
+#[cfg(unix)]
+fn flow_orders_in(tz: &str, extra: &[&str]) -> String {
+    let output = ipidea()
+        .env("TZ", tz)
+        .arg("--sandbox")
+        .args(extra)
+        .arg("flow-order-list")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    stdout
+}
+
+#[cfg(unix)]
+#[test]
+fn tables_show_local_time_with_its_offset() {
+    let stdout = flow_orders_in(tz_shanghai(), &[]);
+    assert!(stdout.contains("2205211052185894"), "{stdout}");
+    assert!(
+        stdout.contains("2022-05-21 10:52:18 +08:00"),
+        "the demo order's time in UTC+8: {stdout}"
+    );
+    assert!(!stdout.contains(" UTC"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn tables_in_the_utc_zone_show_a_zero_offset() {
+    let stdout = flow_orders_in("UTC", &[]);
+    assert!(stdout.contains("2022-05-21 02:52:18 +00:00"), "{stdout}");
+    assert!(!stdout.contains(" UTC"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_utc_flag_shows_utc_whatever_the_local_zone() {
+    let stdout = flow_orders_in(tz_shanghai(), &["--utc"]);
+    assert!(stdout.contains("2022-05-21 02:52:18 UTC"), "{stdout}");
+    assert!(!stdout.contains("+08:00"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn json_keeps_the_wire_timestamps_whatever_the_zone() {
+    let local = flow_orders_in(tz_shanghai(), &["--json"]);
+    let data: Value = serde_json::from_str(&local).unwrap_or_else(|e| panic!("{e}: {local}"));
+    let order = data["data"]
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .find(|item| item["order_id"] == "2205211052185894")
+        })
+        .unwrap_or_else(|| panic!("the demo order: {local}"));
+    assert_eq!(order["created_at"], DEMO_CREATED_AT, "{local}");
+    assert_eq!(flow_orders_in("UTC", &["--json", "--utc"]), local);
 }
 
 #[test]
