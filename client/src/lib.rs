@@ -59,6 +59,7 @@ extern crate self as ipidea;
 
 mod api;
 mod check;
+mod days;
 mod envelope;
 mod error;
 mod form;
@@ -67,6 +68,7 @@ mod reconcile;
 mod tls;
 mod transport;
 mod values;
+mod whitelist;
 
 pub use chrono;
 pub use ipidea_macros::generate;
@@ -79,14 +81,18 @@ pub use api::{
     ApiInfo, ApiRequest, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, InvalidInput, Method,
     Page, PagedRequest,
 };
+pub use days::{VENDOR_UTC_OFFSET_SECONDS, vendor_day, vendor_day_start, vendor_offset};
 pub use error::{Error, SentRequest};
 pub use form::{Form, FormContext, ToWire, WireEnum};
 pub use lenient::Lenient;
 pub use transport::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Pace,
     PageStream, RetryPolicy, Transport,
 };
 pub use values::{Empty, JsonString, Response};
+pub use whitelist::{
+    SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError,
+};
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]

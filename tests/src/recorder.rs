@@ -6,7 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
@@ -134,6 +134,9 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The whole request body.
     pub body: Bytes,
+    /// When the server began handling the request (its head had been read), for tests of
+    /// timing such as a client's pacing.
+    pub arrived: Instant,
 }
 
 impl Recorded {
@@ -188,6 +191,10 @@ impl Recorded {
 struct Shared {
     state: Mutex<State>,
     connections: AtomicUsize,
+    /// Requests being handled now.
+    handling: AtomicUsize,
+    /// The most requests ever handled at once.
+    peak_handling: AtomicUsize,
 }
 
 struct State {
@@ -245,6 +252,8 @@ impl RecordingServer {
                 requests: Vec::new(),
             }),
             connections: AtomicUsize::new(0),
+            handling: AtomicUsize::new(0),
+            peak_handling: AtomicUsize::new(0),
         });
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         RecordingServer {
@@ -287,6 +296,31 @@ impl RecordingServer {
     /// The number of TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// The most requests the server was handling at once so far. A request is handled from
+    /// the arrival of its head until its reply is handed to hyper, so a [`Reply::Delay`]
+    /// keeps it handled for the delay: that makes a client's concurrency observable.
+    pub fn peak_concurrent(&self) -> usize {
+        self.shared.peak_handling.load(Ordering::SeqCst)
+    }
+}
+
+/// One request being handled, counted in [`Shared::handling`] until dropped (whichever way the
+/// handler ends, the connection aborted included).
+struct Handling<'a>(&'a Shared);
+
+impl<'a> Handling<'a> {
+    fn start(shared: &'a Shared) -> Self {
+        let now = shared.handling.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.peak_handling.fetch_max(now, Ordering::SeqCst);
+        Handling(shared)
+    }
+}
+
+impl Drop for Handling<'_> {
+    fn drop(&mut self) {
+        self.0.handling.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -346,6 +380,8 @@ async fn handle(
     request: Request<Incoming>,
     shared: &Shared,
 ) -> Result<Response<ReplyBody>, DropConnection> {
+    let arrived = Instant::now();
+    let _handling = Handling::start(shared);
     let (parts, body) = request.into_parts();
     // A body that cannot be read (the client went away, bad framing) leaves
     // nothing to record or answer.
@@ -365,6 +401,7 @@ async fn handle(
             })
             .collect(),
         body,
+        arrived,
     };
     let mut reply = {
         let mut state = shared.lock();

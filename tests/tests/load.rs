@@ -1,8 +1,9 @@
 //! A thousand concurrent calls through one `Client` against the sandbox: all succeed, each
-//! sent once, and the connections the server saw are reported.
+//! sent once, and the connections the server saw are reported. The client is unpaced
+//! (`Pace::unlimited()`), so that the calls really are in flight together.
 
 use futures_util::StreamExt;
-use ipidea::{Client, FlowOrderListRequest};
+use ipidea::{Client, FlowOrderListRequest, Pace};
 use ipidea_sandbox::Sandbox;
 
 const CALLS: usize = 1000;
@@ -23,6 +24,7 @@ async fn a_thousand_concurrent_calls_through_one_client() {
         .credential("uid", sandbox.uid())
         .credential("appkey", sandbox.appkey())
         .base_url(sandbox.url())
+        .pace(Pace::unlimited())
         .build()
         .unwrap();
 

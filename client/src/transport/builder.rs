@@ -1,4 +1,4 @@
-//! Configuring a client: credentials, base URL, TLS, timeouts, retries and limits.
+//! Configuring a client: credentials, base URL, TLS, timeouts, retries, pacing and limits.
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,8 +8,8 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use super::{
-    Credential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Inner,
-    RetryPolicy, Transport,
+    Credential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Inner, Pace,
+    RetryPolicy, Transport, pace,
 };
 use crate::api::ApiInfo;
 use crate::error::Error;
@@ -27,6 +27,7 @@ pub struct ClientBuilder<C> {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    pace: Pace,
     max_response_bytes: usize,
     make: fn(Transport) -> C,
 }
@@ -42,6 +43,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("pace", &self.pace)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +61,7 @@ impl<C> ClientBuilder<C> {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            pace: Pace::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             make,
         }
@@ -127,13 +130,24 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// How requests are spaced out: at most so many in flight, and their starts at least so
+    /// far apart (default [`Pace::one_at_a_time`], since IPIDEA documents no rate limit; see
+    /// [`Pace`]). [`Pace::unlimited`] turns pacing off. Every attempt is paced, retries and
+    /// pages of a stream included, and the wait for the pace is not part of the
+    /// [`timeout`](Self::timeout). A pace with a cap of 0 requests in flight is refused by
+    /// [`build`](Self::build).
+    pub fn pace(mut self, pace: Pace) -> Self {
+        self.pace = pace;
+        self
+    }
+
     /// Cap on a response body (default 8 MiB); a larger one is an error, not a crash.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
     }
 
-    /// Builds the client, checking the credentials and the base URL.
+    /// Builds the client, checking the credentials, the base URL and the pace.
     pub fn build(self) -> Result<C, Error> {
         let mut problems = self.problems;
         for (name, _) in &self.credentials {
@@ -168,6 +182,7 @@ impl<C> ClientBuilder<C> {
                 None
             }
         };
+        problems.extend(self.pace.problem());
         if !problems.is_empty() {
             return Err(Error::Config(problems.join("; ")));
         }
@@ -188,6 +203,8 @@ impl<C> ClientBuilder<C> {
             http,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            gate: pace::Gate::new(&self.pace),
+            pace: self.pace,
         };
         Ok((self.make)(Transport {
             inner: Arc::new(inner),

@@ -1,8 +1,9 @@
 //! The HTTP side of every generated client: configuration ([`builder`]), retries
-//! ([`retry`]), sending with the envelope and outcome-unknown ([`send`]), and page streams
-//! ([`paging`]).
+//! ([`retry`]), pacing ([`pace`]), sending with the envelope and outcome-unknown ([`send`]),
+//! and page streams ([`paging`]).
 
 mod builder;
+mod pace;
 mod paging;
 mod retry;
 mod send;
@@ -16,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::api::ApiInfo;
 
 pub use builder::ClientBuilder;
+pub use pace::Pace;
 pub use paging::PageStream;
 pub use retry::RetryPolicy;
 
@@ -52,10 +54,13 @@ struct Inner {
     http: reqwest::Client,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    pace: Pace,
+    /// The runtime side of `pace`, shared by every clone.
+    gate: pace::Gate,
 }
 
 /// The shared HTTP side of a generated client. Cheap to clone: clones share one connection
-/// pool.
+/// pool and one [`Pace`].
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
@@ -70,6 +75,7 @@ impl fmt::Debug for Transport {
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
+            .field("pace", &self.inner.pace)
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish()
     }
@@ -79,6 +85,11 @@ impl Transport {
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// How requests are spaced out (see [`Pace`]); clones of this transport share it.
+    pub fn pace(&self) -> &Pace {
+        &self.inner.pace
     }
 
     /// The same transport with another total timeout, for one call or a group of calls.

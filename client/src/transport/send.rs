@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 use tracing::Instrument;
 
 use super::Transport;
+use super::pace::Ticket;
 use crate::api::{ApiRequest, Encoding, EndpointInfo, Method};
 use crate::envelope;
 use crate::error::{Error, SentRequest, excerpt};
@@ -35,7 +36,8 @@ impl Transport {
     /// Bounds are checked first; a refused value is [`Error::InvalidInput`] and nothing is sent.
     /// Idempotent endpoints are retried per the [`RetryPolicy`](crate::RetryPolicy). Other endpoints are sent exactly
     /// once; a failure after the request may have reached the server is
-    /// [`Error::OutcomeUnknown`].
+    /// [`Error::OutcomeUnknown`]. Every attempt first waits for the client's
+    /// [`Pace`](crate::Pace).
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Response<R::Data>, Error> {
         let endpoint = R::ENDPOINT;
         if let Err(invalid) = request.validate() {
@@ -77,8 +79,11 @@ impl Transport {
         };
         let mut attempt = 1;
         loop {
+            // Every attempt waits for the pace (retries too); the slot is given back when the
+            // attempt ends, and the wait is no part of the attempt's timeout.
+            let ticket = self.inner.gate.enter().await;
             let sent_at = Utc::now();
-            let failure = match self.attempt(endpoint, fields).await {
+            let failure = match self.attempt(endpoint, fields, ticket).await {
                 Ok(body) => {
                     match envelope::decode::<T>(endpoint.name, &self.inner.api.envelope, &body) {
                         Ok(response) => return Ok(response),
@@ -121,10 +126,13 @@ impl Transport {
         }
     }
     /// One HTTP exchange; on success, the whole body (a 2xx, or a 4xx that may be an envelope).
+    /// `ticket`, the attempt's place in the pace, is held until the body has been read or the
+    /// exchange failed.
     async fn attempt(
         &self,
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
+        ticket: Ticket<'_>,
     ) -> Result<Vec<u8>, Failure> {
         let request = self.http_request(endpoint, fields);
         let (name, timeout) = (endpoint.name, self.timeout);
@@ -150,7 +158,7 @@ impl Transport {
             };
             Err(Failure { error, maybe_sent })
         };
-        match tokio::time::timeout(timeout, exchange).await {
+        let result = match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(Failure {
                 error: Error::Timeout {
@@ -159,7 +167,9 @@ impl Transport {
                 },
                 maybe_sent: true,
             }),
-        }
+        };
+        drop(ticket);
+        result
     }
 
     /// The HTTP request of a call: the credentials first, then the fields, in the endpoint's
