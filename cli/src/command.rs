@@ -21,6 +21,7 @@ pub fn build(spec: &'static Spec) -> Command {
         .after_help(exit::HELP)
         .args(global_args(spec))
         .subcommands(endpoints)
+        .subcommand(crate::whitelist::command())
         .subcommand(
             Command::new("spec")
                 .about("Work with spec files")
@@ -108,7 +109,7 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
             .short('y')
             .global(true)
             .action(ArgAction::SetTrue)
-            .help("Do not ask before commands that spend money"),
+            .help("Do not ask before commands that spend money or change the whitelist"),
         Arg::new("timeout")
             .long("timeout")
             .global(true)
@@ -135,9 +136,17 @@ pub fn flag_name(field: &Field) -> String {
 }
 
 fn endpoint_command(spec: &'static Spec, endpoint: &'static Endpoint) -> Command {
-    let mut about = vec![endpoint.doc.en.clone()];
+    // An endpoint no vendor page documents says so first, and where it comes from.
+    let short = match &endpoint.unverified {
+        Some(_) => format!("[unverified] {}", endpoint.doc.en),
+        None => endpoint.doc.en.clone(),
+    };
+    let mut about = vec![short.clone()];
     if let Some(zh) = &endpoint.doc.zh {
         about.push(format!("Vendor: {zh}"));
+    }
+    if let Some(source) = &endpoint.unverified {
+        about.push(format!("Unverified: {source}"));
     }
     about.push(format!(
         "Sends `{} {}`.",
@@ -157,9 +166,10 @@ fn endpoint_command(spec: &'static Spec, endpoint: &'static Endpoint) -> Command
         .iter()
         .map(|field| field_arg(spec, endpoint, field));
     Command::new(command_name(endpoint))
-        .about(endpoint.doc.en.clone())
+        .about(short)
         .long_about(about.join("\n\n"))
         .args(args)
+        .args(crate::threshold::args(endpoint))
 }
 
 fn field_arg(spec: &'static Spec, endpoint: &'static Endpoint, field: &'static Field) -> Arg {
@@ -171,6 +181,10 @@ fn field_arg(spec: &'static Spec, endpoint: &'static Endpoint, field: &'static F
     match &field.ty {
         TypeRef::Csv(_) => help.push_str(" Several are joined with `,`."),
         TypeRef::Scalar(ipidea_spec::Scalar::Date) => help.push_str(" As 2022-05-01 or 2022-5-1."),
+        TypeRef::Scalar(ipidea_spec::Scalar::Timestamp) => help.push_str(
+            " As a date (2022-06-30: that day's start, midnight UTC+8, as the vendor counts \
+             days), an RFC 3339 time or unix seconds.",
+        ),
         _ => {}
     }
     if let Some(example) = &field.example {

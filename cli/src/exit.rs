@@ -9,11 +9,14 @@ pub const USAGE: u8 = 2;
 /// The API refused the call (`ret != 0`). Its `msg` is printed.
 pub const REFUSED: u8 = 3;
 /// The call failed on the way: network, timeout, HTTP status, or a response that does not
-/// decode.
+/// decode; or a threshold check found no value to compare in the response.
 pub const FAILED: u8 = 4;
 /// An order was sent but no answer came back: it may or may not exist. Look it up before
 /// sending it again.
 pub const OUTCOME_UNKNOWN: u8 = 5;
+/// A threshold check (`--below AMOUNT` on `balance-left` or `flow-left`) found the value below
+/// the amount. The response was printed as usual.
+pub const BELOW_THRESHOLD: u8 = 6;
 
 /// The exit codes, as shown at the end of `--help`.
 pub const HELP: &str = "\
@@ -22,8 +25,10 @@ Exit codes:
   1  a confirmation was declined; nothing was sent
   2  usage error (bad flag or value, missing credentials or confirmation); nothing was sent
   3  the API refused the call; its message is printed
-  4  network, timeout, HTTP or decode failure
-  5  an order was sent but its outcome is unknown: look it up before sending it again
+  4  network, timeout, HTTP or decode failure; with --below, a response without the value
+  5  an order or a whitelist change was sent but its outcome is unknown: look it up before
+     sending it again (`whitelist sync` looks by itself: run it again)
+  6  --below: the balance or traffic left is below the amount given
 
 Environment:
   IPIDEA_UID, IPIDEA_APPKEY  credentials (the appkey is never a flag: use --appkey-file or the prompt)

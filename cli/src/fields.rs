@@ -49,12 +49,18 @@ fn scalar_to_wire(spec: &Spec, scalar: Scalar, text: &str) -> Result<String, Str
             "0" | "false" | "no" => Ok("0".to_owned()),
             _ => Err(format!("`{text}` is not true/false")),
         },
+        // A date means the start of that day as the vendor counts days: midnight UTC+8.
         Scalar::Timestamp => match chrono::DateTime::parse_from_rfc3339(text) {
             Ok(time) => Ok(time.timestamp().to_string()),
-            Err(_) => text
-                .parse::<i64>()
-                .map(|n| n.to_string())
-                .map_err(|_| format!("`{text}` is not unix seconds or an RFC 3339 time")),
+            Err(_) => match ipidea_spec::wire::parse_date(text, &spec.api.date_format) {
+                Some(date) => Ok(ipidea::vendor_day_start(date).timestamp().to_string()),
+                None => text.parse::<i64>().map(|n| n.to_string()).map_err(|_| {
+                    format!(
+                        "`{text}` is not a date (2022-06-30, the day from midnight UTC+8), \
+                         an RFC 3339 time or unix seconds"
+                    )
+                }),
+            },
         },
         _ => Ok(text.to_owned()),
     }

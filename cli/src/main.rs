@@ -12,6 +12,8 @@ mod import;
 mod openapi;
 mod output;
 mod run;
+mod threshold;
+mod whitelist;
 
 use std::process::ExitCode;
 

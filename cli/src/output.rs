@@ -41,7 +41,7 @@ impl Zone {
 
 /// Renders the data of a call for a person, timestamps in `zone`.
 pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool, zone: Zone) -> String {
-    let record_fields = record_fields(spec, &endpoint.response);
+    let fields = record_fields(spec, &endpoint.response);
     if all {
         let items = data.as_array().map(Vec::as_slice).unwrap_or_default();
         let item_fields = page_item_fields(spec, &endpoint.response);
@@ -67,10 +67,53 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool, zone: Z
         );
     }
     match data {
-        Value::Object(map) => lines(spec, map, record_fields, zone),
+        Value::Object(map) => record(spec, map, fields, zone),
         Value::Array(items) if items.is_empty() => "done".to_owned(),
+        Value::Array(items) if items.iter().all(Value::is_object) => {
+            let item_fields = match &endpoint.response {
+                TypeRef::List(item) => record_fields(spec, item),
+                _ => &[],
+            };
+            format!(
+                "{}
+{} in all",
+                table(spec, items, item_fields, zone),
+                items.len()
+            )
+        }
         other => plain(other),
     }
+}
+
+/// A record: its fields as aligned lines, then each field that holds a list of records as a
+/// table (the whitelist's entries).
+fn record(spec: &Spec, map: &Map<String, Value>, fields: &[Field], zone: Zone) -> String {
+    let is_rows = |value: &Value| {
+        value
+            .as_array()
+            .is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_object))
+    };
+    let scalars: Map<String, Value> = map
+        .iter()
+        .filter(|(_, value)| !is_rows(value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let mut out = lines(spec, &scalars, fields, zone);
+    for (key, value) in map.iter().filter(|(_, value)| is_rows(value)) {
+        let item_fields = match fields.iter().find(|f| &f.name == key).map(|f| &f.ty) {
+            Some(TypeRef::List(item)) => record_fields(spec, item),
+            _ => &[],
+        };
+        let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{key}:\n{}",
+            table(spec, items, item_fields, zone)
+        ));
+    }
+    out
 }
 
 fn record_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
@@ -87,8 +130,9 @@ fn page_item_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
     }
 }
 
-/// A table of items: the record's vendor-documented fields where the spec knows the record,
-/// else the keys the items have.
+/// A table of items: the record's fields where the spec knows the record (its
+/// vendor-documented ones when there are too many for the table), else the keys the items
+/// have.
 fn table(spec: &Spec, items: &[Value], fields: &[Field], zone: Zone) -> String {
     let columns: Vec<String> = if fields.is_empty() {
         let mut keys: Vec<String> = Vec::new();
@@ -106,7 +150,7 @@ fn table(spec: &Spec, items: &[Value], fields: &[Field], zone: Zone) -> String {
             .filter(|f| f.doc.zh.is_some())
             .map(|f| f.name.clone())
             .collect();
-        if documented.is_empty() {
+        if documented.is_empty() || fields.len() <= MAX_COLUMNS {
             fields.iter().map(|f| f.name.clone()).collect()
         } else {
             documented

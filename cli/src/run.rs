@@ -20,6 +20,7 @@ pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
         Some(("spec", sub)) if sub.subcommand_name() == Some("openapi") => crate::openapi::run(sub),
         Some(("spec", sub)) if sub.subcommand_name() == Some("import") => crate::import::run(sub),
         Some(("spec", sub)) => spec_command(sub),
+        Some(("whitelist", sub)) => crate::whitelist::run(spec, sub),
         Some(("completions", sub)) => {
             let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") else {
                 return ExitCode::from(exit::USAGE);
@@ -73,9 +74,44 @@ fn spec_command(matches: &ArgMatches) -> ExitCode {
 }
 
 /// Prints a usage problem and returns the usage exit code.
-fn usage(message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(exit::USAGE)
+}
+
+/// Refuses a range whose end is before its start (`not_before` in the spec), before anything
+/// is sent. Each flag's own value was checked when it was parsed.
+fn ranges_in_order(
+    spec: &Spec,
+    endpoint: &Endpoint,
+    fields: &[(&str, String)],
+) -> Result<(), String> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| Value::String(v.clone()))
+    };
+    for field in &endpoint.request {
+        let Some(start_name) = &field.not_before else {
+            continue;
+        };
+        let (Some(end), Some(start)) = (value(&field.name), value(start_name)) else {
+            continue;
+        };
+        if spec.compare_values(&field.ty, &end, &start) == Some(std::cmp::Ordering::Less) {
+            let flag = |name: &str| format!("--{}", name.replace('_', "-"));
+            let shown = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+            return Err(format!(
+                "{} ({}) is before {} ({}): a range must not end before it starts",
+                flag(&field.name),
+                shown(&end),
+                flag(start_name),
+                shown(&start)
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) -> ExitCode {
@@ -88,6 +124,9 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                 .map(|value| (field.name.as_str(), value.clone()))
         })
         .collect();
+    if let Err(problem) = ranges_in_order(spec, endpoint, &fields) {
+        return usage(problem);
+    }
     let all = matches.get_flag("all");
     if all && endpoint.paging.is_none() {
         return usage(format!(
@@ -109,25 +148,14 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
         Err(error) => return usage(format!("cannot start the async runtime: {error}")),
     };
     runtime.block_on(async {
-        let _sandbox;
-        let (base_url, uid, appkey) = if sandbox {
-            match ipidea_sandbox::Sandbox::builder().demo_seed().start().await {
-                Ok(started) => {
-                    let credentials = (
-                        started.url().to_owned(),
-                        started.uid().to_owned(),
-                        started.appkey().to_owned(),
-                    );
-                    _sandbox = started;
-                    (Some(credentials.0), credentials.1, credentials.2)
-                }
-                Err(error) => return usage(format!("cannot start the sandbox: {error}")),
-            }
-        } else {
-            match credentials(matches) {
-                Ok((uid, appkey)) => (matches.get_one::<String>("base-url").cloned(), uid, appkey),
-                Err(code) => return code,
-            }
+        let Target {
+            sandbox: _sandbox,
+            base_url,
+            uid,
+            appkey,
+        } = match target(matches).await {
+            Ok(target) => target,
+            Err(code) => return code,
         };
         let transport = match transport(
             spec,
@@ -170,7 +198,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                     output::render(spec, endpoint, &data, all, zone)
                 };
                 println!("{text}");
-                ExitCode::SUCCESS
+                crate::threshold::check(endpoint, matches, &data)
             }
             Err(error) => {
                 report(&error);
@@ -297,7 +325,7 @@ async fn demo_orders(spec: &'static Spec, transport: &Transport) {
     }
 }
 
-fn report(error: &ipidea::Error) {
+pub(crate) fn report(error: &ipidea::Error) {
     match error {
         ipidea::Error::Api { msg, ret, .. } => {
             eprintln!("error: the API refused the call: {msg} (ret {ret})")
@@ -366,6 +394,37 @@ fn confirm(
     }
 }
 
+/// Where calls go: the embedded sandbox of `--sandbox` (running while `sandbox` lives), or the
+/// server of `--base-url` (the API's own by default) with the account's credentials.
+pub(crate) struct Target {
+    pub(crate) sandbox: Option<ipidea_sandbox::Sandbox>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) uid: String,
+    pub(crate) appkey: String,
+}
+
+/// The [`Target`] of a command line; `Err` holds the exit code.
+pub(crate) async fn target(matches: &ArgMatches) -> Result<Target, ExitCode> {
+    if matches.get_flag("sandbox") {
+        return match ipidea_sandbox::Sandbox::builder().demo_seed().start().await {
+            Ok(started) => Ok(Target {
+                base_url: Some(started.url().to_owned()),
+                uid: started.uid().to_owned(),
+                appkey: started.appkey().to_owned(),
+                sandbox: Some(started),
+            }),
+            Err(error) => Err(usage(format!("cannot start the sandbox: {error}"))),
+        };
+    }
+    let (uid, appkey) = credentials(matches)?;
+    Ok(Target {
+        sandbox: None,
+        base_url: matches.get_one::<String>("base-url").cloned(),
+        uid,
+        appkey,
+    })
+}
+
 /// The uid and appkey, from flags, the environment, a file or a prompt; never from a flag value.
 fn credentials(matches: &ArgMatches) -> Result<(String, String), ExitCode> {
     let Some(uid) = matches
@@ -422,7 +481,7 @@ fn transport(
 }
 
 /// The wire names of the account id and the secret key.
-fn credential_names(spec: &Spec) -> (&str, &str) {
+pub(crate) fn credential_names(spec: &Spec) -> (&str, &str) {
     let uid = spec
         .api
         .auth

@@ -52,12 +52,23 @@ fn ipidea() -> Command {
 fn required_args(endpoint: &ipidea_spec::Endpoint) -> Vec<String> {
     let mut args = Vec::new();
     for field in endpoint.request.iter().filter(|f| f.required) {
-        let example = &endpoint.examples[0].request[&field.name];
+        // Endpoints that no vendor page documents have no example; their required fields
+        // take the field's own example, else a value of its type.
+        let example = endpoint
+            .examples
+            .first()
+            .and_then(|e| e.request.get(&field.name))
+            .or(field.example.as_ref())
+            .cloned()
+            .unwrap_or_else(|| match field.name.as_str() {
+                "start_time" | "end_time" => Value::String("2022-06-30".to_owned()),
+                _ => Value::String("28670".to_owned()),
+            });
         let mut value = example
             .as_str()
             .map(str::to_owned)
             .unwrap_or_else(|| example.to_string());
-        if field.name == "renew_ip_list" {
+        if field.name == "renew_ip_list" || field.name == "white_ips" {
             value = "{IP}".to_owned();
         }
         args.push(format!("--{}", field.name.replace('_', "-")));
@@ -72,11 +83,13 @@ fn every_subcommand_runs_against_the_embedded_sandbox() {
     for endpoint in &spec.endpoints {
         let command = endpoint.name.replace('_', "-");
         let mut args = vec!["--sandbox".to_owned(), "--json".to_owned(), command.clone()];
-        // The embedded sandbox's demo orders own 156.237.0.1 (ISP) and 38.0.0.1 (datacenter).
-        let ip = if endpoint.name.starts_with("isp") {
-            "156.237.0.1"
-        } else {
-            "38.0.0.1"
+        // The embedded sandbox's demo orders own 156.237.0.1 (ISP) and 38.0.0.1 (datacenter),
+        // and its demo whitelist holds 203.0.113.7. Each run is a fresh sandbox.
+        let ip = match endpoint.name.as_str() {
+            "white_del" => "203.0.113.7",
+            "white_add" => "192.0.2.44",
+            name if name.starts_with("isp") => "156.237.0.1",
+            _ => "38.0.0.1",
         };
         args.extend(
             required_args(endpoint)
@@ -88,14 +101,14 @@ fn every_subcommand_runs_against_the_embedded_sandbox() {
         assert_eq!(code(&output), 0, "{command}: {stderr}");
         let data: Value =
             serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{command}: {e}: {stdout}"));
-        if endpoint.idempotent {
+        if endpoint.paging.is_some() {
             assert!(
                 data["data"]
                     .as_array()
                     .is_some_and(|items| !items.is_empty()),
                 "{command}: {data}"
             );
-        } else {
+        } else if endpoint.orders_in.is_some() {
             assert_eq!(
                 data["order_id"].as_str().map(str::len),
                 Some(16),
@@ -600,7 +613,8 @@ fn missing_credentials_are_a_usage_error() {
 fn spec_check_reports_every_error() {
     let ok = ipidea().args(["spec", "check"]).output().unwrap();
     assert_eq!(code(&ok), 0);
-    assert!(text(&ok).0.contains("8 endpoints"));
+    let endpoints = ipidea_spec::bundled().endpoints.len();
+    assert!(text(&ok).0.contains(&format!("{endpoints} endpoints")));
     let dir = std::env::temp_dir().join(format!("ipidea-spec-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let broken = dir.join("broken.json");
@@ -635,7 +649,18 @@ fn completions_and_help_read_well() {
             .unwrap();
         let (stdout, _) = text(&output);
         assert_eq!(code(&output), 0);
-        assert!(stdout.contains(&endpoint.doc.en), "{command}: {stdout}");
+        // The help wraps lines; compare words.
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words(&stdout).contains(&words(&endpoint.doc.en)),
+            "{command}: {stdout}"
+        );
+        if endpoint.unverified.is_some() {
+            assert!(
+                stdout.contains("nverified"),
+                "{command}: the help says it is unverified: {stdout}"
+            );
+        }
         assert!(stdout.contains(&endpoint.url_path), "{command}");
         for field in &endpoint.request {
             assert!(
@@ -656,4 +681,418 @@ fn completions_and_help_read_well() {
         help.contains("unpaid") || help.contains("Not paid"),
         "enum values are listed: {help}"
     );
+}
+
+/// A sandbox with the test account, whose whitelist starts empty.
+async fn account_sandbox() -> Sandbox {
+    Sandbox::builder()
+        .account("3716", APPKEY)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// The whitelisted IPs, as `ipidea --json white-list` prints them.
+async fn whitelisted(base_url: &str) -> Vec<String> {
+    let output = run(base_url, &["--json", "white-list"]).await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    let data: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    data["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["mark_ip"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_dry_run_prints_the_plan_and_changes_nothing() {
+    let sandbox = account_sandbox().await;
+    let output = run(
+        sandbox.url(),
+        &["whitelist", "sync", "--dry-run", "203.0.113.1,203.0.113.2"],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(
+        stdout.contains("add:    203.0.113.1, 203.0.113.2")
+            && stdout.contains("remove: -")
+            && stdout.contains("keep:   -")
+            && stdout.contains("dry run: nothing was changed"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (
+            sandbox.requests_seen("white_add"),
+            sandbox.requests_seen("white_del")
+        ),
+        (0, 0)
+    );
+    assert!(whitelisted(sandbox.url()).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_applies_with_yes_and_a_second_run_changes_nothing() {
+    let sandbox = account_sandbox().await;
+    let output = run(
+        sandbox.url(),
+        &["--yes", "whitelist", "sync", "203.0.113.1", "203.0.113.2"],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(
+        stdout.contains("added:   203.0.113.1, 203.0.113.2")
+            && stdout.contains("2 added, 0 removed"),
+        "{stdout}"
+    );
+    assert_eq!(sandbox.requests_seen("white_add"), 2, "one IP per call");
+    assert_eq!(
+        whitelisted(sandbox.url()).await,
+        ["203.0.113.1", "203.0.113.2"]
+    );
+
+    // Exact by default: an IP not given is removed; --keep-others leaves it.
+    let output = run(
+        sandbox.url(),
+        &[
+            "--yes",
+            "whitelist",
+            "sync",
+            "--keep-others",
+            "203.0.113.2",
+            "198.51.100.7",
+        ],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(
+        stdout.contains("keep (not given, --keep-others): 203.0.113.1"),
+        "{stdout}"
+    );
+    assert_eq!(sandbox.requests_seen("white_del"), 0);
+    let output = run(
+        sandbox.url(),
+        &["--yes", "whitelist", "sync", "203.0.113.2", "198.51.100.7"],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(stdout.contains("removed: 203.0.113.1"), "{stdout}");
+
+    let sent = (
+        sandbox.requests_seen("white_add"),
+        sandbox.requests_seen("white_del"),
+    );
+    let output = run(
+        sandbox.url(),
+        &["whitelist", "sync", "198.51.100.7", "203.0.113.2"],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(
+        code(&output),
+        0,
+        "no question when nothing changes: {stderr}"
+    );
+    assert!(
+        stdout.contains("whitelist already matches: nothing to change"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (
+            sandbox.requests_seen("white_add"),
+            sandbox.requests_seen("white_del")
+        ),
+        sent
+    );
+}
+
+#[test]
+fn whitelist_sync_in_the_embedded_sandbox_lists_what_was_added() {
+    let output = ipidea()
+        .args(["--sandbox", "whitelist", "sync", "--yes", "203.0.113.9"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(stdout.contains("add:    203.0.113.9"), "{stdout}");
+    assert!(stdout.contains("added:   203.0.113.9"), "{stdout}");
+    let output = ipidea()
+        .args([
+            "--sandbox",
+            "--json",
+            "whitelist",
+            "sync",
+            "--dry-run",
+            "203.0.113.9",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    let plan: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(plan["add"], serde_json::json!(["203.0.113.9"]), "{plan}");
+    assert_eq!(plan["applied"], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_needs_a_confirmation_without_a_terminal() {
+    let sandbox = account_sandbox().await;
+    let output = run(sandbox.url(), &["whitelist", "sync", "203.0.113.1"]).await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 2, "{stderr}");
+    assert!(stdout.contains("add:    203.0.113.1"), "the plan: {stdout}");
+    assert!(stderr.contains("pass --yes"), "{stderr}");
+    assert_eq!(sandbox.requests_seen("white_add"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_refuses_bad_ips_before_anything_is_sent() {
+    let sandbox = account_sandbox().await;
+    for (args, named) in [
+        (
+            &["--yes", "whitelist", "sync", "203.0.113.1", "300.1.1.1"][..],
+            "300.1.1.1",
+        ),
+        (
+            &["--yes", "whitelist", "sync", "203.0.113.1,nope"][..],
+            "nope",
+        ),
+        (&["--yes", "whitelist", "sync"][..], "<IP>"),
+    ] {
+        let output = run(sandbox.url(), args).await;
+        let (_, stderr) = text(&output);
+        assert_eq!(code(&output), 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+    }
+    assert_eq!(sandbox.requests_seen("white_list"), 0);
+    assert_eq!(sandbox.requests_seen("white_add"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_stopped_midway_says_what_was_done() {
+    let sandbox = account_sandbox().await;
+    // The first add goes through, the second is refused.
+    sandbox.inject(
+        "white_add",
+        ipidea_sandbox::Fault::Latency(std::time::Duration::ZERO),
+    );
+    sandbox.inject(
+        "white_add",
+        ipidea_sandbox::Fault::Refuse {
+            ret: 1001,
+            msg: "injected refusal".into(),
+        },
+    );
+    let output = run(
+        sandbox.url(),
+        &["--yes", "whitelist", "sync", "203.0.113.1", "203.0.113.2"],
+    )
+    .await;
+    let (_, stderr) = text(&output);
+    assert_eq!(code(&output), 3, "the code of the refusal: {stderr}");
+    assert!(
+        stderr.contains("adding 203.0.113.2 was refused")
+            && stderr.contains("injected refusal")
+            && stderr.contains("already added: [203.0.113.1]")
+            && stderr.contains("run the sync again"),
+        "{stderr}"
+    );
+    let output = run(
+        sandbox.url(),
+        &["--yes", "whitelist", "sync", "203.0.113.1", "203.0.113.2"],
+    )
+    .await;
+    assert_eq!(code(&output), 0, "{:?}", text(&output));
+    assert_eq!(
+        whitelisted(sandbox.url()).await,
+        ["203.0.113.1", "203.0.113.2"]
+    );
+}
+
+#[test]
+fn below_sets_the_exit_code_of_balance_left() {
+    let below = ipidea()
+        .args(["--sandbox", "balance-left", "--below", "1000000000000"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&below);
+    assert_eq!(code(&below), 6, "{stderr}");
+    assert!(
+        stdout.contains("balance_left"),
+        "printed as usual: {stdout}"
+    );
+    assert!(
+        stderr.contains("balance_left: ") && stderr.contains("below 1000000000000"),
+        "{stderr}"
+    );
+    let above = ipidea()
+        .args(["--sandbox", "--json", "balance-left", "--below", "0"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&above);
+    assert_eq!(code(&above), 0, "{stderr}");
+    let data: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert!(data.get("balance_left").is_some(), "{data}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn below_needs_a_number_and_a_value_to_compare() {
+    let server = RecordingServer::start().await;
+    for args in [
+        &["balance-left", "--below", "abc"][..],
+        &["flow-left", "--below", "1O"][..],
+    ] {
+        let output = run(&server.url(), args).await;
+        let (_, stderr) = text(&output);
+        assert_eq!(code(&output), 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--below") && stderr.contains("is not a number"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let output = run(&server.url(), &["isp-order-list", "--below", "5"]).await;
+    assert_eq!(
+        code(&output),
+        2,
+        "only the two amount commands take --below"
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    // flow_left's shape is unverified: a response without the field is kept and printed.
+    server.set_default(Reply::json(
+        r#"{"ret":0,"code":"1","msg":"success","ret_data":{"traffic":"12 GB"}}"#,
+    ));
+    let output = run(&server.url(), &["--json", "flow-left", "--below", "10"]).await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 4, "{stderr}");
+    assert!(
+        stderr.contains("no `flow_left` field") && stderr.contains("kept"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("12 GB"),
+        "the response is printed: {stdout}"
+    );
+    server.set_default(Reply::json(
+        r#"{"ret":0,"code":"1","msg":"success","ret_data":{"flow_left":"9.5"}}"#,
+    ));
+    let output = run(&server.url(), &["flow-left", "--below", "10"]).await;
+    assert_eq!(code(&output), 6, "{:?}", text(&output));
+    let output = run(&server.url(), &["flow-left", "--below", "9.5"]).await;
+    assert_eq!(
+        code(&output),
+        0,
+        "at the amount is not below: {:?}",
+        text(&output)
+    );
+}
+
+#[test]
+fn help_documents_whitelist_sync_and_below() {
+    let help = text(&ipidea().arg("--help").output().unwrap()).0;
+    assert!(
+        help.contains("whitelist") && help.contains("  6  "),
+        "{help}"
+    );
+    let sync = text(
+        &ipidea()
+            .args(["whitelist", "sync", "--help"])
+            .output()
+            .unwrap(),
+    )
+    .0;
+    assert!(
+        sync.contains("--dry-run") && sync.contains("--keep-others") && sync.contains("--yes"),
+        "{sync}"
+    );
+    let balance = text(&ipidea().args(["balance-left", "--help"]).output().unwrap()).0;
+    assert!(balance.contains("--below <AMOUNT>"), "{balance}");
+}
+
+#[test]
+fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
+    for (command, start, end) in [
+        ("balance-use-record", "2022-07-01", "2022-06-30"),
+        ("flow-order-list", "2022-07-01", "2022-06-30"),
+        ("flow-use-record", "1656604800", "1656518400"),
+    ] {
+        let output = ipidea()
+            .args([
+                "--sandbox",
+                "-v",
+                command,
+                "--start-time",
+                start,
+                "--end-time",
+                end,
+            ])
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        assert_eq!(code(&output), 2, "{command}: {stderr}");
+        assert!(
+            stderr.contains("--end-time") && stderr.contains("is before --start-time"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("> POST"),
+            "{command}: nothing was sent: {stderr}"
+        );
+    }
+    // The same day for both ends is one day, as in the vendor's example.
+    let output = ipidea()
+        .args([
+            "--sandbox",
+            "balance-use-record",
+            "--start-time",
+            "2022-05-24",
+            "--end-time",
+            "2022-05-24",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", text(&output).1);
+}
+
+#[test]
+fn a_date_for_a_timestamp_is_that_day_from_midnight_utc_plus_8() {
+    let output = ipidea()
+        .args([
+            "--sandbox",
+            "-v",
+            "balance-use-record",
+            "--start-time",
+            "2022-06-30",
+            "--end-time",
+            "2022-07-01",
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(stderr.contains("start_time: 1656518400"), "{stderr}");
+    assert!(stderr.contains("end_time: 1656604800"), "{stderr}");
+}
+
+#[test]
+fn records_with_entries_and_lists_of_records_print_as_tables() {
+    let output = ipidea()
+        .args(["--sandbox", "--utc", "white-list"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    // The demo whitelist, one row per entry, with the count above.
+    assert!(stdout.contains("lists:"), "{stdout}");
+    assert!(
+        stdout.contains("mark_ip") && stdout.contains("updated_at"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("203.0.113.7"), "{stdout}");
+    assert!(!stdout.contains("{\""), "no raw JSON: {stdout}");
 }

@@ -67,11 +67,9 @@ fn importing_the_order_page_prints_the_eight_endpoints() {
     let endpoints = entries["endpoints"].as_object().unwrap();
     let spec = ipidea_spec::bundled();
     assert_eq!(endpoints.len(), 8);
-    for endpoint in &spec.endpoints {
-        assert_eq!(
-            endpoints[&endpoint.name]["path"],
-            endpoint.url_path.as_str()
-        );
+    for (name, entry) in endpoints {
+        let endpoint = spec.endpoint(name).expect("an endpoint of the spec");
+        assert_eq!(entry["path"], endpoint.url_path.as_str());
     }
     assert!(
         entries["types"]
@@ -133,15 +131,15 @@ fn a_conflicting_path_exits_1_and_names_the_conflict() {
 #[test]
 fn a_new_endpoint_is_merged_and_the_result_checks() {
     let page = TempPage::new(
-        "white.txt",
-        "白名单列表\r\nPOST /api/open/white_list HTTP/1.1\r\nHost: api.ipidea.net\r\n{\"page\": \"1\", \"limit\": \"10\",}{\r\n\"ret\": 0,\r\n\"ret_data\": [{\"ip\": \"1.2.3.4\", // 白名单IP\r\n}]\r\n}",
+        "black.txt",
+        "黑名单列表\r\nPOST /api/open/black_list HTTP/1.1\r\nHost: api.ipidea.net\r\n{\"page\": \"1\", \"limit\": \"10\",}{\r\n\"ret\": 0,\r\n\"ret_data\": [{\"ip\": \"1.2.3.4\", // 白名单IP\r\n}]\r\n}",
     );
     let output = ipidea(&["spec", "import", page.path(), "--merge", SPEC, "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let result = stdout_json(&output);
     assert_eq!(
         result["added"]["endpoints"],
-        serde_json::json!(["white_list"])
+        serde_json::json!(["black_list"])
     );
     assert_eq!(result["conflicts"], serde_json::json!([]));
     assert!(
@@ -149,11 +147,11 @@ fn a_new_endpoint_is_merged_and_the_result_checks() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|d| d["path"] == "endpoints.white_list.request")
+            .any(|d| d["path"] == "endpoints.black_list.request")
     );
     assert_eq!(
-        result["spec"]["endpoints"]["white_list"]["response"],
-        "list<WhiteListItem>"
+        result["spec"]["endpoints"]["black_list"]["response"],
+        "list<BlackListItem>"
     );
     // The merged spec passes `spec check`.
     let merged = TempPage::new(

@@ -1,4 +1,5 @@
-//! The client end to end: buy, renew and list orders of every product line.
+//! The client end to end: whitelist the servers that will use the IPs, check the balance, then
+//! buy, renew and list orders of every product line.
 //!
 //! ```text
 //! cargo run --example quickstart                      # against an embedded sandbox
@@ -7,14 +8,16 @@
 //! ```
 //!
 //! Without credentials it starts the sandbox in-process: nothing to set up, nothing spent.
+//! With `--buy` against the real API, `IPIDEA_WHITELIST=ip,ip` adds those IPs to the whitelist
+//! (others stay); without it the whitelist is only shown.
 
 use std::net::IpAddr;
 use std::process::ExitCode;
 
 use ipidea::{
-    Client, DatacenterDuration, DatacenterOrderListRequest, Error, FlowOrderListRequest,
+    Client, DatacenterDuration, DatacenterOrderListRequest, Decimal, Error, FlowOrderListRequest,
     IspDuration, IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest,
-    MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest,
+    MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest, SyncMode,
 };
 use ipidea_sandbox::Sandbox;
 
@@ -64,7 +67,20 @@ async fn main() -> ExitCode {
             Err(error) => return fail(error),
         }
     };
-    if spend {
+    let whitelist = if has_credentials {
+        whitelist_from_env()
+    } else {
+        // Documentation addresses (RFC 5737), as a server of yours would be.
+        vec![
+            IpAddr::from([203, 0, 113, 7]),
+            IpAddr::from([192, 0, 2, 10]),
+        ]
+    };
+    let can_buy = match account(&client, spend, &whitelist).await {
+        Ok(can_buy) => can_buy,
+        Err(error) => return fail(error),
+    };
+    if spend && can_buy {
         if let Err(error) = buy_and_renew(&client).await {
             return fail(error);
         }
@@ -88,6 +104,69 @@ fn fail(error: Error) -> ExitCode {
         other => eprintln!("{other}"),
     }
     ExitCode::FAILURE
+}
+
+/// The balance below which this example buys nothing. The vendor's page does not state the
+/// balance's unit; set your own threshold from what your orders cost.
+const MIN_BALANCE: i64 = 10;
+
+/// The IPs of `IPIDEA_WHITELIST` (joined with `,`); unparsable ones are reported and skipped.
+fn whitelist_from_env() -> Vec<IpAddr> {
+    let text = std::env::var("IPIDEA_WHITELIST").unwrap_or_default();
+    text.split(',')
+        .map(str::trim)
+        .filter(|ip| !ip.is_empty())
+        .filter_map(|ip| match ip.parse() {
+            Ok(ip) => Some(ip),
+            Err(_) => {
+                eprintln!("IPIDEA_WHITELIST: `{ip}` is not an IP address; skipped");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Before buying: the servers that will use the IPs must be whitelisted, and the balance must
+/// cover the purchase. Returns whether buying may go on.
+async fn account(client: &Client, spend: bool, whitelist: &[IpAddr]) -> Result<bool, Error> {
+    println!("== Account");
+    if spend && !whitelist.is_empty() {
+        // Adds what is missing, one IP per call, and keeps the IPs already listed.
+        match client
+            .whitelist_sync(whitelist.iter().copied(), SyncMode::KeepOthers)
+            .await
+        {
+            Ok(done) if done.is_noop() => println!("whitelist: {} already listed", join(whitelist)),
+            Ok(done) => println!("whitelist: added {}", join(&done.added)),
+            Err(error) => {
+                // Says exactly what was added before the failure; running again converges.
+                eprintln!("{error}");
+                return Err(error.source);
+            }
+        }
+    }
+    let listed = client.white_list(Default::default()).await?;
+    let ips: Vec<IpAddr> = listed.lists.iter().map(|entry| entry.mark_ip).collect();
+    println!(
+        "whitelisted: {}",
+        if ips.is_empty() {
+            "none".to_owned()
+        } else {
+            join(&ips)
+        }
+    );
+
+    let balance = client.balance_left(Default::default()).await?.balance_left;
+    let enough = balance >= Decimal::from(MIN_BALANCE);
+    println!(
+        "balance left: {balance}{}\n",
+        if enough {
+            ""
+        } else {
+            " (below the minimum: buying nothing)"
+        }
+    );
+    Ok(enough)
 }
 
 async fn buy_and_renew(client: &Client) -> Result<(), Error> {

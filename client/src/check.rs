@@ -76,6 +76,23 @@ pub fn max_items<T>(field: &'static str, value: &[T], max: u64) -> Check {
     Ok(())
 }
 
+/// A value not earlier than another field's (the spec's `not_before`: the end of a time range
+/// is not before its start). Only compared where both fields are set.
+pub fn not_before<T: PartialOrd + Display>(
+    field: &'static str,
+    value: Option<&T>,
+    start_field: &'static str,
+    start: Option<&T>,
+) -> Check {
+    match (value, start) {
+        (Some(value), Some(start)) if value < start => refuse(
+            field,
+            format!("({value}) is before `{start_field}` ({start})"),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// An enum value this client knows: an `Unknown` value read from a response is never sent.
 pub fn known<T: WireEnum + Display>(field: &'static str, value: &T) -> Check {
     if !value.is_known() {
@@ -165,6 +182,17 @@ mod tests {
         assert_eq!(
             reason(csv_items("f", &items(&[" "]))).as_deref(),
             Some("has the item \" \", which is empty or contains `,`")
+        );
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2022, 5, d).unwrap();
+        assert_eq!(
+            reason(not_before("f", Some(&day(1)), "s", Some(&day(1)))),
+            None
+        );
+        assert_eq!(reason(not_before("f", Some(&day(1)), "s", None)), None);
+        assert_eq!(reason(not_before::<u32>("f", None, "s", Some(&2))), None);
+        assert_eq!(
+            reason(not_before("f", Some(&day(1)), "start_time", Some(&day(31)))).as_deref(),
+            Some("(2022-05-01) is before `start_time` (2022-05-31)")
         );
     }
 

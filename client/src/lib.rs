@@ -90,9 +90,7 @@ pub use transport::{
     PageStream, RetryPolicy, Transport,
 };
 pub use values::{Empty, JsonString, Response};
-pub use whitelist::{
-    SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError,
-};
+pub use whitelist::{SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError};
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]

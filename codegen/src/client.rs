@@ -6,7 +6,7 @@ use ipidea_spec::{Endpoint, Spec, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::docs::{doc_attrs, doc_lines, doc_literal, sends_line};
+use crate::docs::{doc_attrs, doc_lines, doc_literal, push_unverified, sends_line};
 use crate::names::{camel, snake, ty};
 use crate::runtime::{PRIVATE, RUNTIME};
 use crate::splice::splice;
@@ -179,6 +179,7 @@ pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     let request = camel(&naming::request_type(&endpoint.name));
     let data = splice(ty(spec, &endpoint.response));
     let mut doc = doc_lines(&endpoint.doc);
+    push_unverified(&mut doc, endpoint);
     doc.push(String::new());
     doc.push(sends_line(endpoint));
     doc.push(String::new());

@@ -31,6 +31,9 @@ pub(crate) fn field_doc(spec: &Spec, field: &Field, request: bool) -> Vec<String
             facts.push(format!("{text} {value}."));
         }
     }
+    if let Some(start) = &field.not_before {
+        facts.push(format!("Not earlier than `{start}`."));
+    }
     if let Some(example) = &field.example {
         facts.push(format!("Example: `{example}`."));
     }
@@ -39,6 +42,15 @@ pub(crate) fn field_doc(spec: &Spec, field: &Field, request: bool) -> Vec<String
         lines.push(facts.join(" "));
     }
     lines
+}
+
+/// Adds the paragraph of an endpoint that no vendor page documents, `**Unverified.**` and
+/// where it comes from, to the docs of its client method and its request type.
+pub(crate) fn push_unverified(lines: &mut Vec<String>, endpoint: &Endpoint) {
+    if let Some(source) = &endpoint.unverified {
+        lines.push(String::new());
+        lines.push(format!("**Unverified.** {source}"));
+    }
 }
 
 pub(crate) fn sends_line(endpoint: &Endpoint) -> String {

@@ -7,7 +7,7 @@ use ipidea_spec::{Encoding, Endpoint, Field, Method, Spec, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::docs::{doc_attrs, doc_literal, field_doc, sends_line};
+use crate::docs::{doc_attrs, doc_literal, field_doc, push_unverified, sends_line};
 use crate::names::{camel, is_enum, snake, ty};
 use crate::runtime::{PRIVATE, RUNTIME};
 use crate::splice::splice;
@@ -99,6 +99,26 @@ pub(crate) fn field_checks(
     }
 }
 
+/// The check of a field's `not_before`: where both it and the field it names are set, its
+/// value must not be earlier.
+fn order_check(fields: &[RequestField], field: &RequestField) -> Option<TokenStream> {
+    let start = field.field.not_before.as_ref()?;
+    let start = fields.iter().find(|f| &f.field.name == start)?;
+    let value = |f: &RequestField| {
+        let ident = &f.ident;
+        if f.field.required {
+            quote!(::core::option::Option::Some(&self.#ident))
+        } else {
+            quote!(::core::option::Option::as_ref(&self.#ident))
+        }
+    };
+    let (end_value, end_wire) = (value(field), &field.wire);
+    let (start_value, start_wire) = (value(start), &start.wire);
+    Some(quote! {
+        #PRIVATE::check::not_before(#end_wire, #end_value, #start_wire, #start_value)?;
+    })
+}
+
 /// One request field with its identifier and wire name, made once: each is used several times.
 struct RequestField<'a> {
     field: &'a Field,
@@ -155,11 +175,14 @@ fn request_struct(
     fields: &[RequestField],
 ) -> TokenStream {
     let method = naming::snake(&endpoint.name);
-    let doc = doc_attrs(&[
-        format!("Request of [`Client::{method}`]: {}", endpoint.doc.en),
-        String::new(),
-        sends_line(endpoint),
-    ]);
+    let mut doc = vec![format!(
+        "Request of [`Client::{method}`]: {}",
+        endpoint.doc.en
+    )];
+    push_unverified(&mut doc, endpoint);
+    doc.push(String::new());
+    doc.push(sends_line(endpoint));
+    let doc = doc_attrs(&doc);
     let members = fields.iter().map(|f| {
         let (ident, ty) = (&f.ident, splice(ty(spec, &f.field.ty)));
         let doc = doc_attrs(&f.doc);
@@ -257,9 +280,11 @@ fn api_request_impl(
         Encoding::Json => quote!(#RUNTIME::Encoding::Json),
     };
     let idempotent = endpoint.idempotent;
-    let checks = fields
-        .iter()
-        .map(|f| splice(field_checks(spec, f.field, &f.ident, &f.wire)));
+    let checks = fields.iter().map(|f| {
+        let own = splice(field_checks(spec, f.field, &f.ident, &f.wire));
+        let order = order_check(fields, f).map(splice);
+        splice(quote!(#own #order))
+    });
     let encodes = fields.iter().map(|f| {
         let (ident, wire) = (&f.ident, &f.wire);
         splice(if f.field.required {

@@ -12,12 +12,17 @@ pub(crate) mod ret {
     pub const INVALID: i64 = 400;
     /// Credentials are missing or match no account.
     pub const AUTH: i64 = 401;
-    /// A renew names an IP the account does not own.
+    /// The balance cannot cover a purchase or renewal (`余额不足`).
+    pub const BALANCE: i64 = 402;
+    /// A renew names an IP the account does not own, or a whitelist delete an IP that is not
+    /// listed.
     pub const NOT_OWNED: i64 = 403;
     /// No endpoint at this path.
     pub const NOT_FOUND: i64 = 404;
     /// The path exists, with another method.
     pub const METHOD: i64 = 405;
+    /// A whitelist add names an IP that is already listed.
+    pub const CONFLICT: i64 = 409;
     /// The body is over 1 MiB.
     pub const TOO_LARGE: i64 = 413;
     /// The content type is not one the API reads.

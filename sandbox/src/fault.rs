@@ -10,8 +10,9 @@ use std::time::Duration;
 /// request only, queued in order) or [`Sandbox::inject_always`](crate::Sandbox::inject_always)
 /// (every request until [`Sandbox::clear_faults`](crate::Sandbox::clear_faults)).
 ///
-/// Only [`Fault::Latency`] and [`Fault::CommitThenDrop`] let the call reach the order logic; every
-/// other fault answers in its place, so the call changes nothing.
+/// Only [`Fault::Latency`] and [`Fault::CommitThenDrop`] let the call reach the hand-written
+/// logic (orders, whitelist, balance); every other fault answers in its place, so the call
+/// changes nothing and spends nothing.
 ///
 /// Each fault also has a text form, read by [`FromStr`] and written by [`Display`](fmt::Display),
 /// which the binary's `--fault ENDPOINT=FAULT` uses:
@@ -61,8 +62,9 @@ pub enum Fault {
         /// The envelope message.
         msg: String,
     },
-    /// Performs the call (an open or renew creates its order) and then closes the connection
-    /// without a response: the order is committed, but the client never hears of it.
+    /// Performs the call (an open or renew creates its order and spends the balance, a
+    /// whitelist change is made) and then closes the connection without a response: the change
+    /// is committed, but the client never hears of it.
     CommitThenDrop,
 }
 

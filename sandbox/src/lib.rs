@@ -9,13 +9,22 @@
 //!   request is checked against the endpoint's fields (credentials, unknown fields, required
 //!   fields, types with the same leniency as the client, enum values, bounds); an endpoint with
 //!   no hand-written behaviour answers with its first example response and a fresh timestamp.
-//! - **Stateful.** Only the order semantics are hand-written: `isp_ip_open` and
-//!   `static_ip_open` create orders with fresh IPs, `isp_ip_renew` and `static_ip_renew` renew
-//!   IPs the account owns, and the four list endpoints page through each account's orders with
-//!   their filters. Flow and mobile-flow orders come from seed data.
+//! - **Stateful.** The order and account semantics are hand-written, per account:
+//!   `isp_ip_open` and `static_ip_open` create orders with fresh IPs, `isp_ip_renew` and
+//!   `static_ip_renew` renew IPs the account owns, and the four list endpoints page through each
+//!   account's orders with their filters; flow and mobile-flow orders come from seed data.
+//!   Each account has a whitelist (`white_list`, `white_add`, `white_del`; empty unless
+//!   seeded with [`SandboxBuilder::whitelist`]) and a balance ([`DEFAULT_BALANCE`], 1000 yuan,
+//!   or [`SandboxBuilder::balance`]) that opening and renewing spend at the sandbox's own prices
+//!   ([`price`]: ISP 10 / 35 / 90 per IP for a week / month / quarter, datacenter 4.50 / 15 / 40;
+//!   the vendor publishes none). A purchase the balance cannot cover is refused with
+//!   `余额不足` and creates nothing. `balance_left` shows the balance, `balance_use_record` one
+//!   record per day of spending, days starting at midnight UTC+8 as the vendor's do; `flow_left`
+//!   the paid traffic of the seed data (its response shape is unverified); the warning settings
+//!   are stored. Refusal codes and messages are the sandbox's own: the vendor documents none.
 //! - **Faulty on demand.** [`Fault`]s are injected per endpoint: latency, an HTTP status, an
-//!   HTML error page, a truncated body, a dropped connection, an API refusal, and an order that
-//!   is committed although its reply is lost.
+//!   HTML error page, a truncated body, a dropped connection, an API refusal, and a call (an
+//!   order and its spending, a whitelist change) that is committed although its reply is lost.
 //!
 //! ```no_run
 //! use ipidea_sandbox::{Fault, Product, Sandbox};
@@ -24,16 +33,19 @@
 //! let sandbox = Sandbox::start().await?; // 127.0.0.1:<free port>, uid 10001
 //! println!("{} as {} / {}", sandbox.url(), sandbox.uid(), sandbox.appkey());
 //!
-//! // The next `isp_ip_open` creates its order, then loses the reply.
+//! // The next `isp_ip_open` creates its order (and spends), then loses the reply.
 //! sandbox.inject("isp_ip_open", Fault::CommitThenDrop);
 //! // ... drive a client against sandbox.url() ...
 //! let orders = sandbox.orders(sandbox.uid(), Product::Isp);
+//! let balance = sandbox.balance(sandbox.uid());
+//! let whitelist = sandbox.whitelist(sandbox.uid());
 //! # Ok(()) }
 //! ```
 //!
 //! The binary `ipidea-sandbox` serves the same from the command line; see the crate's README.
 #![deny(missing_docs)]
 
+mod account;
 mod envelope;
 mod fault;
 mod orders;
@@ -43,7 +55,7 @@ mod validate;
 
 use std::fmt;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,9 +64,12 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use account::{DEFAULT_BALANCE, price};
 pub use fault::{Fault, ParseFaultError};
 pub use orders::{MAX_IPS_PER_ORDER, Product};
 pub use request::MAX_BODY_BYTES;
+/// The decimal type of the balance and the prices (`rust_decimal::Decimal`).
+pub use rust_decimal::Decimal;
 
 use server::Shared;
 use validate::Account;
@@ -166,6 +181,31 @@ impl Sandbox {
     pub fn orders(&self, uid: &str, product: Product) -> Vec<Value> {
         self.shared.orders(uid, product)
     }
+
+    /// The whitelist of account `uid`, in the order the IPs were added (as `white_list`
+    /// answers). Empty for an unknown account.
+    pub fn whitelist(&self, uid: &str) -> Vec<IpAddr> {
+        self.shared.whitelist(uid)
+    }
+
+    /// The balance of account `uid` now, in yuan (as `balance_left` answers); `None` for an
+    /// unknown account.
+    pub fn balance(&self, uid: &str) -> Option<Decimal> {
+        self.shared.balance(uid)
+    }
+
+    /// The low-balance warning that account `uid` set with `balance_warning_set`: an object of
+    /// the fields sent, as sent (a later call overwrites the fields it sends and keeps the
+    /// others). `None` before the first call.
+    pub fn balance_warning(&self, uid: &str) -> Option<Value> {
+        self.shared.warning(uid, account::Warning::Balance)
+    }
+
+    /// The low-traffic warning that account `uid` set with `flow_warning_set`, as
+    /// [`Sandbox::balance_warning`].
+    pub fn flow_warning(&self, uid: &str) -> Option<Value> {
+        self.shared.warning(uid, account::Warning::Flow)
+    }
 }
 
 impl Drop for Sandbox {
@@ -194,6 +234,10 @@ pub struct SandboxBuilder {
     accounts: Vec<(String, String)>,
     seeds: Vec<Value>,
     page_size: u32,
+    balances: Vec<(String, Decimal)>,
+    whitelists: Vec<(String, Vec<IpAddr>)>,
+    flow_left: Vec<(String, Decimal)>,
+    spent: Vec<(String, i64, Product, Decimal)>,
 }
 
 impl Default for SandboxBuilder {
@@ -204,6 +248,10 @@ impl Default for SandboxBuilder {
             accounts: Vec::new(),
             seeds: Vec::new(),
             page_size: DEFAULT_PAGE_SIZE,
+            balances: Vec::new(),
+            whitelists: Vec::new(),
+            flow_left: Vec::new(),
+            spent: Vec::new(),
         }
     }
 }
@@ -244,16 +292,68 @@ impl SandboxBuilder {
         self
     }
 
+    /// Sets the balance of account `uid` (in yuan; [`DEFAULT_BALANCE`], 1000, by default).
+    /// Opening and renewing IPs spend it at the sandbox's prices (see [`price`]); a purchase it
+    /// cannot cover is refused with `余额不足`. The last call for an account wins.
+    pub fn balance(mut self, uid: impl Into<String>, balance: Decimal) -> SandboxBuilder {
+        self.balances.push((uid.into(), balance));
+        self
+    }
+
+    /// Adds IPs to the whitelist of account `uid` (empty by default), as if added when the
+    /// sandbox starts. Several calls add up; an IP listed twice is an error at start.
+    pub fn whitelist(
+        mut self,
+        uid: impl Into<String>,
+        ips: impl IntoIterator<Item = IpAddr>,
+    ) -> SandboxBuilder {
+        self.whitelists
+            .push((uid.into(), ips.into_iter().collect()));
+        self
+    }
+
+    /// Sets what `flow_left` answers for account `uid`, in MB. Without it, `flow_left` answers
+    /// the sum of the `coin` (MB) of the account's paid dynamic residential traffic orders
+    /// (the `flow` seed data). The last call for an account wins.
+    pub fn flow_left(mut self, uid: impl Into<String>, megabytes: Decimal) -> SandboxBuilder {
+        self.flow_left.push((uid.into(), megabytes));
+        self
+    }
+
+    /// Adds a past use of the balance of account `uid`: `money` yuan spent on `product` at unix
+    /// second `at`, for `balance_use_record` to show. The balance now (see
+    /// [`SandboxBuilder::balance`]) is not changed; the records' `balance` on earlier days adds
+    /// back what was spent since. ISP money shows as `isp_use` and `static_house_orderUse`,
+    /// datacenter money as `static_order_user`, dynamic residential (`Product::Flow`) money as
+    /// `residential_use`, and all of it in `total_use_balance`.
+    pub fn spent(
+        mut self,
+        uid: impl Into<String>,
+        at: i64,
+        product: Product,
+        money: Decimal,
+    ) -> SandboxBuilder {
+        self.spent.push((uid.into(), at, product, money));
+        self
+    }
+
     /// Adds demo data for the default account: three dynamic residential and two dynamic
     /// mobile traffic orders, made from the spec's example record with other order and
-    /// recharge ids, dates, sizes and payment states. For demos and the `ipidea --sandbox` tool.
+    /// recharge ids, dates, sizes and payment states, and two whitelisted IPs from the
+    /// documentation ranges (`203.0.113.7`, `198.51.100.23`). For demos and the
+    /// `ipidea --sandbox` tool.
     pub fn demo_seed(self) -> SandboxBuilder {
+        let documentation_ips = [
+            IpAddr::from([203, 0, 113, 7]),
+            IpAddr::from([198, 51, 100, 23]),
+        ];
+        let this = self.whitelist(DEFAULT_UID, documentation_ips);
         let spec = ipidea_spec::bundled();
         let example = spec
             .endpoint("flow_order_list")
             .and_then(|e| e.examples.first())
             .and_then(|e| e.response.pointer("/ret_data/data/0").cloned());
-        let Some(example) = example else { return self };
+        let Some(example) = example else { return this };
         let order = |recharge: u64, id: &str, created: i64, coin: i64, money: &str, paid: bool| {
             let mut order = example.clone();
             order["recharge_id"] = Value::from(recharge);
@@ -271,7 +371,7 @@ impl SandboxBuilder {
             order["description"] = Value::from(format!("HTTP traffic {coin}M"));
             order
         };
-        self.seed(serde_json::json!({
+        this.seed(serde_json::json!({
             DEFAULT_UID: {
                 "flow": [
                     order(4055, "2205211052185894", 1_653_101_538, 30_000, "0.01", true),
@@ -314,8 +414,9 @@ impl SandboxBuilder {
 
     /// Binds the port and starts serving on the current tokio runtime.
     ///
-    /// Fails if the port cannot be bound, an account is given twice, or the seed data does
-    /// not fit the spec or names an account the sandbox does not have.
+    /// Fails if the port cannot be bound, an account is given twice, the seed data does not fit
+    /// the spec, seed data, a balance, a whitelist or a past use names an account the sandbox
+    /// does not have, a balance or traffic amount is negative, or a whitelist repeats an IP.
     pub async fn start(self) -> io::Result<Sandbox> {
         let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
         let spec = match self.spec {
@@ -350,6 +451,52 @@ impl SandboxBuilder {
                 state.seed(&uid, product, records);
             }
         }
+
+        let mut books = account::Accounts::new();
+        let started = chrono::Utc::now().timestamp();
+        let known = |uid: &str, what: &str| {
+            if accounts.iter().any(|a| a.uid == uid) {
+                Ok(())
+            } else {
+                Err(invalid(format!(
+                    "{what} is for uid `{uid}`, which is not an account of the sandbox; add it as \
+                     an account (`.account(uid, appkey)`, or `--uid`)"
+                )))
+            }
+        };
+        for account in &accounts {
+            books.open_book(&account.uid);
+        }
+        for (uid, balance) in &self.balances {
+            known(uid, "a balance")?;
+            if balance.is_sign_negative() {
+                return Err(invalid(format!(
+                    "the balance of `{uid}` is negative: {balance}"
+                )));
+            }
+            books.set_balance(uid, *balance);
+        }
+        for (uid, megabytes) in &self.flow_left {
+            known(uid, "a traffic amount")?;
+            if megabytes.is_sign_negative() {
+                return Err(invalid(format!(
+                    "the traffic left of `{uid}` is negative: {megabytes}"
+                )));
+            }
+            books.set_flow_left(uid, *megabytes);
+        }
+        for (uid, ips) in &self.whitelists {
+            known(uid, "a whitelist")?;
+            books.seed_whitelist(uid, ips, started).map_err(invalid)?;
+        }
+        for (uid, at, product, money) in &self.spent {
+            known(uid, "a past use of the balance")?;
+            books.seed_spend(uid, *at, *product, *money);
+        }
+        let state = server::World {
+            orders: state,
+            accounts: books,
+        };
 
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ipidea_sandbox::{DEFAULT_APPKEY, DEFAULT_PAGE_SIZE, DEFAULT_UID, Fault, Sandbox};
+use ipidea_sandbox::{
+    DEFAULT_APPKEY, DEFAULT_BALANCE, DEFAULT_PAGE_SIZE, DEFAULT_UID, Decimal, Fault, Sandbox,
+};
 
 /// A local, stateful fake of the IPIDEA open API, driven by the spec.
 ///
@@ -30,8 +32,14 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
 
-    /// Adds the demo orders of `uid` 10001: three dynamic residential and two dynamic mobile
-    /// traffic orders, paid and unpaid, so that list calls and paging have something to show.
+    /// Balance of the sandbox's account, in yuan; opening and renewing IPs spend it at the
+    /// sandbox's own prices.
+    #[arg(long, default_value_t = DEFAULT_BALANCE, value_name = "YUAN", value_parser = balance)]
+    balance: Decimal,
+
+    /// Adds the demo data of `uid` 10001: three dynamic residential and two dynamic mobile
+    /// traffic orders, paid and unpaid, so that list calls and paging have something to show,
+    /// and two whitelisted documentation IPs (203.0.113.7, 198.51.100.23).
     #[arg(long)]
     demo_seed: bool,
 
@@ -51,6 +59,17 @@ struct Args {
     /// Plays FAULT on every request of ENDPOINT.
     #[arg(long = "fault-always", value_name = "ENDPOINT=FAULT", value_parser = endpoint_fault)]
     faults_always: Vec<(String, Fault)>,
+}
+
+/// Reads a balance: a decimal number of yuan, not negative.
+fn balance(text: &str) -> Result<Decimal, String> {
+    let balance: Decimal = text.trim().parse().map_err(|_| {
+        format!("expected an amount of yuan, such as `1000` or `12.50`, found `{text}`")
+    })?;
+    if balance.is_sign_negative() {
+        return Err(format!("a balance cannot be negative, found `{text}`"));
+    }
+    Ok(balance)
 }
 
 /// Reads `ENDPOINT=FAULT`.
@@ -78,6 +97,7 @@ async fn run(args: Args) -> Result<(), String> {
     let mut builder = Sandbox::builder()
         .port(args.port)
         .account(&args.uid, &args.appkey)
+        .balance(&args.uid, args.balance)
         .page_size_default(args.page_size);
     if let Some(path) = &args.spec {
         let spec = ipidea_spec::load(path).map_err(|e| format!("the spec is invalid:\n{e}"))?;

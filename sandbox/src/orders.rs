@@ -196,6 +196,29 @@ impl State {
         }
     }
 
+    /// Whether an open of `num` IPs of `product` would be served: at most
+    /// [`MAX_IPS_PER_ORDER`], and the pool has them. Changes nothing.
+    pub(crate) fn check_open(&self, product: Product, num: u32) -> Result<(), String> {
+        if num > MAX_IPS_PER_ORDER {
+            return Err(format!(
+                "`num` {num} is more than the sandbox opens in one order (at most {MAX_IPS_PER_ORDER})"
+            ));
+        }
+        let capacity = match product {
+            Product::Datacenter => DATACENTER_POOL,
+            _ => ISP_POOL,
+        };
+        let next = self.next_ip.get(&product).copied().unwrap_or(0);
+        if next.saturating_add(num) > capacity {
+            return Err(format!(
+                "the sandbox's pool of {} IPs is exhausted ({} left, {num} asked)",
+                product.label(),
+                capacity - next.min(capacity),
+            ));
+        }
+        Ok(())
+    }
+
     /// Opens `request.num` fresh IPs for `uid` and records the order; returns its id.
     pub(crate) fn open(
         &mut self,
@@ -204,26 +227,9 @@ impl State {
         request: OpenRequest,
         now: DateTime<Utc>,
     ) -> Result<String, String> {
-        if request.num > MAX_IPS_PER_ORDER {
-            return Err(format!(
-                "`num` {} is more than the sandbox opens in one order (at most {MAX_IPS_PER_ORDER})",
-                request.num
-            ));
-        }
-        let capacity = match product {
-            Product::Datacenter => DATACENTER_POOL,
-            _ => ISP_POOL,
-        };
+        self.check_open(product, request.num)?;
         let next = self.next_ip.get(&product).copied().unwrap_or(0);
         let end = next.saturating_add(request.num);
-        if end > capacity {
-            return Err(format!(
-                "the sandbox's pool of {} IPs is exhausted ({} left, {} asked)",
-                product.label(),
-                capacity - next.min(capacity),
-                request.num
-            ));
-        }
         self.next_ip.insert(product, end);
         let ips: Vec<IpAddr> = (next..end)
             .map(|i| IpAddr::V4(pool_ip(product, i)))
@@ -248,18 +254,28 @@ impl State {
         Ok(order_id)
     }
 
-    /// Records a renew order of IPs that `uid` owns in `product`; refuses any other IP.
-    pub(crate) fn renew(
-        &mut self,
+    /// The distinct IPs of a renew of `ips` by `uid` in `product`, if it would be served:
+    /// every IP is one that `uid` owns in `product`, and there is at least one. Changes nothing.
+    pub(crate) fn check_renew(
+        &self,
         uid: &str,
         product: Product,
-        request: RenewRequest,
-        now: DateTime<Utc>,
-    ) -> Result<String, String> {
+        ips: &[IpAddr],
+    ) -> Result<Vec<IpAddr>, String> {
+        self.renewal(uid, product, ips).map(|(ips, _)| ips)
+    }
+
+    /// The distinct IPs of a renew and the regions they were opened in.
+    fn renewal(
+        &self,
+        uid: &str,
+        product: Product,
+        requested: &[IpAddr],
+    ) -> Result<(Vec<IpAddr>, Vec<String>), String> {
         let mut ips: Vec<IpAddr> = Vec::new();
-        for ip in request.ips {
-            if !ips.contains(&ip) {
-                ips.push(ip);
+        for ip in requested {
+            if !ips.contains(ip) {
+                ips.push(*ip);
             }
         }
         let owned = self
@@ -285,6 +301,18 @@ impl State {
         if ips.is_empty() {
             return Err("`renew_ip_list` names no IP".to_owned());
         }
+        Ok((ips, regions))
+    }
+
+    /// Records a renew order of IPs that `uid` owns in `product`; refuses any other IP.
+    pub(crate) fn renew(
+        &mut self,
+        uid: &str,
+        product: Product,
+        request: RenewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<String, String> {
+        let (ips, regions) = self.renewal(uid, product, &request.ips)?;
         let order_id = self.new_order_id(now);
         let order = order_item(OrderItem {
             order_id: &order_id,

@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+use crate::account::{self, Accounts, Warning};
 use crate::envelope::{self, Refusal, ret};
 use crate::fault::Fault;
 use crate::orders::{self, Action, ListQuery, OpenRequest, Product, RenewRequest, text};
@@ -36,6 +37,14 @@ const HTML_500: &str = "<html>\r\n<head><title>500 Internal Server Error</title>
 <body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n\
 </body>\r\n</html>\r\n";
 
+/// The sandbox's state: the orders and the account model, behind one mutex, so that a purchase
+/// checks the balance, creates its order and spends in one step.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub orders: orders::State,
+    pub accounts: Accounts,
+}
+
 /// Everything the connections share.
 pub(crate) struct Shared {
     pub spec: Spec,
@@ -43,7 +52,7 @@ pub(crate) struct Shared {
     routes: HashMap<String, Vec<(Method, usize)>>,
     pub accounts: Vec<Account>,
     pub page_size: u32,
-    state: Mutex<orders::State>,
+    state: Mutex<World>,
     faults: Mutex<Faults>,
     seen: Mutex<HashMap<String, usize>>,
     connections: AtomicUsize,
@@ -70,12 +79,7 @@ fn normalize(path: &str) -> &str {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        spec: Spec,
-        accounts: Vec<Account>,
-        page_size: u32,
-        state: orders::State,
-    ) -> Shared {
+    pub(crate) fn new(spec: Spec, accounts: Vec<Account>, page_size: u32, state: World) -> Shared {
         let mut routes: HashMap<String, Vec<(Method, usize)>> = HashMap::new();
         for (index, endpoint) in spec.endpoints.iter().enumerate() {
             routes
@@ -132,7 +136,19 @@ impl Shared {
     }
 
     pub(crate) fn orders(&self, uid: &str, product: Product) -> Vec<Value> {
-        lock(&self.state).orders(uid, product)
+        lock(&self.state).orders.orders(uid, product)
+    }
+
+    pub(crate) fn whitelist(&self, uid: &str) -> Vec<std::net::IpAddr> {
+        lock(&self.state).accounts.whitelist(uid)
+    }
+
+    pub(crate) fn balance(&self, uid: &str) -> Option<rust_decimal::Decimal> {
+        lock(&self.state).accounts.balance(uid)
+    }
+
+    pub(crate) fn warning(&self, uid: &str, which: Warning) -> Option<Value> {
+        lock(&self.state).accounts.warning(uid, which)
     }
 }
 
@@ -392,11 +408,17 @@ async fn answer(
     fields.extend(body_fields);
     let account = validate::authenticate(spec, &shared.accounts, &fields)?;
     let given = validate::validate(spec, endpoint, &fields)?;
+    let now = chrono::Utc::now();
+    if let Some(action) = account::action(&endpoint.name) {
+        let mut state = lock(&shared.state);
+        let World { orders, accounts } = &mut *state;
+        let data = account::perform(accounts, orders, &account.uid, action, &given, now)?;
+        return Ok(envelope::success_body(spec, endpoint, data));
+    }
     let Some(action) = orders::action(&endpoint.name) else {
         return Ok(envelope::example_body(spec, endpoint));
     };
     let get = |name: &str| given.get(name).and_then(text);
-    let now = chrono::Utc::now();
     match action {
         Action::Open(product) => {
             let request = OpenRequest {
@@ -406,9 +428,21 @@ async fn answer(
                 remark: get("remark"),
                 pool_tag: get("pool_tag"),
             };
-            let order_id = lock(&shared.state)
+            // Checked, paid for and created under one lock: a refused purchase spends nothing.
+            let mut state = lock(&shared.state);
+            state
+                .orders
+                .check_open(product, request.num)
+                .map_err(|msg| Refusal::api(ret::INVALID, msg))?;
+            let cost = account::cost(product, &request.duration, request.num as usize);
+            state.accounts.afford(&account.uid, cost)?;
+            let order_id = state
+                .orders
                 .open(&account.uid, product, request, now)
                 .map_err(|msg| Refusal::api(ret::INVALID, msg))?;
+            state
+                .accounts
+                .spend(&account.uid, product, cost, now.timestamp());
             Ok(envelope::success_body(
                 spec,
                 endpoint,
@@ -432,9 +466,20 @@ async fn answer(
                 duration: get("duration").unwrap_or_default(),
                 remark: get("remark"),
             };
-            let order_id = lock(&shared.state)
+            let mut state = lock(&shared.state);
+            let renewed = state
+                .orders
+                .check_renew(&account.uid, product, &request.ips)
+                .map_err(|msg| Refusal::api(ret::NOT_OWNED, msg))?;
+            let cost = account::cost(product, &request.duration, renewed.len());
+            state.accounts.afford(&account.uid, cost)?;
+            let order_id = state
+                .orders
                 .renew(&account.uid, product, request, now)
                 .map_err(|msg| Refusal::api(ret::NOT_OWNED, msg))?;
+            state
+                .accounts
+                .spend(&account.uid, product, cost, now.timestamp());
             Ok(envelope::success_body(
                 spec,
                 endpoint,
@@ -460,7 +505,9 @@ async fn answer(
                     .unwrap_or(u64::from(shared.page_size))
                     .max(1),
             };
-            let (total, items) = lock(&shared.state).list(&account.uid, product, &query);
+            let (total, items) = lock(&shared.state)
+                .orders
+                .list(&account.uid, product, &query);
             let page = orders::page_object(&spec.api.page, total, &query, items);
             Ok(envelope::success_body(spec, endpoint, page))
         }

@@ -1,6 +1,9 @@
 //! Checking a request against the spec: credentials, unknown fields, required fields, types
-//! (through [`Spec::check_value`], the same lenient check as the client's decoders) and bounds
-//! (through [`ipidea_spec::check_bounds`]).
+//! (through [`Spec::check_value`], the same lenient check as the client's decoders), bounds
+//! (through [`ipidea_spec::check_bounds`]) and the order of `not_before` fields (through
+//! [`Spec::compare_values`]).
+
+use std::cmp::Ordering;
 
 use ipidea_spec::{Bounds, Endpoint, Field, Spec};
 use serde_json::{Map, Value};
@@ -129,6 +132,25 @@ pub(crate) fn validate(
         }
         given.insert(field.name.clone(), value.clone());
     }
+    // `not_before`: the end of a range is not before its start, where both are given.
+    for field in &endpoint.request {
+        let Some(start) = &field.not_before else {
+            continue;
+        };
+        let (Some(end_value), Some(start_value)) = (given.get(&field.name), given.get(start))
+        else {
+            continue;
+        };
+        if spec.compare_values(&field.ty, end_value, start_value) == Some(Ordering::Less) {
+            let shown = |v: &Value| text(v).unwrap_or_else(|| v.to_string());
+            return Err(refuse(format!(
+                "`{}` must not be earlier than `{start}` ({} is before {})",
+                field.name,
+                shown(end_value),
+                shown(start_value)
+            )));
+        }
+    }
     Ok(given)
 }
 
@@ -235,5 +257,24 @@ mod tests {
         let given =
             check(json!({"region": "hk", "duration": "weekly", "num": 1, "remark": ""})).unwrap();
         assert!(!given.contains_key("remark"));
+    }
+
+    #[test]
+    fn an_end_before_its_start_is_refused() {
+        let mut json: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
+        json["endpoints"]["flow_order_list"]["request"]["end_time"]["not_before"] =
+            json!("start_time");
+        let spec = ipidea_spec::parse("edited.json", &json.to_string()).unwrap();
+        let list = spec.endpoint("flow_order_list").unwrap();
+        let check = |v: Value| validate(&spec, list, &fields(v)).map_err(|r| r.msg);
+        assert_eq!(
+            check(json!({"start_time": "2022-5-31", "end_time": "2022-5-1"})).unwrap_err(),
+            "`end_time` must not be earlier than `start_time` (2022-5-1 is before 2022-5-31)"
+        );
+        // Read leniently: the same day written two ways is in order.
+        assert!(check(json!({"start_time": "2022-5-1", "end_time": "2022-05-01"})).is_ok());
+        // Only compared when both are given.
+        assert!(check(json!({"start_time": "2022-5-31", "end_time": ""})).is_ok());
+        assert!(check(json!({"end_time": "2022-5-1"})).is_ok());
     }
 }

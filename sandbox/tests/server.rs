@@ -133,11 +133,11 @@ fn extended_spec() -> ipidea_spec::Spec {
     let mut spec: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
     let endpoints = spec["endpoints"].as_object_mut().unwrap();
     endpoints.insert(
-        "white_add".into(),
+        "black_add".into(),
         json!({
             "method": "POST",
-            "path": "/api/open/white_add",
-            "doc": { "en": "Add IPs to the whitelist.", "zh": "添加白名单" },
+            "path": "/api/open/black_add",
+            "doc": { "en": "Add IPs to a blacklist.", "zh": "添加黑名单" },
             "idempotent": false,
             "request": {
                 "ips": { "type": "csv<ip>", "required": true, "min_items": 1, "max_items": 5,
@@ -176,23 +176,23 @@ async fn an_endpoint_added_to_the_spec_is_served_with_its_example() {
         .await
         .unwrap();
     let before = chrono::Utc::now().timestamp();
-    let added = call(&sandbox, "white_add", &[("ips", "1.2.3.4,5.6.7.8")]).await;
+    let added = call(&sandbox, "black_add", &[("ips", "1.2.3.4,5.6.7.8")]).await;
     assert_eq!(added["ret"], 0);
     assert_eq!(added["msg"], "添加成功");
     assert_eq!(added["ret_data"], json!([]));
     let timestamp = added["timestamp"].as_i64().unwrap();
     assert!(timestamp >= before, "a fresh timestamp, not the example's");
-    assert_eq!(sandbox.requests_seen("white_add"), 1);
+    assert_eq!(sandbox.requests_seen("black_add"), 1);
 
     // It is validated like any endpoint.
-    let msg = refused(call(&sandbox, "white_add", &[]).await);
+    let msg = refused(call(&sandbox, "black_add", &[]).await);
     assert_eq!(msg, "`ips` is required");
-    let msg = refused(call(&sandbox, "white_add", &[("ips", "1.2.3.4,x")]).await);
+    let msg = refused(call(&sandbox, "black_add", &[("ips", "1.2.3.4,x")]).await);
     assert!(msg.starts_with("`ips` is not a valid `csv<ip>`"), "{msg}");
     let msg = refused(
         call(
             &sandbox,
-            "white_add",
+            "black_add",
             &[("ips", "1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4,5.5.5.5,6.6.6.6")],
         )
         .await,
@@ -204,7 +204,7 @@ async fn an_endpoint_added_to_the_spec_is_served_with_its_example() {
     let msg = refused(
         call(
             &sandbox,
-            "white_add",
+            "black_add",
             &[("ips", "1.2.3.4"), ("mark", "more than ten")],
         )
         .await,
@@ -213,7 +213,7 @@ async fn an_endpoint_added_to_the_spec_is_served_with_its_example() {
         msg.starts_with("`mark` must be at most 10 characters long"),
         "{msg}"
     );
-    let msg = refused(call_as(&sandbox, "white_add", "10001", "bad", &[("ips", "1.2.3.4")]).await);
+    let msg = refused(call_as(&sandbox, "black_add", "10001", "bad", &[("ips", "1.2.3.4")]).await);
     assert!(msg.contains("credentials"), "{msg}");
 
     // An endpoint without examples: a success envelope around a value of its type.
@@ -393,6 +393,8 @@ fn the_binary_refuses_bad_arguments() {
             &["--seed", "/nonexistent/seed.json"][..],
             "cannot read the seed file",
         ),
+        (&["--balance=-5"][..], "cannot be negative"),
+        (&["--balance", "lots"][..], "expected an amount of yuan"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_ipidea-sandbox"))
             .args(["--port", "0"])
@@ -405,4 +407,565 @@ fn the_binary_refuses_bad_arguments() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty(), "no URL when it does not serve");
     }
+}
+
+// The account model: whitelist, balance, usage records, traffic.
+
+/// The whitelist as `white_list` answers it: `(mark_ip, updated_at)` in order, and `white`.
+async fn white_list(sandbox: &Sandbox) -> (Vec<(String, String)>, Value) {
+    let data = ok(call(sandbox, "white_list", &[]).await);
+    let entries = data["lists"]
+        .as_array()
+        .expect("a list of entries")
+        .iter()
+        .map(|entry| {
+            (
+                entry["mark_ip"].as_str().expect("mark_ip").to_owned(),
+                entry["updated_at"]
+                    .as_str()
+                    .expect("updated_at, a string")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    (entries, data["white"].clone())
+}
+
+/// The IPs of `sandbox.whitelist(uid)`, as text.
+fn listed(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .whitelist(sandbox.uid())
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// `balance_left`, as the JSON number sent.
+async fn balance_left(sandbox: &Sandbox) -> Value {
+    let data = ok(call(sandbox, "balance_left", &[]).await);
+    assert!(data["balance_left"].is_number(), "{data}");
+    data["balance_left"].clone()
+}
+
+/// Asserts a refusal with this `ret`; its `msg`.
+fn refused_with(envelope: Value, ret: i64) -> String {
+    assert_eq!(envelope["ret"], ret, "{envelope}");
+    refused(envelope)
+}
+
+#[tokio::test]
+async fn whitelist_add_list_and_del_agree() {
+    let sandbox = Sandbox::start().await.unwrap();
+    assert_eq!(white_list(&sandbox).await, (vec![], json!(0)));
+    let before = chrono::Utc::now().timestamp();
+    let added = ok(call(&sandbox, "white_add", &[("white_ips", "1.2.3.4")]).await);
+    assert_eq!(added, json!([]));
+    // Several IPs joined with `,`, spaces trimmed.
+    let added = ok(call(&sandbox, "white_add", &[("white_ips", "5.6.7.8 , 9.9.9.9")]).await);
+    assert_eq!(added, json!([]));
+    let (entries, white) = white_list(&sandbox).await;
+    assert_eq!(white, json!(3));
+    let ips: Vec<&str> = entries.iter().map(|(ip, _)| ip.as_str()).collect();
+    assert_eq!(ips, ["1.2.3.4", "5.6.7.8", "9.9.9.9"]);
+    for (_, updated_at) in &entries {
+        let seconds: i64 = updated_at.parse().expect("unix seconds");
+        assert!(seconds >= before && seconds <= before + 60, "{updated_at}");
+    }
+    assert_eq!(listed(&sandbox), ["1.2.3.4", "5.6.7.8", "9.9.9.9"]);
+
+    let deleted = ok(call(&sandbox, "white_del", &[("white_ips", "1.2.3.4,9.9.9.9")]).await);
+    assert_eq!(deleted, json!([]));
+    let (entries, white) = white_list(&sandbox).await;
+    assert_eq!(white, json!(1));
+    assert_eq!(entries[0].0, "5.6.7.8");
+    assert_eq!(listed(&sandbox), ["5.6.7.8"]);
+    assert_eq!(sandbox.requests_seen("white_add"), 2);
+}
+
+#[tokio::test]
+async fn whitelist_refusals_change_nothing() {
+    let seeded: std::net::IpAddr = "1.2.3.4".parse().unwrap();
+    let sandbox = Sandbox::builder()
+        .whitelist("10001", [seeded])
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(listed(&sandbox), ["1.2.3.4"]);
+    let (before, _) = white_list(&sandbox).await;
+
+    // Adding an IP already listed: nothing of the call is added, not even the new IP.
+    let msg = refused_with(
+        call(&sandbox, "white_add", &[("white_ips", "5.6.7.8,1.2.3.4")]).await,
+        409,
+    );
+    assert_eq!(msg, "IP已存在: 1.2.3.4");
+    // Deleting an IP not listed: the listed one stays.
+    let msg = refused_with(
+        call(&sandbox, "white_del", &[("white_ips", "1.2.3.4, 8.8.8.8")]).await,
+        403,
+    );
+    assert_eq!(msg, "IP不存在: 8.8.8.8");
+    // A malformed IP or an empty list is refused by the spec's checks first (`white_ips` is a
+    // `csv<ip>` of at least one item), like a bad field of any endpoint.
+    let msg = refused_with(
+        call(&sandbox, "white_add", &[("white_ips", "5.6.7.8,1.2.3")]).await,
+        400,
+    );
+    assert!(
+        msg.starts_with("`white_ips` is not a valid `csv<ip>`"),
+        "{msg}"
+    );
+    let msg = refused_with(call(&sandbox, "white_del", &[("white_ips", "")]).await, 400);
+    assert_eq!(msg, "`white_ips` is required");
+    let msg = refused_with(
+        call(&sandbox, "white_add", &[("white_ips", " , ")]).await,
+        400,
+    );
+    assert!(
+        msg.starts_with("`white_ips` must be a list of at least 1"),
+        "{msg}"
+    );
+
+    assert_eq!(white_list(&sandbox).await, (before, json!(1)));
+    assert_eq!(listed(&sandbox), ["1.2.3.4"]);
+}
+
+#[tokio::test]
+async fn whitelist_refusals_in_the_sandbox_own_words() {
+    // With `white_ips` a plain string in the spec, the checks of the whitelist itself answer.
+    let mut spec: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
+    for endpoint in ["white_add", "white_del"] {
+        let field = &mut spec["endpoints"][endpoint]["request"]["white_ips"];
+        field["type"] = json!("string");
+        field.as_object_mut().unwrap().remove("min_items");
+    }
+    let spec = ipidea_spec::parse("string-ips.json", &spec.to_string()).unwrap();
+    let sandbox = Sandbox::builder().spec(spec).start().await.unwrap();
+    ok(call(&sandbox, "white_add", &[("white_ips", "1.2.3.4")]).await);
+    let msg = refused_with(
+        call(&sandbox, "white_add", &[("white_ips", "5.6.7.8,1.2.3")]).await,
+        400,
+    );
+    assert_eq!(msg, "IP格式错误: 1.2.3");
+    let msg = refused_with(
+        call(&sandbox, "white_del", &[("white_ips", "1.2.3.4,nope")]).await,
+        400,
+    );
+    assert_eq!(msg, "IP格式错误: nope");
+    let msg = refused_with(
+        call(&sandbox, "white_del", &[("white_ips", " , ")]).await,
+        400,
+    );
+    assert_eq!(msg, "IP不能为空");
+    assert_eq!(listed(&sandbox), ["1.2.3.4"]);
+}
+
+#[tokio::test]
+async fn a_purchase_over_the_balance_is_refused_and_changes_nothing() {
+    let sandbox = Sandbox::builder()
+        .balance("10001", ipidea_sandbox::Decimal::from(25))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(balance_left(&sandbox).await, json!(25));
+    let open = |num: &'static str| [("region", "hk"), ("duration", "weekly"), ("num", num)];
+
+    // Three weekly ISP IPs cost 30.
+    let msg = refused_with(call(&sandbox, "isp_ip_open", &open("3")).await, 402);
+    assert_eq!(msg, "余额不足");
+    assert!(sandbox.orders("10001", Product::Isp).is_empty());
+    assert_eq!(ok(call(&sandbox, "isp_order_list", &[]).await)["total"], 0);
+    assert_eq!(balance_left(&sandbox).await, json!(25));
+
+    // Two cost 20.
+    ok(call(&sandbox, "isp_ip_open", &open("2")).await);
+    assert_eq!(balance_left(&sandbox).await, json!(5));
+    // Renewing one of them for a week costs 10: refused, no renew order.
+    let ip = sandbox.orders("10001", Product::Isp)[0]["ips"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let renew = [("renew_ip_list", ip.as_str()), ("duration", "weekly")];
+    let msg = refused_with(call(&sandbox, "isp_ip_renew", &renew).await, 402);
+    assert_eq!(msg, "余额不足");
+    assert_eq!(sandbox.orders("10001", Product::Isp).len(), 1);
+    assert_eq!(ok(call(&sandbox, "isp_order_list", &[]).await)["total"], 1);
+    // A datacenter IP for a week costs 4.50.
+    ok(call(
+        &sandbox,
+        "static_ip_open",
+        &[("region", "us"), ("duration", "week"), ("num", "1")],
+    )
+    .await);
+    assert_eq!(balance_left(&sandbox).await, json!(0.5));
+    assert_eq!(
+        sandbox.balance("10001"),
+        Some(ipidea_sandbox::Decimal::new(5, 1))
+    );
+    // Refusals of the order logic come before the balance: more than 1000 IPs is that.
+    let msg = refused_with(call(&sandbox, "isp_ip_open", &open("1001")).await, 400);
+    assert!(msg.contains("at most 1000"), "{msg}");
+}
+
+/// The start of the vendor's day (midnight UTC+8) that unix second `at` falls on.
+fn vendor_day_start(at: i64) -> i64 {
+    const OFFSET: i64 = 8 * 3600;
+    (at + OFFSET).div_euclid(86_400) * 86_400 - OFFSET
+}
+
+#[tokio::test]
+async fn purchases_spend_their_price_and_show_in_the_day_record() {
+    let sandbox = Sandbox::start().await.unwrap();
+    assert_eq!(balance_left(&sandbox).await, json!(1000));
+    let first_day = vendor_day_start(chrono::Utc::now().timestamp());
+    // Two monthly ISP IPs (70), one datacenter IP for a season (40), one ISP renewal (10).
+    open_isp(&sandbox, "1").await;
+    ok(call(
+        &sandbox,
+        "isp_ip_open",
+        &[("region", "hk"), ("duration", "monthly"), ("num", "2")],
+    )
+    .await);
+    ok(call(
+        &sandbox,
+        "static_ip_open",
+        &[("region", "us"), ("duration", "season"), ("num", "1")],
+    )
+    .await);
+    let ip = sandbox.orders("10001", Product::Isp)[0]["ips"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(call(
+        &sandbox,
+        "isp_ip_renew",
+        &[("renew_ip_list", ip.as_str()), ("duration", "weekly")],
+    )
+    .await);
+    // 1000 - 10 - 70 - 40 - 10.
+    assert_eq!(balance_left(&sandbox).await, json!(870));
+    let last_day = vendor_day_start(chrono::Utc::now().timestamp());
+
+    let records = |start: i64, end: i64| {
+        let sandbox = &sandbox;
+        async move {
+            let (start, end) = (start.to_string(), end.to_string());
+            let fields = [("start_time", start.as_str()), ("end_time", end.as_str())];
+            let data = ok(call(sandbox, "balance_use_record", &fields).await);
+            data.as_array().expect("a list of records").clone()
+        }
+    };
+    if first_day == last_day {
+        // The vendor's day: start and end on its midnight (UTC+8).
+        let today = records(first_day, first_day).await;
+        assert_eq!(today.len(), 1, "{today:?}");
+        let record = &today[0];
+        assert_eq!(record["day"], first_day);
+        assert_eq!(record["balance"], 870);
+        assert_eq!(record["isp_use"], 90);
+        assert_eq!(record["static_house_orderUse"], 90);
+        assert_eq!(record["static_order_user"], 40);
+        assert_eq!(record["total_use_balance"], 130);
+        for flow in [
+            "isp_flow_use",
+            "residential_flow_use",
+            "static_flow_use",
+            "total_use_flow",
+            "residential_use",
+            "static_use",
+        ] {
+            assert_eq!(record[flow], 0, "{flow}");
+        }
+        // The record of the day before has nothing: midnight UTC is not the boundary.
+        assert!(records(first_day - 86_400, first_day - 1).await.is_empty());
+        assert!(
+            records(first_day + 86_400, first_day + 86_400)
+                .await
+                .is_empty()
+        );
+    } else {
+        // The calls straddled a vendor midnight: the two days hold all the spending.
+        let both = records(first_day, last_day).await;
+        let total: f64 = both
+            .iter()
+            .map(|r| r["total_use_balance"].as_f64().unwrap())
+            .sum();
+        assert_eq!(total, 130.0);
+    }
+    // The sandbox has no proxy accounts, and the traffic records' shape is unknown.
+    let (start, end) = (first_day.to_string(), last_day.to_string());
+    let range = [("start_time", start.as_str()), ("end_time", end.as_str())];
+    let mut with_id = range.to_vec();
+    with_id.push(("id", "28670"));
+    let proxy = ok(call(&sandbox, "balance_proxy_account_use_record", &with_id).await);
+    assert_eq!(proxy, json!([]));
+    assert_eq!(
+        ok(call(&sandbox, "flow_use_record", &range).await),
+        json!([])
+    );
+    let mut with_sub_id = range.to_vec();
+    with_sub_id.push(("sub_id", "28670"));
+    let flow = ok(call(&sandbox, "flow_proxy_account_use_record", &with_sub_id).await);
+    assert_eq!(flow, json!([]));
+}
+
+#[tokio::test]
+async fn past_use_lands_on_its_vendor_day() {
+    use ipidea_sandbox::Decimal;
+    // 1656518400 is 2022-06-30 00:00 +08:00, the vendor's own example.
+    let june_30 = 1_656_518_400_i64;
+    let sandbox = Sandbox::builder()
+        .balance("10001", Decimal::from(100))
+        .spent("10001", june_30 - 1, Product::Isp, Decimal::from(10))
+        .spent("10001", june_30, Product::Datacenter, Decimal::new(45, 1))
+        .spent("10001", june_30 + 3600, Product::Flow, Decimal::from(2))
+        .start()
+        .await
+        .unwrap();
+    let records = |start: i64, end: i64| {
+        let sandbox = &sandbox;
+        async move {
+            let (start, end) = (start.to_string(), end.to_string());
+            let fields = [("start_time", start.as_str()), ("end_time", end.as_str())];
+            ok(call(sandbox, "balance_use_record", &fields).await)
+        }
+    };
+    let june_30_only = records(june_30, june_30).await;
+    assert_eq!(
+        june_30_only,
+        json!([{
+            "balance": 100, "day": june_30, "isp_flow_use": 0, "isp_use": 0,
+            "residential_flow_use": 0, "residential_use": 2, "static_flow_use": 0,
+            "static_use": 0, "total_use_balance": 6.5, "total_use_flow": 0,
+            "static_order_user": 4.5, "static_house_orderUse": 0
+        }])
+    );
+    let both = records(june_30 - 86_400, june_30).await;
+    assert_eq!(both.as_array().unwrap().len(), 2);
+    let june_29 = &both[0];
+    assert_eq!(june_29["day"], june_30 - 86_400);
+    assert_eq!(june_29["isp_use"], 10);
+    assert_eq!(june_29["static_house_orderUse"], 10);
+    // The balance at the end of June 29 holds what June 30 spent.
+    assert_eq!(june_29["balance"], 106.5);
+    // Any second of a day names that day.
+    assert_eq!(
+        records(june_30 + 5000, june_30 + 80_000).await,
+        june_30_only
+    );
+    assert_eq!(
+        records(june_30 - 86_400, june_30 - 1).await[0]["day"],
+        june_30 - 86_400
+    );
+    // The history does not change the balance now.
+    assert_eq!(balance_left(&sandbox).await, json!(100));
+}
+
+#[tokio::test]
+async fn traffic_left_and_warnings() {
+    let sandbox = Sandbox::builder().demo_seed().start().await.unwrap();
+    // The demo's paid dynamic residential orders: 30000 MB and 100000 MB (the unpaid one and
+    // the mobile orders do not count).
+    let left = ok(call(&sandbox, "flow_left", &[]).await);
+    assert_eq!(left, json!({"flow_left": 130_000}));
+    // The demo whitelists two documentation IPs.
+    assert_eq!(listed(&sandbox), ["203.0.113.7", "198.51.100.23"]);
+
+    assert_eq!(sandbox.balance_warning("10001"), None);
+    let set = [
+        ("phone", "18888888888"),
+        ("balance_upper_limit", "101"),
+        ("operate", "1"),
+        ("status", "1"),
+    ];
+    assert_eq!(
+        ok(call(&sandbox, "balance_warning_set", &set).await),
+        json!([])
+    );
+    // A later call changes the fields it sends.
+    ok(call(&sandbox, "balance_warning_set", &[("status", "0")]).await);
+    assert_eq!(
+        sandbox.balance_warning("10001"),
+        Some(json!({
+            "phone": "18888888888", "balance_upper_limit": "101", "operate": "1", "status": "0"
+        }))
+    );
+    let set = [("flow_upper_limit", "500"), ("status", "1")];
+    assert_eq!(
+        ok(call(&sandbox, "flow_warning_set", &set).await),
+        json!([])
+    );
+    assert_eq!(
+        sandbox.flow_warning("10001"),
+        Some(json!({"flow_upper_limit": "500", "status": "1"}))
+    );
+    assert_eq!(sandbox.balance_warning("nobody"), None);
+
+    let set = Sandbox::builder()
+        .flow_left("10001", ipidea_sandbox::Decimal::new(12_345, 1))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(
+        ok(call(&set, "flow_left", &[]).await),
+        json!({"flow_left": 1234.5})
+    );
+}
+
+#[tokio::test]
+async fn query_string_posts_reach_the_account_endpoints() {
+    // Some public clients send every field, credentials included, in the query string of a
+    // POST with an empty body.
+    let sandbox = Sandbox::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let post = |endpoint: &str, fields: &[(&str, &str)]| {
+        let mut query = vec![("uid", "10001"), ("appkey", "sandbox-appkey")];
+        query.extend_from_slice(fields);
+        http.post(url(&sandbox, endpoint)).query(&query).send()
+    };
+    let added: Value = post("white_add", &[("white_ips", "1.2.3.4,5.6.7.8")])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok(added), json!([]));
+    assert_eq!(listed(&sandbox), ["1.2.3.4", "5.6.7.8"]);
+    let left: Value = post("balance_left", &[])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok(left), json!({"balance_left": 1000}));
+    let again: Value = post("white_add", &[("white_ips", "5.6.7.8")])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused(again), "IP已存在: 5.6.7.8");
+    // The query string is checked like a body: a wrong key is refused.
+    let wrong: Value = http
+        .post(url(&sandbox, "balance_left"))
+        .query(&[("uid", "10001"), ("appkey", "wrong")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(refused(wrong).contains("credentials"));
+}
+
+#[tokio::test]
+async fn faults_on_white_add_behave_as_on_orders() {
+    use ipidea_sandbox::Fault;
+    let sandbox = Sandbox::start().await.unwrap();
+    let add = || {
+        reqwest::Client::new()
+            .post(url(&sandbox, "white_add"))
+            .multipart(form(&[
+                ("uid", "10001"),
+                ("appkey", "sandbox-appkey"),
+                ("white_ips", "1.2.3.4"),
+            ]))
+            .send()
+    };
+
+    // Faults that answer in the call's place change nothing.
+    sandbox.inject("white_add", Fault::Drop);
+    let dropped = add().await;
+    assert!(dropped.is_err(), "{dropped:?}");
+    sandbox.inject("white_add", Fault::Status(503));
+    assert_eq!(add().await.unwrap().status(), 503);
+    sandbox.inject("white_add", "refuse:1001:系统繁忙".parse().unwrap());
+    let refusal: Value = add().await.unwrap().json().await.unwrap();
+    assert_eq!(refused_with(refusal, 1001), "系统繁忙");
+    assert!(sandbox.whitelist("10001").is_empty());
+
+    // Commit-then-drop: the IP is added, the reply is lost, and a retry is refused.
+    sandbox.inject("white_add", Fault::CommitThenDrop);
+    let lost = add().await;
+    assert!(lost.is_err(), "{lost:?}");
+    assert_eq!(listed(&sandbox), ["1.2.3.4"]);
+    let retry: Value = add().await.unwrap().json().await.unwrap();
+    assert_eq!(refused_with(retry, 409), "IP已存在: 1.2.3.4");
+    assert_eq!(sandbox.requests_seen("white_add"), 5);
+}
+
+#[tokio::test]
+async fn an_order_committed_with_its_reply_lost_still_spends() {
+    use ipidea_sandbox::Fault;
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.inject("isp_ip_open", Fault::CommitThenDrop);
+    let lost = reqwest::Client::new()
+        .post(url(&sandbox, "isp_ip_open"))
+        .multipart(form(&[
+            ("uid", "10001"),
+            ("appkey", "sandbox-appkey"),
+            ("region", "hk"),
+            ("duration", "quarterly"),
+            ("num", "2"),
+        ]))
+        .send()
+        .await;
+    assert!(lost.is_err(), "{lost:?}");
+    assert_eq!(sandbox.orders("10001", Product::Isp).len(), 1);
+    assert_eq!(balance_left(&sandbox).await, json!(820));
+    // A fault that answers in the call's place spends nothing.
+    sandbox.inject("isp_ip_open", Fault::Drop);
+    assert!(
+        reqwest::Client::new()
+            .post(url(&sandbox, "isp_ip_open"))
+            .multipart(form(&[
+                ("uid", "10001"),
+                ("appkey", "sandbox-appkey"),
+                ("region", "hk"),
+                ("duration", "quarterly"),
+                ("num", "2"),
+            ]))
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(balance_left(&sandbox).await, json!(820));
+}
+
+#[tokio::test]
+async fn account_settings_must_name_an_account() {
+    let ip: std::net::IpAddr = "1.2.3.4".parse().unwrap();
+    let error = Sandbox::builder()
+        .balance("42", ipidea_sandbox::Decimal::ONE)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`42`"), "{error}");
+    let error = Sandbox::builder()
+        .whitelist("10001", [ip, ip])
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("twice"), "{error}");
+    let error = Sandbox::builder()
+        .balance("10001", ipidea_sandbox::Decimal::NEGATIVE_ONE)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("negative"), "{error}");
+}
+
+#[tokio::test]
+async fn the_binary_takes_a_balance_and_demo_whitelist() {
+    let (_child, base) = start_binary(&["--port", "0", "--balance", "15", "--demo-seed"]);
+    let credentials = [("uid", "10001"), ("appkey", "sandbox-appkey")];
+    let left = envelope_at(&base, "balance_left", &credentials).await;
+    assert_eq!(ok(left), json!({"balance_left": 15}));
+    let mut open = credentials.to_vec();
+    open.extend([("region", "hk"), ("duration", "weekly"), ("num", "2")]);
+    let refusal = envelope_at(&base, "isp_ip_open", &open).await;
+    assert_eq!(refused(refusal), "余额不足");
+    let list = ok(envelope_at(&base, "white_list", &credentials).await);
+    assert_eq!(list["white"], 2);
+    assert_eq!(list["lists"][0]["mark_ip"], "203.0.113.7");
 }

@@ -10,9 +10,11 @@
 //! become descriptions in English, with the vendor's Chinese in an `x-zh` extension; the
 //! vendor's examples become `example`s.
 //!
-//! What OpenAPI cannot say directly travels in extensions: `x-idempotent`, `x-paging` and
-//! `x-orders-in` on operations, `x-csv-items` on `,`-joined lists, `x-enum-varnames` (the Rust
-//! variants) on enums.
+//! What OpenAPI cannot say directly travels in extensions: `x-idempotent`, `x-paging`,
+//! `x-orders-in` and `x-unverified` (the source of an endpoint no vendor page documents, also
+//! in the description) on operations, `x-csv-items` on `,`-joined lists, `x-not-before` on
+//! request fields that must not be earlier than another (also in the description),
+//! `x-enum-varnames` (the Rust variants) on enums.
 //!
 //! ```
 //! let document = ipidea_spec_tools::openapi::export(&ipidea_spec::bundled());
@@ -263,6 +265,12 @@ fn field_schema(spec: &Spec, field: &Field, side: Side) -> Value {
             description.push_str(&note);
         }
     }
+    if let Some(start) = &field.not_before {
+        schema.insert("x-not-before".into(), start.clone().into());
+        if let Some(Value::String(description)) = schema.get_mut("description") {
+            let _ = write!(description, " Not earlier than `{start}`.");
+        }
+    }
     if field.nullable {
         schema.insert("nullable".into(), true.into());
         // Validators read `nullable` only next to a `type`: let `null` match exactly one
@@ -343,6 +351,9 @@ fn operation(spec: &Spec, endpoint: &Endpoint) -> Value {
     operation.insert("operationId".into(), endpoint.name.clone().into());
     operation.insert("summary".into(), endpoint.doc.en.clone().into());
     let mut description = endpoint.doc.en.clone();
+    if let Some(source) = &endpoint.unverified {
+        let _ = write!(description, "\n\n**Unverified.** {source}");
+    }
     if endpoint.idempotent {
         description
             .push_str("\n\nSafe to send twice: the client retries it after transient failures.");
@@ -358,6 +369,9 @@ fn operation(spec: &Spec, endpoint: &Endpoint) -> Value {
     }
     operation.insert("x-rust-method".into(), naming::snake(&endpoint.name).into());
     operation.insert("x-idempotent".into(), endpoint.idempotent.into());
+    if let Some(source) = &endpoint.unverified {
+        operation.insert("x-unverified".into(), source.clone().into());
+    }
     if let Some(paging) = &endpoint.paging {
         operation.insert(
             "x-paging".into(),

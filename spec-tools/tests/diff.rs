@@ -49,7 +49,9 @@ fn edit_example_records(
     }
     let endpoints = spec["endpoints"].as_object_mut().expect("endpoints");
     for endpoint in endpoints.values_mut() {
-        for example in endpoint["examples"].as_array_mut().into_iter().flatten() {
+        // Not `endpoint["examples"]`, which would add `null` to an endpoint without examples.
+        let examples = endpoint.get_mut("examples").and_then(Value::as_array_mut);
+        for example in examples.into_iter().flatten() {
             walk(&mut example["response"], key, &edit);
         }
     }
@@ -270,6 +272,52 @@ fn a_tighter_bound_is_breaking_and_a_looser_one_additive() {
         Class::Additive,
         "`IspIpOpenRequest::num` has the `minimum` 0 (was 1): more values are accepted",
     );
+}
+
+/// The diff from the bundled spec after `base` to the same after `base` and `edit`; `base`
+/// takes out what the bundled spec may already have.
+#[track_caller]
+fn diff_from(base: impl Fn(&mut Value), edit: impl FnOnce(&mut Value)) -> (Spec, Spec) {
+    let mut old = json_spec();
+    base(&mut old);
+    let mut new = old.clone();
+    edit(&mut new);
+    (load(&old), load(&new))
+}
+
+/// Removes `key` from the object at `pointer` where it is there.
+fn take_out(spec: &mut Value, pointer: &str, key: &str) {
+    if let Some(object) = node(spec, pointer).as_object_mut() {
+        object.shift_remove(key);
+    }
+}
+
+#[test]
+fn a_new_not_before_is_breaking_and_a_dropped_one_additive() {
+    let end_time = "/endpoints/flow_order_list/request/end_time";
+    let (without, with) = diff_from(
+        |spec| take_out(spec, end_time, "not_before"),
+        |spec| set(spec, end_time, "not_before", json!("start_time")),
+    );
+    let path = "endpoints.flow_order_list.request.end_time.not_before";
+    let added = diff(&without, &with);
+    only(
+        &added,
+        path,
+        ChangeKind::Added,
+        Class::Breaking,
+        "`FlowOrderListRequest::end_time` must not be earlier than `start_time`: values that passed before are refused with `Error::InvalidInput`",
+    );
+    assert_eq!(added.bump(), Bump::Major);
+    let dropped = diff(&with, &without);
+    only(
+        &dropped,
+        path,
+        ChangeKind::Removed,
+        Class::Additive,
+        "`FlowOrderListRequest::end_time` may be earlier than `start_time` again: more values are accepted",
+    );
+    assert_eq!(dropped.bump(), Bump::Minor);
 }
 
 // ---- records -----------------------------------------------------------------------------
@@ -667,6 +715,54 @@ fn a_doc_only_change_is_docs() {
     );
     assert!(!diff.is_breaking());
     assert_eq!(diff.bump(), Bump::Patch);
+}
+
+#[test]
+fn verified_and_unverified_endpoints_differ_in_docs_only() {
+    let endpoint = "/endpoints/isp_ip_open";
+    let (verified, unverified) = diff_from(
+        |spec| take_out(spec, endpoint, "unverified"),
+        |spec| {
+            set(
+                spec,
+                endpoint,
+                "unverified",
+                json!("No vendor page. Source: a client whose CI called the live API."),
+            );
+        },
+    );
+    let path = "endpoints.isp_ip_open.unverified";
+    let now_unverified = diff(&verified, &unverified);
+    only(
+        &now_unverified,
+        path,
+        ChangeKind::Added,
+        Class::Docs,
+        "`Client::isp_ip_open` is now unverified: no vendor page documents it",
+    );
+    assert_eq!(now_unverified.bump(), Bump::Patch);
+    let now_verified = diff(&unverified, &verified);
+    only(
+        &now_verified,
+        path,
+        ChangeKind::Removed,
+        Class::Docs,
+        "`Client::isp_ip_open` is now verified against a vendor page",
+    );
+    assert_eq!(now_verified.bump(), Bump::Patch);
+    let (_, other_source) = diff_from(
+        |spec| take_out(spec, endpoint, "unverified"),
+        |spec| set(spec, endpoint, "unverified", json!("A blog post.")),
+    );
+    let changed = diff(&unverified, &other_source);
+    only(
+        &changed,
+        path,
+        ChangeKind::Changed,
+        Class::Docs,
+        "the source of the unverified `Client::isp_ip_open` changes",
+    );
+    assert_eq!(changed.bump(), Bump::Patch);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! The vendor's order page is a copy of `shared/vendor-docs/orders.txt` in `tests/data`, so the
 //! tests do not depend on a folder outside the repository.
 
-use ipidea_spec::{BUNDLED, bundled};
+use ipidea_spec::{BUNDLED, Endpoint, bundled};
 use ipidea_spec_tools::import::{
     Import, ImportError, Merge, NodeValue, import, import_into, parse_page, parse_value,
 };
@@ -70,18 +70,43 @@ fn the_copies_of_the_vendor_pages_are_current() {
     }
 }
 
+/// The vendor's three pages imported, as one set of entries.
+fn vendor_entries() -> Value {
+    let mut all = json!({ "types": {}, "endpoints": {} });
+    for page in [ORDERS, WHITELIST, BALANCE] {
+        let entries = import(page, None).expect("the page imports").entries();
+        for key in ["types", "endpoints"] {
+            for (name, entry) in entries[key].as_object().unwrap() {
+                all[key][name] = entry.clone();
+            }
+        }
+    }
+    all
+}
+
 #[test]
-fn the_order_page_yields_the_endpoints_paths_and_fields_of_the_bundled_spec() {
+fn the_vendor_pages_yield_the_endpoints_paths_and_fields_of_the_bundled_spec() {
     let spec = bundled();
-    let import = orders();
-    let mut imported: Vec<&str> = import.endpoints.iter().map(|e| e.name.as_str()).collect();
-    let mut expected: Vec<&str> = spec.endpoints.iter().map(|e| e.name.as_str()).collect();
+    let entries = vendor_entries();
+    let mut imported: Vec<&str> = entries["endpoints"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // Every endpoint of the spec but those no vendor page documents.
+    let documented: Vec<&Endpoint> = spec
+        .endpoints
+        .iter()
+        .filter(|e| e.unverified.is_none())
+        .collect();
+    let mut expected: Vec<&str> = documented.iter().map(|e| e.name.as_str()).collect();
     imported.sort_unstable();
     expected.sort_unstable();
     assert_eq!(imported, expected);
-    assert_eq!(imported.len(), 8);
-    let entries = import.entries();
-    for endpoint in &spec.endpoints {
+    assert_eq!(imported.len(), 15);
+    assert_eq!(orders().endpoints.len(), 8);
+    for endpoint in documented {
         let entry = &entries["endpoints"][&endpoint.name];
         assert_eq!(entry["method"], endpoint.method.name(), "{}", endpoint.name);
         assert_eq!(
@@ -97,10 +122,10 @@ fn the_order_page_yields_the_endpoints_paths_and_fields_of_the_bundled_spec() {
 }
 
 #[test]
-fn the_order_page_examples_are_the_vendors_with_comments_stripped() {
+fn the_vendor_page_examples_are_the_vendors_with_comments_stripped() {
     let spec = bundled();
-    let entries = orders().entries();
-    for endpoint in &spec.endpoints {
+    let entries = vendor_entries();
+    for endpoint in spec.endpoints.iter().filter(|e| e.unverified.is_none()) {
         let example = &entries["endpoints"][&endpoint.name]["examples"][0];
         let bundled = &endpoint.examples[0];
         assert_eq!(
@@ -391,9 +416,9 @@ fn with_a_known_spec_the_import_reuses_its_enums_types_and_docs() {
     );
 }
 
-const WHITE_LIST: &str = r#"白名单列表
+const BLACK_LIST: &str = r#"黑名单列表
 最后更新于
-POST /api/open/white_list HTTP/1.1
+POST /api/open/black_list HTTP/1.1
 Host: api.ipidea.net
 Content-Type: multipart/form-data
 {
@@ -405,7 +430,7 @@ Content-Type: multipart/form-data
   "msg": "success",
   "ret_data": [
     {
-      "ip": "156.237.6.97", // 白名单IP
+      "ip": "156.237.6.97", // 黑名单IP
       "mark": "office",
       "created_at": "1653101538", // 添加时间
     },
@@ -415,17 +440,17 @@ Content-Type: multipart/form-data
 
 #[test]
 fn merging_a_new_endpoint_adds_it_with_its_types() {
-    let merge = merged(WHITE_LIST);
+    let merge = merged(BLACK_LIST);
     assert!(merge.conflicts.is_empty(), "{}", messages(&merge.conflicts));
-    assert_eq!(merge.added_endpoints, ["white_list"]);
-    assert_eq!(merge.added_types, ["WhiteListItem"]);
-    let entry = &merge.spec["endpoints"]["white_list"];
+    assert_eq!(merge.added_endpoints, ["black_list"]);
+    assert_eq!(merge.added_types, ["BlackListItem"]);
+    let entry = &merge.spec["endpoints"]["black_list"];
     assert_eq!(
-        entry["doc"]["zh"], "白名单列表",
+        entry["doc"]["zh"], "黑名单列表",
         "the title of a one-endpoint page"
     );
     assert_eq!(
-        entry["response"], "list<WhiteListItem>",
+        entry["response"], "list<BlackListItem>",
         "`ret_data` as a list"
     );
     assert!(entry.get("paging").is_none(), "a list, not a page");
@@ -433,9 +458,9 @@ fn merging_a_new_endpoint_adds_it_with_its_types() {
         entry["request"]["page"]["type"], "u32",
         "the spec's `page` fits"
     );
-    let item = &merge.spec["types"]["WhiteListItem"]["fields"];
+    let item = &merge.spec["types"]["BlackListItem"]["fields"];
     assert_eq!(item["ip"]["type"], "ip");
-    assert_eq!(item["ip"]["doc"]["zh"], "白名单IP");
+    assert_eq!(item["ip"]["doc"]["zh"], "黑名单IP");
     assert_eq!(item["created_at"]["type"], "timestamp");
     assert_eq!(
         item["created_at"]["doc"]["zh"], "添加时间",
@@ -444,13 +469,13 @@ fn merging_a_new_endpoint_adds_it_with_its_types() {
     // The spec still loads, and the decisions are about the new endpoint only.
     let text = serde_json::to_string_pretty(&merge.spec).unwrap();
     let spec = ipidea_spec::parse("merged.json", &text).unwrap();
-    assert_eq!(spec.endpoints.len(), 9);
+    assert_eq!(spec.endpoints.len(), bundled().endpoints.len() + 1);
     assert!(
         merge
             .decisions
             .iter()
-            .all(|d| d.path.starts_with("endpoints.white_list")
-                || d.path.starts_with("types.WhiteListItem"))
+            .all(|d| d.path.starts_with("endpoints.black_list")
+                || d.path.starts_with("types.BlackListItem"))
     );
     let decisions = messages(&merge.decisions);
     assert!(!decisions.contains("idempotent"), "`_list` is idempotent");

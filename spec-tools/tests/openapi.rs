@@ -86,8 +86,10 @@ fn every_endpoint_is_a_path_with_its_method_and_extensions() {
         );
         assert_eq!(operation.summary.as_deref(), Some(endpoint.doc.en.as_str()));
         assert_eq!(
-            operation.extensions["x-zh"],
-            json!(endpoint.doc.zh.as_deref().unwrap())
+            operation.extensions.get("x-zh"),
+            endpoint.doc.zh.as_ref().map(|zh| json!(zh)).as_ref(),
+            "{}",
+            endpoint.name
         );
         assert_eq!(
             operation.extensions["x-idempotent"],
@@ -137,11 +139,17 @@ fn every_request_field_and_credential_is_a_property_with_its_requiredness() {
                 endpoint.name
             );
         }
-        // The vendor's example request is the body's example.
-        let example = media.example.as_ref().expect("an example request");
+        // The vendor's example request is the body's example; an endpoint no vendor page
+        // documents has none.
         assert_eq!(
-            example,
-            &Value::Object(endpoint.examples[0].request.clone())
+            media.example.as_ref(),
+            endpoint
+                .examples
+                .first()
+                .map(|example| Value::Object(example.request.clone()))
+                .as_ref(),
+            "{}",
+            endpoint.name
         );
     }
 }
@@ -240,18 +248,26 @@ fn responses_are_envelopes_around_the_data_type() {
             assert!(schema.properties.contains_key(key), "`{key}`");
         }
         assert_eq!(schema.required, std::slice::from_ref(&envelope.status));
+        assert_eq!(
+            media.example.as_ref(),
+            endpoint.examples.first().map(|example| &example.response),
+            "{}",
+            endpoint.name
+        );
+        // A named type is referred to; lists, `json` and `empty` are inline schemas.
+        let ipidea_spec::TypeRef::Named(name) = &endpoint.response else {
+            continue;
+        };
         let ReferenceOr::Item(data) = &schema.properties[&envelope.data] else {
             panic!("the data is a bare reference");
         };
         let SchemaKind::AllOf { all_of } = &data.schema_kind else {
-            panic!("the data does not refer to its type");
+            panic!("the data of `{}` does not refer to its type", endpoint.name);
         };
-        let name = endpoint.response.named().unwrap();
         assert_eq!(
             reference(&all_of[0]),
             Some(format!("#/components/schemas/{name}").as_str())
         );
-        assert_eq!(media.example.as_ref(), Some(&endpoint.examples[0].response));
     }
 }
 
@@ -350,4 +366,41 @@ fn get_endpoints_take_query_parameters_and_other_encodings_their_media_type() {
     media(form, "application/x-www-form-urlencoded");
     let json_body = operation(&document, "/api/open/static_ip_renew", Method::Post);
     media(json_body, "application/json");
+}
+
+#[test]
+fn unverified_endpoints_and_ordered_fields_are_described() {
+    let mut json: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
+    let source = "No vendor page. Source: a client whose CI called the live API.";
+    json["endpoints"]["flow_order_list"]["unverified"] = json!(source);
+    json["endpoints"]["flow_order_list"]["request"]["end_time"]["not_before"] = json!("start_time");
+    let spec = ipidea_spec::parse("edited.json", &json.to_string()).unwrap();
+    let document = parsed(&spec);
+
+    let list = operation(&document, "/api/open/flow_order_list", Method::Post);
+    assert_eq!(list.extensions["x-unverified"], json!(source));
+    let description = list.description.as_deref().unwrap();
+    assert!(
+        description.contains(&format!("\n\n**Unverified.** {source}\n\n")),
+        "{description}"
+    );
+    let open = operation(&document, "/api/open/isp_ip_open", Method::Post);
+    if spec.endpoint("isp_ip_open").unwrap().unverified.is_none() {
+        assert!(!open.extensions.contains_key("x-unverified"));
+    }
+
+    let body = media(list, "multipart/form-data");
+    let end_time = match &object(body.schema.as_ref().unwrap()).properties["end_time"] {
+        ReferenceOr::Item(schema) => schema,
+        other => panic!("expected an inline schema, found {other:?}"),
+    };
+    assert_eq!(
+        end_time.schema_data.extensions["x-not-before"],
+        json!("start_time")
+    );
+    let description = end_time.schema_data.description.as_deref().unwrap();
+    assert!(
+        description.ends_with(" Not earlier than `start_time`."),
+        "{description}"
+    );
 }

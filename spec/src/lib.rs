@@ -112,6 +112,6 @@ mod tests {
     #[test]
     fn the_bundled_spec_is_valid() {
         let spec = super::bundled();
-        assert_eq!(spec.endpoints.len(), 8);
+        assert_eq!(spec.endpoints.len(), 19);
     }
 }

@@ -590,6 +590,7 @@ fn read_fields(cx: &mut Ctxt, obj: &Obj, key: &str, context: FieldContext) -> Ve
         FieldContext::Request => {
             allowed.push("required");
             allowed.extend(BOUND_KEYS);
+            allowed.push("not_before");
         }
         FieldContext::Record => allowed.push("nullable"),
     }
@@ -618,6 +619,7 @@ fn read_fields(cx: &mut Ctxt, obj: &Obj, key: &str, context: FieldContext) -> Ve
                 doc: field.doc(cx, "doc"),
                 example: field.get("example").cloned(),
                 bounds,
+                not_before: field.opt_string(cx, "not_before"),
                 ty: ty?,
                 path,
             })
@@ -630,6 +632,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         "method",
         "path",
         "doc",
+        "unverified",
         "encoding",
         "idempotent",
         "paging",
@@ -653,6 +656,17 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
     };
     let url_path = obj.string(cx, "path");
     let doc = obj.doc(cx, "doc");
+    let unverified = obj.opt_string(cx, "unverified");
+    if unverified
+        .as_deref()
+        .is_some_and(|text| text.trim().is_empty())
+    {
+        cx.error_hint(
+            &obj.path("unverified"),
+            "empty doc",
+            Some("name the source of the endpoint, or remove `unverified`".into()),
+        );
+    }
     let encoding = obj
         .opt_string(cx, "encoding")
         .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
@@ -728,6 +742,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         method: method?,
         url_path: url_path?,
         doc,
+        unverified,
         encoding,
         idempotent,
         paging,

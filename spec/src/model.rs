@@ -276,6 +276,9 @@ pub struct Field {
     pub example: Option<Value>,
     /// Bounds checked before a request is sent.
     pub bounds: Bounds,
+    /// Request fields: the request field whose value this one's must not be earlier than (the
+    /// end of a time range names its start).
+    pub not_before: Option<String>,
     /// JSON path.
     pub path: String,
 }
@@ -496,6 +499,13 @@ impl Scalar {
         Scalar::ALL.into_iter().find(|s| s.name() == name)
     }
 
+    /// Whether values of this scalar have an order that `not_before` compares: dates,
+    /// timestamps, integers and decimals.
+    pub fn is_ordered(self) -> bool {
+        matches!(self, Scalar::Date | Scalar::Timestamp | Scalar::Decimal)
+            || self.integer_range().is_some()
+    }
+
     /// The inclusive range of an integer scalar.
     pub fn integer_range(self) -> Option<(i128, i128)> {
         match self {
@@ -519,6 +529,8 @@ pub struct Endpoint {
     pub url_path: String,
     /// What it does.
     pub doc: Doc,
+    /// Where an endpoint that no vendor page documents comes from; `None` for documented ones.
+    pub unverified: Option<String>,
     /// Its own request encoding, where it differs from the API's.
     pub encoding: Option<Encoding>,
     /// Whether sending it twice is harmless. List calls are; open and renew spend money.

@@ -27,6 +27,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
     for endpoint in &spec.endpoints {
         check_field_names(cx, &endpoint.request, &auth);
         check_request_fields(cx, spec, endpoint);
+        check_not_before(cx, spec, endpoint);
         check_examples_of_fields(cx, spec, &endpoint.request);
         check_paging(cx, spec, endpoint);
         check_orders_in(cx, spec, &endpoints, endpoint);
@@ -542,6 +543,90 @@ fn check_request_fields(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                         );
                     }
                 }
+            }
+        }
+    }
+}
+
+/// `not_before` names another request field of the same ordered type (dates, timestamps,
+/// integers, decimals), and the endpoint's examples that set both keep them in order.
+fn check_not_before(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
+    for field in &endpoint.request {
+        let Some(start) = &field.not_before else {
+            continue;
+        };
+        let path = child(&field.path, "not_before");
+        let Some(other) = endpoint.request.iter().find(|f| &f.name == start) else {
+            let names = endpoint
+                .request
+                .iter()
+                .filter(|f| f.name != field.name)
+                .map(|f| f.name.as_str());
+            let hint = did_you_mean(start, names).or_else(|| {
+                Some("name the request field that starts the range, such as `start_time`".into())
+            });
+            cx.error_hint(
+                &path,
+                format!("`{start}` is not a request field of `{}`", endpoint.name),
+                hint,
+            );
+            continue;
+        };
+        if other.name == field.name {
+            cx.error_hint(
+                &path,
+                format!("`{}` cannot be compared with itself", field.name),
+                Some("name the request field that starts the range, such as `start_time`".into()),
+            );
+            continue;
+        }
+        if !matches!(field.ty, TypeRef::Scalar(s) if s.is_ordered()) {
+            cx.error_hint(
+                &path,
+                format!(
+                    "`not_before` applies to dates, timestamps, integers and decimals, not `{}`",
+                    field.ty
+                ),
+                Some("compare two `date`, `timestamp`, integer or `decimal` fields".into()),
+            );
+            continue;
+        }
+        if other.ty != field.ty {
+            cx.error_hint(
+                &path,
+                format!(
+                    "`{}` is `{}` but `{start}` is `{}`",
+                    field.name, field.ty, other.ty
+                ),
+                Some("`not_before` compares two fields of the same type".into()),
+            );
+            continue;
+        }
+        for example in &endpoint.examples {
+            let given = |name: &str| {
+                example
+                    .request
+                    .get(name)
+                    .filter(|v| !v.is_null() && v.as_str() != Some(""))
+            };
+            let (Some(end), Some(begin)) = (given(&field.name), given(start)) else {
+                continue;
+            };
+            if spec.compare_values(&field.ty, end, begin) == Some(std::cmp::Ordering::Less) {
+                let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                cx.error_hint(
+                    &child(&child(&example.path, "request"), &field.name),
+                    format!(
+                        "example `{}` {} is before `{start}` {}",
+                        field.name,
+                        text(end),
+                        text(begin)
+                    ),
+                    Some(format!(
+                        "`{}` must not be earlier than `{start}` (its `not_before`)",
+                        field.name
+                    )),
+                );
             }
         }
     }

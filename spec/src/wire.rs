@@ -5,6 +5,7 @@
 //! as a string or a number, a timestamp as either. The validation uses it for examples, and the
 //! sandbox for the fields of incoming requests, so both agree with the client.
 
+use std::cmp::Ordering;
 use std::net::IpAddr;
 
 use serde_json::Value;
@@ -139,6 +140,27 @@ impl Spec {
         }
     }
 
+    /// How two wire values of an ordered scalar type compare (see [`Scalar::is_ordered`]),
+    /// each read as leniently as [`Spec::check_value`] reads it: a date in `api.date_format`
+    /// or ISO, an integer or timestamp as a number or a string of digits, a decimal as a number
+    /// or a string. `None` where `ty` has no order or a value does not fit it.
+    pub fn compare_values(&self, ty: &TypeRef, a: &Value, b: &Value) -> Option<Ordering> {
+        let TypeRef::Scalar(scalar) = ty else {
+            return None;
+        };
+        match scalar {
+            Scalar::Date => {
+                let date = |v: &Value| parse_date(v.as_str()?, &self.api.date_format);
+                Some(date(a)?.cmp(&date(b)?))
+            }
+            Scalar::Timestamp | Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 => {
+                Some(integer(a)?.cmp(&integer(b)?))
+            }
+            Scalar::Decimal => Some(decimal(a)?.cmp(&decimal(b)?)),
+            _ => None,
+        }
+    }
+
     fn check_scalar(&self, scalar: Scalar, value: &Value) -> Result<(), String> {
         let fits = match scalar {
             Scalar::Json => true,
@@ -197,6 +219,18 @@ pub fn integer(value: &Value) -> Option<i128> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
+}
+
+/// A decimal sent as a number or as a string.
+pub fn decimal(value: &Value) -> Option<rust_decimal::Decimal> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_owned(),
+        _ => return None,
+    };
+    text.parse()
+        .ok()
+        .or_else(|| rust_decimal::Decimal::from_scientific(&text).ok())
 }
 
 /// The parts of a `,`-joined list, with spaces around each part trimmed and empty parts dropped.
@@ -270,5 +304,34 @@ mod tests {
         assert!(check("timestamp", json!("1653101538")).is_ok());
         assert!(check("json_string", json!("{\"a\":1}")).is_ok());
         assert!(check("json_string", json!("{nope")).is_err());
+    }
+
+    #[test]
+    fn ordered_values_compare_as_leniently_as_they_are_read() {
+        use std::cmp::Ordering::*;
+        let spec = crate::bundled();
+        let compare = |ty: &str, a: Value, b: Value| {
+            spec.compare_values(&TypeRef::parse(ty).unwrap(), &a, &b)
+        };
+        assert_eq!(
+            compare("date", json!("2022-5-31"), json!("2022-05-01")),
+            Some(Greater)
+        );
+        assert_eq!(
+            compare("date", json!("2022-5-1"), json!("2022-05-01")),
+            Some(Equal)
+        );
+        assert_eq!(compare("u32", json!("9"), json!(10)), Some(Less));
+        assert_eq!(
+            compare("timestamp", json!(1653375560), json!("1653375559")),
+            Some(Greater)
+        );
+        assert_eq!(compare("decimal", json!("0.10"), json!(0.1)), Some(Equal));
+        assert_eq!(
+            compare("decimal", json!("1e2"), json!("99.5")),
+            Some(Greater)
+        );
+        assert_eq!(compare("date", json!("May"), json!("2022-5-1")), None);
+        assert_eq!(compare("string", json!("a"), json!("b")), None);
     }
 }

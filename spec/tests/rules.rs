@@ -93,24 +93,56 @@ fn doc() -> Value {
 fn bundled_spec_has_every_vendor_endpoint() {
     let spec = ipidea_spec::bundled();
     let names: Vec<&str> = spec.endpoints.iter().map(|e| e.name.as_str()).collect();
+    // (name, idempotent, pages); the vendor's order, whitelist and balance pages.
     let vendor = [
-        ("isp_ip_open", false),
-        ("isp_ip_renew", false),
-        ("isp_order_list", true),
-        ("static_ip_open", false),
-        ("static_ip_renew", false),
-        ("datacenter_order_list", true),
-        ("flow_order_list", true),
-        ("mobile_flow_order_list", true),
+        ("isp_ip_open", false, false),
+        ("isp_ip_renew", false, false),
+        ("isp_order_list", true, true),
+        ("static_ip_open", false, false),
+        ("static_ip_renew", false, false),
+        ("datacenter_order_list", true, true),
+        ("flow_order_list", true, true),
+        ("mobile_flow_order_list", true, true),
+        ("white_list", true, false),
+        ("white_add", false, false),
+        ("white_del", false, false),
+        ("balance_left", true, false),
+        ("balance_warning_set", false, false),
+        ("balance_proxy_account_use_record", true, false),
+        ("balance_use_record", true, false),
     ];
-    assert_eq!(names, vendor.map(|(name, _)| name));
-    for (name, is_list) in vendor {
+    // No vendor page: from the evidence in API-NOTES.md, marked so.
+    let unverified = [
+        ("flow_left", true),
+        ("flow_warning_set", false),
+        ("flow_use_record", true),
+        ("flow_proxy_account_use_record", true),
+    ];
+    let expected: Vec<&str> = vendor
+        .iter()
+        .map(|(name, _, _)| *name)
+        .chain(unverified.iter().map(|(name, _)| *name))
+        .collect();
+    assert_eq!(names, expected);
+    for (name, idempotent, pages) in vendor {
         let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
         assert_eq!(endpoint.url_path, format!("/api/open/{name}"));
         assert_eq!(endpoint.method, Method::Post, "{name}");
-        assert_eq!(endpoint.idempotent, is_list, "{name}");
-        assert_eq!(endpoint.paging.is_some(), is_list, "{name}");
+        assert_eq!(endpoint.idempotent, idempotent, "{name}");
+        assert_eq!(endpoint.paging.is_some(), pages, "{name}");
         assert!(!endpoint.examples.is_empty(), "{name} has an example");
+        assert_eq!(endpoint.unverified, None, "{name}");
+    }
+    for (name, idempotent) in unverified {
+        let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
+        assert_eq!(endpoint.url_path, format!("/api/open/{name}"));
+        assert_eq!(endpoint.idempotent, idempotent, "{name}");
+        let source = endpoint.unverified.as_deref().unwrap_or_default();
+        assert!(
+            source.contains("Source: pinclr/ipidea-proxy"),
+            "{name}: {source}"
+        );
+        assert!(endpoint.examples.is_empty(), "{name}: no example to invent");
     }
 }
 
@@ -1875,5 +1907,204 @@ fn orders_in_names_a_paging_list_and_its_date_field() {
         messages
             .iter()
             .any(|m| m.contains("an idempotent endpoint has nothing to reconcile"))
+    );
+}
+
+// Unverified endpoints.
+
+#[test]
+fn unverified_is_a_non_empty_string() {
+    let mut spec = spec();
+    let source = "No vendor page. Source: a client whose CI called the live API.";
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "unverified",
+        json!(source),
+    );
+    let loaded = parse("test.json", &text(&spec)).expect("it is valid");
+    let endpoint = loaded
+        .endpoint("isp_ip_open")
+        .expect("the endpoint is there");
+    assert_eq!(endpoint.unverified.as_deref(), Some(source));
+
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "unverified",
+        json!(" "),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.unverified",
+        "empty doc",
+        Some("name the source of the endpoint, or remove `unverified`"),
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(&text(&spec), "\"unverified\": \" \""))
+    );
+
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "unverified",
+        json!(true),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.unverified",
+        "expected a string, found a boolean",
+        None,
+    );
+
+    let mut spec = self::spec();
+    set(&mut spec, "/endpoints/isp_ip_open", "unverifed", json!("x"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.unverifed",
+        "unknown key `unverifed` in an endpoint",
+        Some("did you mean `unverified`?"),
+    );
+}
+
+// Ordered request fields.
+
+#[test]
+fn not_before_names_another_request_field_of_the_same_ordered_type() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_order_list/request/end_time",
+        "not_before",
+        json!("start_tme"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/datacenter_order_list/request/end_time",
+        "not_before",
+        json!("end_time"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/page",
+        "not_before",
+        json!("start_time"),
+    );
+    set(
+        &mut spec,
+        "/endpoints/mobile_flow_order_list/request/order_id",
+        "not_before",
+        json!("start_time"),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    let path = "endpoints.isp_order_list.request.end_time.not_before";
+    check(
+        error_at(&errors, path),
+        path,
+        "`start_tme` is not a request field of `isp_order_list`",
+        Some("did you mean `start_time`?"),
+    );
+    assert_eq!(
+        error_at(&errors, path).line,
+        Some(line_after(
+            &text(&spec),
+            "\"isp_order_list\": {",
+            "\"not_before\""
+        ))
+    );
+    let path = "endpoints.datacenter_order_list.request.end_time.not_before";
+    check(
+        error_at(&errors, path),
+        path,
+        "`end_time` cannot be compared with itself",
+        Some("name the request field that starts the range, such as `start_time`"),
+    );
+    let path = "endpoints.flow_order_list.request.page.not_before";
+    check(
+        error_at(&errors, path),
+        path,
+        "`page` is `u32` but `start_time` is `date`",
+        Some("`not_before` compares two fields of the same type"),
+    );
+    let path = "endpoints.mobile_flow_order_list.request.order_id.not_before";
+    check(
+        error_at(&errors, path),
+        path,
+        "`not_before` applies to dates, timestamps, integers and decimals, not `string`",
+        Some("compare two `date`, `timestamp`, integer or `decimal` fields"),
+    );
+}
+
+#[test]
+fn not_before_is_a_string_of_request_fields_only() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/end_time",
+        "not_before",
+        json!(1),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.request.end_time.not_before",
+        "expected a string, found a number",
+        None,
+    );
+
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/types/OrderCreated/fields/order_id",
+        "not_before",
+        json!("pay_time"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "types.OrderCreated.fields.order_id.not_before",
+        "unknown key `not_before` in a record field",
+        Some("a record field allows `type`, `doc`, `example`, `nullable`"),
+    );
+}
+
+#[test]
+fn example_with_the_end_before_the_start() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/flow_order_list/request/end_time",
+        "not_before",
+        json!("start_time"),
+    );
+    let request = "/endpoints/flow_order_list/examples/0/request";
+    // The same day, written the spec's way and the ISO way, is in order.
+    set(&mut spec, request, "start_time", json!("2022-5-1"));
+    set(&mut spec, request, "end_time", json!("2022-05-01"));
+    let loaded = parse("test.json", &text(&spec)).expect("it is valid");
+    let end_time = loaded
+        .endpoint("flow_order_list")
+        .expect("it is there")
+        .request[2]
+        .clone();
+    assert_eq!(end_time.name, "end_time");
+    assert_eq!(end_time.not_before.as_deref(), Some("start_time"));
+    // An example that leaves the start out is not compared.
+    set(&mut spec, request, "start_time", json!(""));
+    set(&mut spec, request, "end_time", json!("2022-5-1"));
+    parse("test.json", &text(&spec)).expect("it is valid");
+
+    set(&mut spec, request, "start_time", json!("2022-5-31"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.flow_order_list.examples[0].request.end_time",
+        "example `end_time` 2022-5-1 is before `start_time` 2022-5-31",
+        Some("`end_time` must not be earlier than `start_time` (its `not_before`)"),
     );
 }

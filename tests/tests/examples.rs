@@ -16,6 +16,7 @@ async fn call(client: &ipidea::Client, endpoint: &str) -> Result<serde_json::Val
         serde_json::from_slice(&out).unwrap()
     }
     let ip = "156.237.6.97".parse().unwrap();
+    let day = ipidea::chrono::DateTime::from_timestamp(1_653_321_600, 0).unwrap();
     Ok(match endpoint {
         "isp_ip_open" => json(
             client
@@ -55,6 +56,23 @@ async fn call(client: &ipidea::Client, endpoint: &str) -> Result<serde_json::Val
         "datacenter_order_list" => json(client.datacenter_order_list(Default::default()).await?),
         "flow_order_list" => json(client.flow_order_list(Default::default()).await?),
         "mobile_flow_order_list" => json(client.mobile_flow_order_list(Default::default()).await?),
+        "white_list" => json(client.white_list(Default::default()).await?),
+        "white_add" => json(client.white_add(ipidea::WhiteAddRequest::new([ip])).await?),
+        "white_del" => json(client.white_del(ipidea::WhiteDelRequest::new([ip])).await?),
+        "balance_left" => json(client.balance_left(Default::default()).await?),
+        "balance_warning_set" => json(client.balance_warning_set(Default::default()).await?),
+        "balance_use_record" => json(
+            client
+                .balance_use_record(ipidea::BalanceUseRecordRequest::new(day, day))
+                .await?,
+        ),
+        "balance_proxy_account_use_record" => json(
+            client
+                .balance_proxy_account_use_record(ipidea::BalanceProxyAccountUseRecordRequest::new(
+                    day, day, "28670",
+                ))
+                .await?,
+        ),
         other => panic!("the spec has a new endpoint `{other}`: add it to this test"),
     })
 }
@@ -64,8 +82,9 @@ async fn every_example_decodes_with_its_generated_type() {
     let spec = ipidea_spec::bundled();
     let mut checked = 0;
     for endpoint in &spec.endpoints {
+        // Only an endpoint that no vendor page documents may lack an example.
         assert!(
-            !endpoint.examples.is_empty(),
+            !endpoint.examples.is_empty() || endpoint.unverified.is_some(),
             "`{}` has no example",
             endpoint.name
         );
@@ -82,7 +101,7 @@ async fn every_example_decodes_with_its_generated_type() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 8);
+    assert_eq!(checked, 15);
 }
 
 fn assert_same(decoded: &serde_json::Value, sent: &serde_json::Value, at: &str) {
@@ -105,6 +124,8 @@ fn assert_same(decoded: &serde_json::Value, sent: &serde_json::Value, at: &str) 
         }
         // An untyped empty page item list or `ret_data: []` decodes to an empty object.
         (Value::Object(d), Value::Array(s)) if d.is_empty() && s.is_empty() => {}
+        // `ret_data: []` of a call with nothing to return decodes to `Empty`, which is `null`.
+        (Value::Null, Value::Array(s)) if s.is_empty() => {}
         (d, s) => {
             let text = |v: &Value| match v {
                 Value::String(s) => s.clone(),

@@ -3,10 +3,13 @@
 use std::net::IpAddr;
 
 use futures_util::TryStreamExt;
+use ipidea::rust_decimal::Decimal;
 use ipidea::{
-    Client, DatacenterDuration, DatacenterOrderListRequest, Error, FlowOrderListRequest,
-    IspDuration, IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest,
-    MobileFlowOrderListRequest, PayStatus, PoolTag, StaticIpOpenRequest, StaticIpRenewRequest,
+    BalanceLeftRequest, BalanceUseRecordRequest, Client, DatacenterDuration,
+    DatacenterOrderListRequest, Error, FlowLeftRequest, FlowOrderListRequest, IspDuration,
+    IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest, MobileFlowOrderListRequest,
+    PayStatus, PoolTag, StaticIpOpenRequest, StaticIpRenewRequest, WhiteAddRequest,
+    WhiteDelRequest, WhiteListRequest,
 };
 use ipidea_sandbox::Sandbox;
 
@@ -263,4 +266,130 @@ async fn accounts_are_separate() {
         matches!(error, Error::Api { .. }),
         "one account cannot renew another's IPs: {error:?}"
     );
+}
+
+#[tokio::test]
+async fn whitelist_round_trip() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let first: IpAddr = "203.0.113.7".parse().unwrap();
+    let second: IpAddr = "198.51.100.23".parse().unwrap();
+    let before = ipidea::chrono::Utc::now().timestamp();
+    client
+        .white_add(WhiteAddRequest::new([first, second]))
+        .await
+        .unwrap();
+    let list = client.white_list(WhiteListRequest::new()).await.unwrap();
+    assert_eq!(list.white, 2);
+    let listed: Vec<IpAddr> = list.lists.iter().map(|entry| entry.mark_ip).collect();
+    assert_eq!(listed, [first, second]);
+    assert!(
+        list.lists
+            .iter()
+            .all(|e| e.updated_at.timestamp() >= before)
+    );
+    assert_eq!(sandbox.whitelist(sandbox.uid()), [first, second]);
+
+    // Adding it again is refused, with the sandbox's message, and changes nothing.
+    match client
+        .white_add(WhiteAddRequest::new([first]))
+        .await
+        .unwrap_err()
+    {
+        Error::Api { ret, msg, .. } => {
+            assert_ne!(ret, 0);
+            assert_eq!(msg, "IP已存在: 203.0.113.7");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    client
+        .white_del(WhiteDelRequest::new([first]))
+        .await
+        .unwrap();
+    let list = client.white_list(WhiteListRequest::new()).await.unwrap();
+    assert_eq!(list.white, 1);
+    assert_eq!(list.lists[0].mark_ip, second);
+    let error = client
+        .white_del(WhiteDelRequest::new([first]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Api { msg, .. } if msg == "IP不存在: 203.0.113.7"),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn balance_round_trip() {
+    let sandbox = Sandbox::builder()
+        .balance(ipidea_sandbox::DEFAULT_UID, Decimal::from(50))
+        .demo_seed()
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sandbox);
+    let left = client
+        .balance_left(BalanceLeftRequest::new())
+        .await
+        .unwrap();
+    assert_eq!(left.balance_left, Decimal::from(50));
+    let today = ipidea::vendor_day(ipidea::chrono::Utc::now());
+
+    // Two weekly ISP IPs cost 20; a monthly datacenter IP 15; three more weekly ISP IPs (30)
+    // are more than the 15 left.
+    client
+        .isp_ip_open(IspIpOpenRequest::new("hk", IspDuration::Weekly, 2))
+        .await
+        .unwrap();
+    client
+        .static_ip_open(StaticIpOpenRequest::new("us", DatacenterDuration::Month, 1))
+        .await
+        .unwrap();
+    match client
+        .isp_ip_open(IspIpOpenRequest::new("hk", IspDuration::Weekly, 3))
+        .await
+        .unwrap_err()
+    {
+        Error::Api { msg, ret, .. } => {
+            assert_eq!(msg, "余额不足");
+            assert_ne!(ret, 0);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let left = client
+        .balance_left(BalanceLeftRequest::new())
+        .await
+        .unwrap();
+    assert_eq!(left.balance_left, Decimal::from(15));
+    let orders = client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(orders.total, 1, "the refused purchase made no order");
+
+    // The day's use, on the vendor's day (from midnight UTC+8).
+    let end = ipidea::vendor_day(ipidea::chrono::Utc::now());
+    let records = client
+        .balance_use_record(BalanceUseRecordRequest::new(
+            ipidea::vendor_day_start(today),
+            ipidea::vendor_day_start(end),
+        ))
+        .await
+        .unwrap();
+    let spent: Decimal = records.iter().map(|r| r.total_use_balance).sum();
+    assert_eq!(spent, Decimal::from(35));
+    if today == end {
+        assert_eq!(records.len(), 1);
+        let record = &records[0];
+        assert_eq!(record.day, ipidea::vendor_day_start(today));
+        assert_eq!(record.balance, Decimal::from(15));
+        assert_eq!(record.isp_use, Decimal::from(20));
+        assert_eq!(record.static_house_order_use, Some(Decimal::from(20)));
+        assert_eq!(record.static_order_user, Some(Decimal::from(15)));
+        assert_eq!(record.total_use_flow, 0);
+    }
+
+    // The demo's paid dynamic residential traffic: 30000 + 100000 MB.
+    let flow = client.flow_left(FlowLeftRequest::new()).await.unwrap();
+    assert_eq!(flow.flow_left, Some(Decimal::from(130_000)));
 }

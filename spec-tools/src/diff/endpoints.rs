@@ -74,6 +74,7 @@ impl Differ<'_> {
             &new.doc,
             &format!("`{}` and `{}`", method(new), request(new)),
         );
+        self.unverified(old, new);
         self.encoding(old, new);
         self.idempotence(old, new);
         self.paging(old, new);
@@ -111,6 +112,32 @@ impl Differ<'_> {
                 old.url_path
             ),
         );
+    }
+
+    /// Whether a vendor page documents the endpoint shows only in its docs.
+    fn unverified(&mut self, old: &Endpoint, new: &Endpoint) {
+        let path = child(&new.path, "unverified");
+        let call = method(new);
+        match (&old.unverified, &new.unverified) {
+            (None, Some(_)) => self.push(
+                &path,
+                ChangeKind::Added,
+                Class::Docs,
+                format!("`{call}` is now unverified: no vendor page documents it"),
+            ),
+            (Some(_), None) => self.push(
+                &path,
+                ChangeKind::Removed,
+                Class::Docs,
+                format!("`{call}` is now verified against a vendor page"),
+            ),
+            (Some(was), Some(now)) if was != now => self.changed(
+                &path,
+                Class::Docs,
+                format!("the source of the unverified `{call}` changes"),
+            ),
+            _ => {}
+        }
     }
 
     fn encoding(&mut self, old: &Endpoint, new: &Endpoint) {

@@ -130,6 +130,7 @@ impl Differ<'_> {
             self.changed(&child(&new.path, "type"), Class::Breaking, description);
         }
         self.bounds(&item, &new.path, &old.bounds, &new.bounds);
+        self.not_before(&item, &new.path, old, new);
         self.docs(
             &child(&new.path, "doc"),
             &old.doc,
@@ -142,6 +143,38 @@ impl Differ<'_> {
                 Class::Docs,
                 format!("the example of `{item}` changes"),
             );
+        }
+    }
+
+    /// `not_before` is checked before sending, like a bound: a new or another one refuses
+    /// values that passed before, and dropping it accepts more.
+    fn not_before(&mut self, item: &str, path: &str, old: &Field, new: &Field) {
+        let path = child(path, "not_before");
+        match (&old.not_before, &new.not_before) {
+            (None, Some(now)) => self.push(
+                &path,
+                ChangeKind::Added,
+                Class::Breaking,
+                format!(
+                    "`{item}` must not be earlier than `{now}`: values that passed before are refused with `Error::InvalidInput`"
+                ),
+            ),
+            (Some(was), None) => self.push(
+                &path,
+                ChangeKind::Removed,
+                Class::Additive,
+                format!(
+                    "`{item}` may be earlier than `{was}` again: more values are accepted"
+                ),
+            ),
+            (Some(was), Some(now)) if was != now => self.changed(
+                &path,
+                Class::Breaking,
+                format!(
+                    "`{item}` must not be earlier than `{now}` instead of `{was}`: values that passed before are refused with `Error::InvalidInput`"
+                ),
+            ),
+            _ => {}
         }
     }
 

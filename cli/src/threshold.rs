@@ -1,0 +1,128 @@
+//! `--below AMOUNT` on `balance-left` and `flow-left`: a threshold check for scripts and cron
+//! jobs. The response prints as usual; the exit code says whether the value is below the
+//! amount ([`exit::BELOW_THRESHOLD`]).
+
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use clap::{Arg, ArgMatches};
+use ipidea::Decimal;
+use ipidea_spec::Endpoint;
+use serde_json::Value;
+
+use crate::exit;
+
+/// The endpoints that take `--below`, the response field each compares, and what it measures.
+const CHECKS: &[(&str, &str, &str)] = &[
+    ("balance_left", "balance_left", "the money left"),
+    ("flow_left", "flow_left", "the traffic left"),
+];
+
+/// The flag's id.
+const BELOW: &str = "below";
+
+/// The response field `endpoint` compares with `--below`, where it takes the flag.
+fn field(endpoint: &Endpoint) -> Option<(&'static str, &'static str)> {
+    CHECKS
+        .iter()
+        .find(|(name, _, _)| *name == endpoint.name)
+        .map(|(_, field, what)| (*field, *what))
+}
+
+/// `--below AMOUNT` for the endpoints that take it; nothing for the others.
+pub fn args(endpoint: &Endpoint) -> Vec<Arg> {
+    let Some((field, what)) = field(endpoint) else {
+        return Vec::new();
+    };
+    vec![
+        Arg::new(BELOW)
+            .long("below")
+            .value_name("AMOUNT")
+            .allow_negative_numbers(true)
+            .value_parser(amount_arg)
+            .help(format!(
+                "Check {what}: exit {} if `{field}` is below AMOUNT (a decimal number, read \
+                 before anything is sent), 0 if it is at or above it; the response prints \
+                 either way",
+                exit::BELOW_THRESHOLD
+            )),
+    ]
+}
+
+fn amount_arg(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text.trim())
+        .map_err(|_| format!("`{text}` is not a number: write an amount such as 100 or 12.5"))
+}
+
+/// The value of `field` in `data` as a decimal: a JSON number, or a number sent as a string.
+fn amount(data: &Value, field: &str) -> Option<Decimal> {
+    match data.get(field)? {
+        Value::Number(number) => {
+            let text = number.to_string();
+            Decimal::from_str(&text)
+                .or_else(|_| Decimal::from_scientific(&text))
+                .ok()
+        }
+        Value::String(text) => Decimal::from_str(text.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// The exit code of a call whose `data` was printed: success without `--below`; else the
+/// check, with its outcome on stderr.
+pub fn check(endpoint: &Endpoint, matches: &ArgMatches, data: &Value) -> ExitCode {
+    let (Some((field, _)), Some(below)) = (
+        field(endpoint),
+        matches
+            .try_get_one::<Decimal>(BELOW)
+            .ok()
+            .flatten()
+            .copied(),
+    ) else {
+        return ExitCode::SUCCESS;
+    };
+    match amount(data, field) {
+        Some(value) if value < below => {
+            eprintln!("{field}: {value}, below {below}");
+            ExitCode::from(exit::BELOW_THRESHOLD)
+        }
+        Some(_) => ExitCode::SUCCESS,
+        None => {
+            let problem = match data.get(field) {
+                None => format!("the response has no `{field}` field"),
+                Some(Value::Null) => format!("the response's `{field}` is null"),
+                Some(other) => format!("the response's `{field}` is {other}, not a number"),
+            };
+            eprintln!(
+                "error: {problem}: nothing to compare with --below {below}; the response was \
+                 kept: it is printed on stdout"
+            );
+            ExitCode::from(exit::FAILED)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_from_numbers_and_strings() {
+        let data = serde_json::json!({"a": 31950, "b": "12.50", "c": 1.5e3, "d": null, "e": "x"});
+        assert_eq!(amount(&data, "a"), Some(Decimal::from(31950)));
+        assert_eq!(amount(&data, "b"), Decimal::from_str("12.5").ok());
+        assert_eq!(amount(&data, "c"), Some(Decimal::from(1500)));
+        assert_eq!(amount(&data, "d"), None);
+        assert_eq!(amount(&data, "e"), None);
+        assert_eq!(amount(&data, "f"), None);
+        assert!(
+            amount_arg("abc")
+                .unwrap_err()
+                .contains("`abc` is not a number")
+        );
+        assert_eq!(
+            amount_arg(" -2.5 "),
+            Decimal::from_str("-2.5").map_err(|e| e.to_string())
+        );
+    }
+}
