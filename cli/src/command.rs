@@ -116,6 +116,15 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
             .value_name("SECONDS")
             .value_parser(clap::value_parser!(u64).range(1..))
             .help("Time allowed for each call [default: 30]"),
+        Arg::new("min-interval")
+            .long("min-interval")
+            .global(true)
+            .value_name("SECONDS")
+            .value_parser(parse_interval)
+            .help(
+                "Wait at least this long between the starts of two calls, as users of this API \
+                 do (2 to 5 s); calls go one at a time either way [default: 0]",
+            ),
         Arg::new("verbose")
             .long("verbose")
             .short('v')
@@ -259,4 +268,16 @@ pub fn enum_values<'a>(spec: &'a Spec, ty: &TypeRef) -> Option<&'a [EnumValue]> 
         TypeKind::Enum { values, .. } => Some(values),
         _ => None,
     }
+}
+
+/// A `--min-interval`: seconds, whole or decimal, from 0 up to an hour.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=3600.0).contains(&seconds) {
+        return Err(format!("`{text}` is not between 0 and 3600 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -163,6 +163,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
             uid,
             appkey,
             matches.get_one::<u64>("timeout").copied(),
+            pace(matches),
         ) {
             Ok(transport) => transport,
             Err(error) => return usage(error),
@@ -465,12 +466,14 @@ fn transport(
     uid: String,
     appkey: String,
     timeout: Option<u64>,
+    pace: ipidea::Pace,
 ) -> Result<Transport, ipidea::Error> {
     let api = api_info(spec);
     let (uid_name, key_name) = credential_names(spec);
     let mut builder = Transport::builder(api)
         .credential(uid_name, uid)
-        .credential(key_name, appkey);
+        .credential(key_name, appkey)
+        .pace(pace);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
@@ -478,6 +481,16 @@ fn transport(
         builder = builder.timeout(Duration::from_secs(seconds));
     }
     builder.build()
+}
+
+/// The client's pace: one call at a time (the client's default), spaced by `--min-interval`.
+/// `--all` and `whitelist sync` send every call through it.
+pub(crate) fn pace(matches: &ArgMatches) -> ipidea::Pace {
+    let pace = ipidea::Pace::one_at_a_time();
+    match matches.get_one::<Duration>("min-interval") {
+        Some(interval) => pace.with_min_interval(*interval),
+        None => pace,
+    }
 }
 
 /// The wire names of the account id and the secret key.

@@ -104,7 +104,12 @@ async fn sync(
         Ok(target) => target,
         Err(code) => return code,
     };
-    let client = match client(spec, &target, matches.get_one::<u64>("timeout").copied()) {
+    let client = match client(
+        spec,
+        &target,
+        matches.get_one::<u64>("timeout").copied(),
+        run::pace(matches),
+    ) {
         Ok(client) => client,
         Err(error) => return usage(error),
     };
@@ -161,11 +166,17 @@ async fn sync(
 }
 
 /// The typed client of the command line's target.
-fn client(spec: &Spec, target: &Target, timeout: Option<u64>) -> Result<Client, ipidea::Error> {
+fn client(
+    spec: &Spec,
+    target: &Target,
+    timeout: Option<u64>,
+    pace: ipidea::Pace,
+) -> Result<Client, ipidea::Error> {
     let (uid_name, key_name) = run::credential_names(spec);
     let mut builder = Client::builder()
         .credential(uid_name, target.uid.clone())
-        .credential(key_name, target.appkey.clone());
+        .credential(key_name, target.appkey.clone())
+        .pace(pace);
     if let Some(url) = &target.base_url {
         builder = builder.base_url(url.clone());
     }

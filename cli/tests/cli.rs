@@ -1096,3 +1096,51 @@ fn records_with_entries_and_lists_of_records_print_as_tables() {
     assert!(stdout.contains("203.0.113.7"), "{stdout}");
     assert!(!stdout.contains("{\""), "no raw JSON: {stdout}");
 }
+
+#[tokio::test]
+async fn min_interval_spaces_the_calls_of_a_whitelist_sync() {
+    // An empty whitelist; every add succeeds.
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::json(
+        r#"{"ret":0,"code":"1","msg":"success","ret_data":{"lists":[],"white":0}}"#,
+    ));
+    let output = run(
+        &server.url(),
+        &[
+            "--min-interval",
+            "0.04",
+            "whitelist",
+            "sync",
+            "192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.3",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(code(&output), 0, "{}", text(&output).1);
+    let requests = server.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/open/white_list",
+            "/api/open/white_add",
+            "/api/open/white_add",
+            "/api/open/white_add"
+        ]
+    );
+    // The client spaces the starts by 40 ms; loopback jitter may shave a little off at the
+    // server.
+    for pair in requests.windows(2) {
+        let gap = pair[1].arrived - pair[0].arrived;
+        assert!(gap >= std::time::Duration::from_millis(30), "{gap:?}");
+    }
+    let bad = run(&server.url(), &["--min-interval", "soon", "white-list"]).await;
+    assert_eq!(code(&bad), 2);
+    assert!(
+        text(&bad).1.contains("not a number of seconds"),
+        "{}",
+        text(&bad).1
+    );
+}

@@ -278,3 +278,30 @@ async fn a_call_dropped_in_flight_gives_its_slot_back() {
         "the next call did not wait for the dropped one's response"
     );
 }
+
+#[tokio::test]
+async fn a_whitelist_sync_is_paced_call_by_call() {
+    const INTERVAL: Duration = Duration::from_millis(20);
+    let server = RecordingServer::start().await;
+    // An empty whitelist; every add succeeds.
+    server.set_default(Reply::json(
+        r#"{"ret":0,"code":"1","msg":"success","ret_data":{"lists":[],"white":0}}"#,
+    ));
+    let client = builder(&server)
+        .pace(Pace::spaced(INTERVAL))
+        .build()
+        .unwrap();
+    let ips: Vec<std::net::IpAddr> = (1..=5).map(|i| [192, 0, 2, i].into()).collect();
+    let done = client
+        .whitelist_sync(ips.clone(), ipidea::SyncMode::Exact)
+        .await
+        .unwrap();
+    assert_eq!(done.added, ips);
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 6, "one list, then one add per IP");
+    for pair in arrived.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= INTERVAL / 2, "{gap:?}");
+    }
+    assert!(arrived[5] - arrived[0] >= INTERVAL * 5 - INTERVAL / 2);
+}

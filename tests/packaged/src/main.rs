@@ -1,15 +1,19 @@
-//! A user's program on the packaged `ipidea` crate: it buys, renews, lists and pages against a
-//! server given as `IPIDEA_BASE_URL` (the `ipidea-sandbox` binary in CI), gets a typed refusal,
-//! and exits non-zero with the reason on the first thing that is not as a user expects.
+//! A user's program on the packaged `ipidea` crate: against a server given as
+//! `IPIDEA_BASE_URL` (the `ipidea-sandbox` binary in CI) it whitelists its servers, checks the
+//! balance, buys, renews, lists and pages, sees the balance spent, gets a typed refusal, and
+//! exits non-zero with the reason on the first thing that is not as a user expects.
 
 use std::net::IpAddr;
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
+use std::time::Duration;
+
 use ipidea::{
-    Client, DatacenterDuration, DatacenterOrderListRequest, Error, FlowOrderListRequest,
-    IspDuration, IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest,
-    MobileFlowOrderListRequest, PayStatus, StaticIpOpenRequest, StaticIpRenewRequest,
+    BalanceUseRecordRequest, Client, DatacenterDuration, DatacenterOrderListRequest, Decimal,
+    Error, FlowOrderListRequest, IspDuration, IspIpOpenRequest, IspIpRenewRequest,
+    IspOrderListRequest, MobileFlowOrderListRequest, Pace, PayStatus, StaticIpOpenRequest,
+    StaticIpRenewRequest, SyncMode,
 };
 
 type Outcome = Result<(), String>;
@@ -22,7 +26,7 @@ fn expect(ok: bool, what: impl FnOnce() -> String) -> Outcome {
 async fn main() -> ExitCode {
     match run().await {
         Ok(()) => {
-            println!("packaged client: all eight endpoints behaved as expected");
+            println!("packaged client: the order and account endpoints behaved as expected");
             ExitCode::SUCCESS
         }
         Err(problem) => {
@@ -37,9 +41,44 @@ async fn run() -> Outcome {
     let client = Client::builder()
         .base_url(url)
         .credentials_from_env()
+        .pace(Pace::one_at_a_time().with_min_interval(Duration::from_millis(5)))
         .build()
         .map_err(|e| format!("building the client: {e}"))?;
     let step = |what: &'static str| move |e: Error| format!("{what}: {e}");
+
+    // Whitelist the servers that will use the IPs: exactly these two, then again (no change).
+    let servers: [IpAddr; 2] = [[192, 0, 2, 10].into(), [192, 0, 2, 11].into()];
+    let synced = client
+        .whitelist_sync(servers, SyncMode::Exact)
+        .await
+        .map_err(|e| format!("whitelist_sync: {e}"))?;
+    expect(synced.added == servers, || {
+        format!("whitelist_sync added {:?}", synced.added)
+    })?;
+    let again = client
+        .whitelist_sync(servers, SyncMode::Exact)
+        .await
+        .map_err(|e| format!("whitelist_sync again: {e}"))?;
+    expect(again.is_noop(), || {
+        format!("a second sync changed {again:?}")
+    })?;
+    let listed = client
+        .white_list(Default::default())
+        .await
+        .map_err(step("white_list"))?;
+    let listed: Vec<IpAddr> = listed.lists.iter().map(|entry| entry.mark_ip).collect();
+    expect(listed == servers, || {
+        format!("white_list shows {listed:?} after syncing {servers:?}")
+    })?;
+    println!("whitelisted: {listed:?} (removed {:?})", synced.removed);
+
+    // The balance covers a purchase before one is made.
+    let before = client
+        .balance_left(Default::default())
+        .await
+        .map_err(step("balance_left"))?
+        .balance_left;
+    expect(before > Decimal::ZERO, || format!("balance left {before}"))?;
 
     // Buy on both product lines.
     let isp = client
@@ -131,6 +170,24 @@ async fn run() -> Outcome {
         every.len(),
         paid.total
     );
+
+    // The purchases and renewals spent the balance, and today's use record shows it.
+    let after = client
+        .balance_left(Default::default())
+        .await
+        .map_err(step("balance_left"))?
+        .balance_left;
+    let today = ipidea::vendor_day(ipidea::chrono::Utc::now());
+    let start = ipidea::vendor_day_start(today);
+    let records = client
+        .balance_use_record(BalanceUseRecordRequest::new(start, start))
+        .await
+        .map_err(step("balance_use_record"))?;
+    let spent: Decimal = records.iter().map(|r| r.total_use_balance).sum();
+    expect(after < before && spent == before - after, || {
+        format!("balance {before} -> {after}, but today's use record says {spent}")
+    })?;
+    println!("balance: {before} -> {after}, {spent} spent today");
 
     // An IP that is not ours: a typed refusal with the API's message.
     let stranger: IpAddr = [203, 0, 113, 9].into();
