@@ -13,6 +13,13 @@
 //! struct doing the one piece of semantic work the generated types do on top: checking that
 //! `exec_data`, JSON sent inside a string, is JSON.
 //!
+//! `generated-drift-listener` is the client's path when someone listens for drift (a callback
+//! set with `ClientBuilder::on_drift`, or a `tracing` subscriber of `ipidea::drift`): the same
+//! decode, then the walk of the decoded page that finds nothing on this body, which the spec
+//! describes. Its target is the same as `generated`'s. `generated-drift-coerced` decodes a body
+//! whose every record sends `coin` as `30000.0`, a form the spec does not document: the data is
+//! then parsed again as JSON to find where, the cost of a response that drifted.
+//!
 //! Target: `generated` at least 0.8x the throughput of `plain`. The ratios are judged on
 //! paired runs in separate processes (see [`paired_processes`]): decoders that allocate this
 //! much disturb each other's heap when they alternate in one process.
@@ -23,6 +30,7 @@
 //! time of one decode.
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use criterion::{Criterion, Throughput};
@@ -59,6 +67,44 @@ fn data_only(data: &str) -> FlowOrderPage {
     }
 }
 
+/// Findings heard by [`listening`]; none on the benchmark's body.
+static FINDINGS: AtomicUsize = AtomicUsize::new(0);
+
+fn count_finding(_: &ipidea::Drift) {
+    FINDINGS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The client's path with a drift listener: `decode_body`, then the walk of the page.
+fn listening(body: &[u8]) -> ipidea::Response<FlowOrderPage> {
+    match ipidea::__private::decode_body_reporting::<FlowOrderPage>(
+        FLOW_ORDER_LIST,
+        &ipidea::__API.envelope,
+        body,
+        Some(&count_finding),
+    ) {
+        Ok(page) => page,
+        Err(error) => panic!("the generated types refuse the page: {error}"),
+    }
+}
+
+/// A body whose every record sends `coin` as a float, which the spec does not document.
+fn coerced_body(records: usize) -> Vec<u8> {
+    let mut body: serde_json::Value = match serde_json::from_slice(&flow_page_body(records)) {
+        Ok(body) => body,
+        Err(error) => panic!("the page is JSON: {error}"),
+    };
+    if let Some(items) = body["ret_data"]["data"].as_array_mut() {
+        for item in items {
+            let coin = item["coin"].as_u64().unwrap_or_default();
+            item["coin"] = serde_json::Value::from(coin as f64);
+        }
+    }
+    match serde_json::to_vec(&body) {
+        Ok(bytes) => bytes,
+        Err(error) => panic!("a page serializes: {error}"),
+    }
+}
+
 /// The runtime's two-pass path alone: the envelope read first with the data kept as raw text,
 /// then the data decoded. The client takes it for refusals and errors; before the one-pass path
 /// it took it for every response.
@@ -76,6 +122,11 @@ fn generated_two_pass(body: &[u8]) -> FlowOrderPage {
 fn bench(c: &mut Criterion, body: &[u8], data: &str) {
     // Every way decodes the same page, checked once before timing.
     assert_eq!(generated(body).items.len(), RECORDS);
+    assert_eq!(listening(body), generated(body));
+    assert_eq!(FINDINGS.load(Ordering::Relaxed), 0, "the page drifts");
+    let coerced = coerced_body(RECORDS);
+    assert_eq!(listening(&coerced).items.len(), RECORDS);
+    assert_eq!(FINDINGS.swap(0, Ordering::Relaxed), 1, "one finding: coin");
     assert_eq!(data_only(data).items.len(), RECORDS);
     assert_eq!(generated_two_pass(body), generated(body).data);
     match plain::decode_flow_page(body) {
@@ -93,6 +144,12 @@ fn bench(c: &mut Criterion, body: &[u8], data: &str) {
         b.iter(|| plain::decode_flow_page(black_box(body)))
     });
     group.bench_function("generated", |b| b.iter(|| generated(black_box(body))));
+    group.bench_function("generated-drift-listener", |b| {
+        b.iter(|| listening(black_box(body)))
+    });
+    group.bench_function("generated-drift-coerced", |b| {
+        b.iter(|| listening(black_box(&coerced)))
+    });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(body)))
     });
@@ -109,8 +166,9 @@ fn bench(c: &mut Criterion, body: &[u8], data: &str) {
 }
 
 /// The decoders the paired runs compare with `plain`.
-const CANDIDATES: [&str; 4] = [
+const CANDIDATES: [&str; 5] = [
     "generated",
+    "generated-drift-listener",
     "generated-two-pass",
     "plain-exec-check",
     "value",
@@ -181,6 +239,14 @@ fn summarize(since: SystemTime, bytes: usize, pairs: &[(&str, Paired)]) {
             "generated",
             "generated types, `decode_body` (the client's path)",
         ),
+        (
+            "generated-drift-listener",
+            "the client's path with a drift listener (decode, then the walk)",
+        ),
+        (
+            "generated-drift-coerced",
+            "with a listener, every record drifted (`coin: 30000.0`): found by a second parse",
+        ),
         ("value", "`serde_json::Value`"),
         ("generated-data-only", "generated page without the envelope"),
         (
@@ -245,6 +311,13 @@ fn summarize(since: SystemTime, bytes: usize, pairs: &[(&str, Paired)]) {
             verdict(ratio >= TARGET)
         ));
     }
+    if let Some(ratio) = judged("generated-drift-listener") {
+        out.line(format!(
+            "Generated with a drift listener vs plain: {ratio:.2}x the throughput (target >= \
+             {TARGET:.2}x): {}.",
+            verdict(ratio >= TARGET)
+        ));
+    }
     out.finish(GROUP);
 }
 
@@ -253,6 +326,7 @@ fn decode_once(which: &str, body: &[u8], data: &str) -> usize {
     match which {
         "plain" => plain::decode_flow_page(black_box(body)).map_or(0, |p| p.data.len()),
         "generated" => generated(black_box(body)).items.len(),
+        "generated-drift-listener" => listening(black_box(body)).items.len(),
         "value" => serde_json::from_slice::<serde_json::Value>(black_box(body))
             .map_or(0, |v| v["ret_data"]["data"].as_array().map_or(0, Vec::len)),
         "generated-data-only" => data_only(black_box(data)).items.len(),

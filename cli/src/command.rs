@@ -33,7 +33,8 @@ pub fn build(spec: &'static Spec) -> Command {
                 )
                 .subcommand(crate::diff::command())
                 .subcommand(crate::openapi::command())
-                .subcommand(crate::import::command()),
+                .subcommand(crate::import::command())
+                .subcommand(crate::verify::command()),
         )
         .subcommand(
             Command::new("completions").about("Print shell completions").arg(
@@ -123,7 +124,8 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
             .value_parser(parse_interval)
             .help(
                 "Wait at least this long between the starts of two calls, as users of this API \
-                 do (2 to 5 s); calls go one at a time either way [default: 0]",
+                 do (2 to 5 s); calls go one at a time either way [default: 0; spec verify: 2, \
+                 or 0 against --sandbox or this machine]",
             ),
         Arg::new("verbose")
             .long("verbose")
@@ -164,9 +166,14 @@ fn endpoint_command(spec: &'static Spec, endpoint: &'static Endpoint) -> Command
     ));
     if endpoint.idempotent {
         about.push("Read-only; retried after transient failures.".to_owned());
-    } else {
+    } else if endpoint.orders_in.is_some() {
         about.push(
             "Spends money: shows what will be bought and asks first (--yes skips the question). Sent exactly once, never retried."
+                .to_owned(),
+        );
+    } else {
+        about.push(
+            "Changes the account (spends nothing): shows what will be sent and asks first (--yes skips the question). Sent exactly once, never retried."
                 .to_owned(),
         );
     }

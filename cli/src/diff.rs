@@ -81,7 +81,7 @@ fn load(file: &str) -> Option<Spec> {
 }
 
 /// One line per change, grouped by class, then the suggested bump.
-fn render(diff: &SpecDiff) -> String {
+pub(crate) fn render(diff: &SpecDiff) -> String {
     let mut out = String::new();
     if diff.is_empty() {
         out.push_str("no changes\n");

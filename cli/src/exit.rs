@@ -17,6 +17,9 @@ pub const OUTCOME_UNKNOWN: u8 = 5;
 /// A threshold check (`--below AMOUNT` on `balance-left` or `flow-left`) found the value below
 /// the amount. The response was printed as usual.
 pub const BELOW_THRESHOLD: u8 = 6;
+/// `spec verify` found a live response that differs from the spec (drift). The report was
+/// printed as usual.
+pub const DRIFT: u8 = 7;
 
 /// The exit codes, as shown at the end of `--help`.
 pub const HELP: &str = "\
@@ -24,11 +27,14 @@ Exit codes:
   0  success
   1  a confirmation was declined; nothing was sent
   2  usage error (bad flag or value, missing credentials or confirmation); nothing was sent
-  3  the API refused the call; its message is printed
-  4  network, timeout, HTTP or decode failure; with --below, a response without the value
+  3  the API refused the call; its message is printed (spec verify: stops at a refusal of
+     the first call, the credentials)
+  4  network, timeout, HTTP or decode failure; with --below, a response without the value;
+     spec verify: a call failed, or the server does not answer like the IPIDEA API
   5  an order or a whitelist change was sent but its outcome is unknown: look it up before
      sending it again (`whitelist sync` looks by itself: run it again)
   6  --below: the balance or traffic left is below the amount given
+  7  spec verify: a live response differs from the spec (drift); the report lists it
 
 Environment:
   IPIDEA_UID, IPIDEA_APPKEY  credentials (the appkey is never a flag: use --appkey-file or the prompt)

@@ -12,7 +12,9 @@ mod import;
 mod openapi;
 mod output;
 mod run;
+mod session;
 mod threshold;
+mod verify;
 mod whitelist;
 
 use std::process::ExitCode;

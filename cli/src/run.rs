@@ -1,17 +1,19 @@
 //! Running a command: credentials, confirmation, the call, and its output.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::ArgMatches;
-use ipidea::{ApiInfo, AuthInfo, EndpointInfo, EnvelopeInfo, Transport};
+use ipidea::{EndpointInfo, Transport};
 use ipidea_spec::{Endpoint, Spec};
 use serde_json::Value;
 
 use crate::command::{self, command_name, flag_name};
 use crate::exit;
 use crate::output;
+use crate::session::{
+    Effect, Target, ask, effect, endpoint_info, pace, report, target, transport, usage,
+};
 
 /// Runs the parsed command line.
 pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
@@ -19,6 +21,9 @@ pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
         Some(("spec", sub)) if sub.subcommand_name() == Some("diff") => crate::diff::run(sub),
         Some(("spec", sub)) if sub.subcommand_name() == Some("openapi") => crate::openapi::run(sub),
         Some(("spec", sub)) if sub.subcommand_name() == Some("import") => crate::import::run(sub),
+        Some(("spec", sub)) if sub.subcommand_name() == Some("verify") => {
+            crate::verify::run(spec, sub)
+        }
         Some(("spec", sub)) => spec_command(sub),
         Some(("whitelist", sub)) => crate::whitelist::run(spec, sub),
         Some(("completions", sub)) => {
@@ -71,12 +76,6 @@ fn spec_command(matches: &ArgMatches) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints a usage problem and returns the usage exit code.
-pub(crate) fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(exit::USAGE)
 }
 
 /// Refuses a range whose end is before its start (`not_before` in the spec), before anything
@@ -202,7 +201,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                 crate::threshold::check(endpoint, matches, &data)
             }
             Err(error) => {
-                report(&error);
+                report(spec, &error);
                 exit::of(&error)
             }
         }
@@ -326,45 +325,22 @@ async fn demo_orders(spec: &'static Spec, transport: &Transport) {
     }
 }
 
-pub(crate) fn report(error: &ipidea::Error) {
-    match error {
-        ipidea::Error::Api { msg, ret, .. } => {
-            eprintln!("error: the API refused the call: {msg} (ret {ret})")
-        }
-        ipidea::Error::OutcomeUnknown { request, source } => {
-            eprintln!(
-                "error: the order was sent at {} but no answer came back ({source}).",
-                request.sent_at.to_rfc3339()
-            );
-            eprintln!(
-                "It may or may not exist. List your orders to check before sending it again:"
-            );
-            eprintln!(
-                "  ipidea {} --start-time {}",
-                reconcile_hint(request.endpoint),
-                request.sent_at.format("%Y-%m-%d")
-            );
-        }
-        other => eprintln!("error: {other}"),
-    }
-}
-
-fn reconcile_hint(endpoint: &str) -> &'static str {
-    if endpoint.starts_with("isp_") {
-        "isp-order-list"
-    } else {
-        "datacenter-order-list"
-    }
-}
-
-/// Shows what a money-spending command will send and asks; `Err` holds the exit code.
+/// Shows what a command that is not idempotent will send and asks; `Err` holds the exit code.
+/// It spends money where it creates orders (`orders_in`), and changes the account otherwise.
 fn confirm(
     spec: &Spec,
     endpoint: &Endpoint,
     fields: &[(&str, String)],
     yes: bool,
 ) -> Result<(), ExitCode> {
-    let mut summary = format!("`{}` spends money. It will send:\n", command_name(endpoint));
+    let (does, without_question) = match effect(spec, &endpoint.name) {
+        Effect::Orders { .. } => ("spends money", "spend money without a question"),
+        Effect::Whitelist | Effect::Setting => (
+            "changes the account",
+            "change the account without a question",
+        ),
+    };
+    let mut summary = format!("`{}` {does}. It will send:\n", command_name(endpoint));
     for field in &endpoint.request {
         if let Some((_, value)) = fields.iter().find(|(n, _)| *n == field.name) {
             let meaning = command::enum_values(spec, &field.ty)
@@ -377,181 +353,6 @@ fn confirm(
     if yes {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        eprint!("{summary}");
-        return Err(usage(
-            "no terminal to confirm on: pass --yes to spend money without a question",
-        ));
-    }
-    eprint!("{summary}Proceed? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        eprintln!("Cancelled; nothing was sent.");
-        Err(ExitCode::from(exit::CANCELLED))
-    }
-}
-
-/// Where calls go: the embedded sandbox of `--sandbox` (running while `sandbox` lives), or the
-/// server of `--base-url` (the API's own by default) with the account's credentials.
-pub(crate) struct Target {
-    pub(crate) sandbox: Option<ipidea_sandbox::Sandbox>,
-    pub(crate) base_url: Option<String>,
-    pub(crate) uid: String,
-    pub(crate) appkey: String,
-}
-
-/// The [`Target`] of a command line; `Err` holds the exit code.
-pub(crate) async fn target(matches: &ArgMatches) -> Result<Target, ExitCode> {
-    if matches.get_flag("sandbox") {
-        return match ipidea_sandbox::Sandbox::builder().demo_seed().start().await {
-            Ok(started) => Ok(Target {
-                base_url: Some(started.url().to_owned()),
-                uid: started.uid().to_owned(),
-                appkey: started.appkey().to_owned(),
-                sandbox: Some(started),
-            }),
-            Err(error) => Err(usage(format!("cannot start the sandbox: {error}"))),
-        };
-    }
-    let (uid, appkey) = credentials(matches)?;
-    Ok(Target {
-        sandbox: None,
-        base_url: matches.get_one::<String>("base-url").cloned(),
-        uid,
-        appkey,
-    })
-}
-
-/// The uid and appkey, from flags, the environment, a file or a prompt; never from a flag value.
-fn credentials(matches: &ArgMatches) -> Result<(String, String), ExitCode> {
-    let Some(uid) = matches
-        .get_one::<String>("uid")
-        .filter(|u| !u.trim().is_empty())
-    else {
-        return Err(usage("no account id: set IPIDEA_UID or pass --uid"));
-    };
-    let appkey = if let Some(file) = matches.get_one::<String>("appkey-file") {
-        match std::fs::read_to_string(file) {
-            Ok(text) if !text.trim().is_empty() => text.trim().to_owned(),
-            Ok(_) => return Err(usage(format!("the appkey file `{file}` is empty"))),
-            Err(error) => {
-                return Err(usage(format!(
-                    "cannot read the appkey file `{file}`: {error}"
-                )));
-            }
-        }
-    } else if let Some(key) = std::env::var("IPIDEA_APPKEY")
-        .ok()
-        .filter(|k| !k.trim().is_empty())
-    {
-        key.trim().to_owned()
-    } else if std::io::stdin().is_terminal() {
-        match rpassword::prompt_password("IPIDEA appkey: ") {
-            Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
-            _ => return Err(usage("no appkey given")),
-        }
-    } else {
-        return Err(usage("no appkey: set IPIDEA_APPKEY or pass --appkey-file"));
-    };
-    Ok((uid.trim().to_owned(), appkey))
-}
-
-fn transport(
-    spec: &'static Spec,
-    base_url: Option<String>,
-    uid: String,
-    appkey: String,
-    timeout: Option<u64>,
-    pace: ipidea::Pace,
-) -> Result<Transport, ipidea::Error> {
-    let api = api_info(spec);
-    let (uid_name, key_name) = credential_names(spec);
-    let mut builder = Transport::builder(api)
-        .credential(uid_name, uid)
-        .credential(key_name, appkey)
-        .pace(pace);
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(seconds) = timeout {
-        builder = builder.timeout(Duration::from_secs(seconds));
-    }
-    builder.build()
-}
-
-/// The client's pace: one call at a time (the client's default), spaced by `--min-interval`.
-/// `--all` and `whitelist sync` send every call through it.
-pub(crate) fn pace(matches: &ArgMatches) -> ipidea::Pace {
-    let pace = ipidea::Pace::one_at_a_time();
-    match matches.get_one::<Duration>("min-interval") {
-        Some(interval) => pace.with_min_interval(*interval),
-        None => pace,
-    }
-}
-
-/// The wire names of the account id and the secret key.
-pub(crate) fn credential_names(spec: &Spec) -> (&str, &str) {
-    let uid = spec
-        .api
-        .auth
-        .iter()
-        .find(|a| !a.secret)
-        .map_or("uid", |a| a.name.as_str());
-    let key = spec
-        .api
-        .auth
-        .iter()
-        .find(|a| a.secret)
-        .map_or("appkey", |a| a.name.as_str());
-    (uid, key)
-}
-
-/// The runtime's description of the API, from the spec loaded at start.
-fn api_info(spec: &'static Spec) -> &'static ApiInfo {
-    let api = &spec.api;
-    let auth: Vec<AuthInfo> = api
-        .auth
-        .iter()
-        .map(|a| AuthInfo {
-            name: &a.name,
-            env: &a.env,
-            secret: a.secret,
-        })
-        .collect();
-    let e = &api.envelope;
-    Box::leak(Box::new(ApiInfo {
-        name: &api.name,
-        base_url: &api.base_url,
-        auth: Box::leak(auth.into_boxed_slice()),
-        envelope: EnvelopeInfo {
-            status: &e.status,
-            success: e.success,
-            code: &e.code,
-            message: &e.message,
-            data: &e.data,
-            timestamp: &e.timestamp,
-        },
-        date_format: &api.date_format,
-    }))
-}
-
-fn endpoint_info(spec: &'static Spec, endpoint: &'static Endpoint) -> &'static EndpointInfo {
-    Box::leak(Box::new(EndpointInfo {
-        name: &endpoint.name,
-        method: match endpoint.method {
-            ipidea_spec::Method::Get => ipidea::Method::Get,
-            ipidea_spec::Method::Post => ipidea::Method::Post,
-        },
-        path: &endpoint.url_path,
-        encoding: match spec.encoding(endpoint) {
-            ipidea_spec::Encoding::Multipart => ipidea::Encoding::Multipart,
-            ipidea_spec::Encoding::Form => ipidea::Encoding::Form,
-            ipidea_spec::Encoding::Json => ipidea::Encoding::Json,
-        },
-        idempotent: endpoint.idempotent,
-    }))
+    eprint!("{summary}");
+    ask("Proceed?", without_question)
 }

@@ -12,10 +12,21 @@ use serde_json::Value;
 
 use crate::exit;
 
-/// The endpoints that take `--below`, the response field each compares, and what it measures.
+/// The endpoints that take `--below`, the response field each compares, and what it measures,
+/// in units as far as they are known.
 const CHECKS: &[(&str, &str, &str)] = &[
-    ("balance_left", "balance_left", "the money left"),
-    ("flow_left", "flow_left", "the traffic left"),
+    (
+        "balance_left",
+        "balance_left",
+        "the money left, in the unit the API sends (not stated by the vendor; its order \
+         prices are in yuan)",
+    ),
+    (
+        "flow_left",
+        "flow_left",
+        "the traffic left, in MB according to unverified evidence (a third-party \
+         integration; no vendor page documents `flow_left`)",
+    ),
 ];
 
 /// The flag's id.
@@ -41,9 +52,9 @@ pub fn args(endpoint: &Endpoint) -> Vec<Arg> {
             .allow_negative_numbers(true)
             .value_parser(amount_arg)
             .help(format!(
-                "Check {what}: exit {} if `{field}` is below AMOUNT (a decimal number, read \
-                 before anything is sent), 0 if it is at or above it; the response prints \
-                 either way",
+                "Exit {} if `{field}`, {what}, is below AMOUNT (a decimal number in that \
+                 unit, read before anything is sent), 0 if it is at or above it; the response \
+                 prints either way",
                 exit::BELOW_THRESHOLD
             )),
     ]

@@ -2,18 +2,17 @@
 //! whitelist sync (`Client::whitelist_plan`, then `Client::whitelist_apply`): it prints the plan,
 //! asks, then adds first and removes last, one IP per call.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::net::IpAddr;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use ipidea::{Client, SyncMode, WhitelistPlan, WhitelistSync};
+use ipidea::{Client, SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError};
 use ipidea_spec::Spec;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::exit;
-use crate::run::{self, Target, usage};
+use crate::session::{self, Target, usage};
 
 /// `whitelist` and its subcommand `sync`.
 pub fn command() -> Command {
@@ -34,8 +33,11 @@ pub fn command() -> Command {
                      A whitelist that already matches sends nothing.\n\n\
                      If a call fails, it stops and says which IPs were added and removed, which \
                      one failed, and which were not attempted, and exits with the code of the \
-                     failure (3 refused, 4 network, 5 outcome unknown). Running it again \
-                     converges: it re-reads the whitelist first.",
+                     failure (3 refused, 4 network, 5 outcome unknown); with --json, stdout \
+                     has that as a JSON document too (\"applied\": \"partial\"). After an \
+                     unknown outcome or a network failure, running it again converges: it \
+                     re-reads the whitelist first. After a refusal, running it again meets the \
+                     same refusal unless its cause changes.",
                 )
                 .arg(
                     Arg::new("ips")
@@ -100,7 +102,7 @@ async fn sync(
     desired: Vec<IpAddr>,
     mode: SyncMode,
 ) -> ExitCode {
-    let target = match run::target(matches).await {
+    let target = match session::target(matches).await {
         Ok(target) => target,
         Err(code) => return code,
     };
@@ -108,7 +110,7 @@ async fn sync(
         spec,
         &target,
         matches.get_one::<u64>("timeout").copied(),
-        run::pace(matches),
+        session::pace(matches),
     ) {
         Ok(client) => client,
         Err(error) => return usage(error),
@@ -116,7 +118,7 @@ async fn sync(
     let plan = match client.whitelist_plan(desired, mode).await {
         Ok(plan) => plan,
         Err(error) => {
-            run::report(&error);
+            session::report(spec, &error);
             return exit::of(&error);
         }
     };
@@ -124,7 +126,7 @@ async fn sync(
     let dry_run = matches.get_flag("dry-run");
     if plan.is_noop() || dry_run {
         if json {
-            print_json(&plan, None);
+            print_json(&plan, Applied::No);
         } else {
             print!("{}", plan_text(&plan));
             if plan.is_noop() {
@@ -152,38 +154,40 @@ async fn sync(
     match client.whitelist_apply(&plan).await {
         Ok(done) => {
             if json {
-                print_json(&plan, Some(&done));
+                print_json(&plan, Applied::Yes(&done));
             } else {
                 print!("{}", done_text(&done));
             }
             ExitCode::SUCCESS
         }
         Err(error) => {
+            if json {
+                print_json(&plan, Applied::Partial(&error));
+            }
             eprintln!("error: {error}");
             exit::of(&error.source)
         }
     }
 }
 
-/// The typed client of the command line's target.
+/// The typed client of the command line's target, with the same settings as the other
+/// commands' transport.
 fn client(
     spec: &Spec,
     target: &Target,
     timeout: Option<u64>,
     pace: ipidea::Pace,
 ) -> Result<Client, ipidea::Error> {
-    let (uid_name, key_name) = run::credential_names(spec);
-    let mut builder = Client::builder()
-        .credential(uid_name, target.uid.clone())
-        .credential(key_name, target.appkey.clone())
-        .pace(pace);
-    if let Some(url) = &target.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    if let Some(seconds) = timeout {
-        builder = builder.timeout(Duration::from_secs(seconds));
-    }
-    builder.build()
+    session::configure(
+        Client::builder(),
+        spec,
+        target.uid.clone(),
+        target.appkey.clone(),
+        target.base_url.clone(),
+        timeout,
+        pace,
+    )
+    .build()
 }
 
 /// Asks before changing the whitelist; `Err` holds the exit code.
@@ -191,22 +195,10 @@ fn confirm(yes: bool) -> Result<(), ExitCode> {
     if yes {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(usage(
-            "no terminal to confirm on: pass --yes to change the whitelist without a question \
-             (or --dry-run to see the plan only)",
-        ));
-    }
-    eprint!("Change the whitelist as above? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        eprintln!("Cancelled; nothing was changed.");
-        Err(ExitCode::from(exit::CANCELLED))
-    }
+    session::ask(
+        "Change the whitelist as above?",
+        "change the whitelist without a question (or --dry-run to see the plan only)",
+    )
 }
 
 /// `1.2.3.4, 5.6.7.8`, or `-` for none.
@@ -249,9 +241,29 @@ fn done_text(done: &WhitelistSync) -> String {
     )
 }
 
-/// The plan, and what was done where it was applied, as one JSON document.
-fn print_json(plan: &WhitelistPlan, done: Option<&WhitelistSync>) {
-    let value = json!({
+/// Whether, and how far, a plan was applied.
+enum Applied<'a> {
+    /// Not at all: a dry run, or nothing to change.
+    No,
+    /// Wholly.
+    Yes(&'a WhitelistSync),
+    /// Partway: a call failed and the sync stopped.
+    Partial(&'a WhitelistSyncError),
+}
+
+/// The plan, and what was done where it was applied, as one JSON document. `applied` is
+/// `false`, `true`, or `"partial"` for a sync that stopped at a failed call; then `failed`
+/// says which (`step`, `ip`, whether its `outcome_unknown`, whether a rerun may help, and the
+/// error), and `not_added` and `not_removed` the IPs not attempted.
+fn print_json(plan: &WhitelistPlan, applied: Applied<'_>) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json_document(plan, applied)).unwrap_or_default()
+    );
+}
+
+fn json_document(plan: &WhitelistPlan, applied: Applied<'_>) -> Value {
+    let mut value = json!({
         "mode": match plan.mode {
             SyncMode::Exact => "exact",
             SyncMode::KeepOthers => "keep-others",
@@ -260,14 +272,39 @@ fn print_json(plan: &WhitelistPlan, done: Option<&WhitelistSync>) {
         "remove": plan.to_remove,
         "keep": plan.unchanged,
         "kept_others": plan.kept_others,
-        "applied": done.is_some(),
-        "added": done.map(|d| d.added.clone()).unwrap_or_default(),
-        "removed": done.map(|d| d.removed.clone()).unwrap_or_default(),
     });
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
+    let extra = match applied {
+        Applied::No => json!({ "applied": false, "added": [], "removed": [] }),
+        Applied::Yes(done) => {
+            json!({ "applied": true, "added": done.added, "removed": done.removed })
+        }
+        Applied::Partial(error) => {
+            let step = match error.step {
+                WhitelistStep::Add(_) => "add",
+                WhitelistStep::Remove(_) => "remove",
+                // `whitelist_apply` fails at a change; planning failed before this point.
+                _ => "plan",
+            };
+            json!({
+                "applied": "partial",
+                "added": error.added,
+                "removed": error.removed,
+                "failed": {
+                    "step": step,
+                    "ip": error.step.ip(),
+                    "outcome_unknown": error.is_outcome_unknown(),
+                    "rerun_may_help": error.rerun_may_help(),
+                    "error": error.source.to_string(),
+                },
+                "not_added": error.not_added,
+                "not_removed": error.not_removed,
+            })
+        }
+    };
+    if let (Value::Object(value), Value::Object(extra)) = (&mut value, extra) {
+        value.extend(extra);
+    }
+    value
 }
 
 #[cfg(test)]

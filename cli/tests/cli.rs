@@ -450,8 +450,11 @@ async fn exit_codes_tell_failures_apart() {
     .await;
     assert_eq!(code(&unknown), 5, "{:?}", text(&unknown));
     assert!(
-        text(&unknown).1.contains("may or may not exist"),
-        "{:?}",
+        text(&unknown).1.contains("may or may not exist")
+            && text(&unknown)
+                .1
+                .contains("ipidea isp-order-list --start-time "),
+        "the order list of the spec's `orders_in`: {:?}",
         text(&unknown)
     );
     assert_eq!(
@@ -899,9 +902,11 @@ async fn whitelist_sync_stopped_midway_says_what_was_done() {
         stderr.contains("adding 203.0.113.2 was refused")
             && stderr.contains("injected refusal")
             && stderr.contains("already added: [203.0.113.1]")
-            && stderr.contains("run the sync again"),
+            && stderr.contains("a rerun will meet the same refusal"),
         "{stderr}"
     );
+    // A refusal is not something a rerun gets past: it does not say to run it again.
+    assert!(!stderr.contains("run the sync again"), "{stderr}");
     let output = run(
         sandbox.url(),
         &["--yes", "whitelist", "sync", "203.0.113.1", "203.0.113.2"],
@@ -912,6 +917,142 @@ async fn whitelist_sync_stopped_midway_says_what_was_done() {
         whitelisted(sandbox.url()).await,
         ["203.0.113.1", "203.0.113.2"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whitelist_sync_stopped_midway_prints_json_with_json() {
+    let sandbox = Sandbox::builder()
+        .account("3716", APPKEY)
+        .whitelist("3716", ["198.51.100.9".parse().unwrap()])
+        .start()
+        .await
+        .unwrap();
+    // The first add goes through, the second is refused; the third add and the removal are
+    // never attempted.
+    sandbox.inject(
+        "white_add",
+        ipidea_sandbox::Fault::Latency(std::time::Duration::ZERO),
+    );
+    sandbox.inject(
+        "white_add",
+        ipidea_sandbox::Fault::Refuse {
+            ret: 1001,
+            msg: "injected refusal".into(),
+        },
+    );
+    let output = run(
+        sandbox.url(),
+        &[
+            "--json",
+            "--yes",
+            "whitelist",
+            "sync",
+            "203.0.113.1,203.0.113.2,203.0.113.3",
+        ],
+    )
+    .await;
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 3, "the code of the refusal: {stderr}");
+    let document: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: stdout {stdout:?}"));
+    assert_eq!(document["applied"], "partial", "{document}");
+    assert_eq!(
+        document["add"],
+        serde_json::json!(["203.0.113.1", "203.0.113.2", "203.0.113.3"])
+    );
+    assert_eq!(document["remove"], serde_json::json!(["198.51.100.9"]));
+    assert_eq!(document["added"], serde_json::json!(["203.0.113.1"]));
+    assert_eq!(document["removed"], serde_json::json!([]));
+    let failed = &document["failed"];
+    assert_eq!(failed["step"], "add", "{failed}");
+    assert_eq!(failed["ip"], "203.0.113.2");
+    assert_eq!(failed["outcome_unknown"], false);
+    assert_eq!(failed["rerun_may_help"], false);
+    assert!(
+        failed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("injected refusal")),
+        "{failed}"
+    );
+    assert_eq!(document["not_added"], serde_json::json!(["203.0.113.3"]));
+    assert_eq!(document["not_removed"], serde_json::json!(["198.51.100.9"]));
+    // The message goes to stderr as without --json.
+    assert!(
+        stderr.contains("adding 203.0.113.2 was refused"),
+        "{stderr}"
+    );
+    assert_eq!(
+        whitelisted(sandbox.url()).await,
+        ["198.51.100.9", "203.0.113.1"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whitelist_change_asks_without_speaking_of_money() {
+    let sandbox = account_sandbox().await;
+    let output = run(sandbox.url(), &["white-add", "--white-ips", "203.0.113.1"]).await;
+    let (_, stderr) = text(&output);
+    assert_eq!(code(&output), 2, "{stderr}");
+    assert!(
+        stderr.contains("`white-add` changes the account")
+            && stderr.contains("--white-ips")
+            && stderr.contains("pass --yes to change the account"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("money"),
+        "white-add spends nothing: {stderr}"
+    );
+    assert_eq!(sandbox.requests_seen("white_add"), 0, "nothing was sent");
+    let help = text(&ipidea().args(["white-add", "--help"]).output().unwrap()).0;
+    assert!(
+        help.contains("Changes the account (spends nothing)") && !help.contains("Spends money"),
+        "{help}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_outcome_says_what_to_check_by_what_the_call_changes() {
+    let sandbox = account_sandbox().await;
+    sandbox.inject("white_add", ipidea_sandbox::Fault::Drop);
+    let output = run(
+        sandbox.url(),
+        &["--yes", "white-add", "--white-ips", "203.0.113.1"],
+    )
+    .await;
+    let (_, stderr) = text(&output);
+    assert_eq!(code(&output), 5, "{stderr}");
+    assert!(
+        stderr.contains("The whitelist may or may not have changed")
+            && stderr.contains("ipidea white-list")
+            && stderr.contains("ipidea whitelist sync"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("order") && !stderr.contains("may or may not exist"),
+        "a whitelist change makes no order: {stderr}"
+    );
+    assert_eq!(sandbox.requests_seen("white_add"), 1, "never retried");
+
+    sandbox.inject("balance_warning_set", ipidea_sandbox::Fault::Drop);
+    let output = run(
+        sandbox.url(),
+        &[
+            "--yes",
+            "balance-warning-set",
+            "--balance-upper-limit",
+            "100",
+        ],
+    )
+    .await;
+    let (_, stderr) = text(&output);
+    assert_eq!(code(&output), 5, "{stderr}");
+    assert!(
+        stderr.contains("The setting may or may not have changed")
+            && stderr.contains("sending it again sets the same values"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("order"), "{stderr}");
 }
 
 #[test]
@@ -1012,6 +1153,15 @@ fn help_documents_whitelist_sync_and_below() {
     );
     let balance = text(&ipidea().args(["balance-left", "--help"]).output().unwrap()).0;
     assert!(balance.contains("--below <AMOUNT>"), "{balance}");
+    // Units as far as they are known: none stated for the balance, MB unverified for traffic.
+    let balance = balance.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(balance.contains("not stated by the vendor"), "{balance}");
+    let flow = text(&ipidea().args(["flow-left", "--help"]).output().unwrap()).0;
+    let flow = flow.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flow.contains("in MB according to unverified evidence"),
+        "{flow}"
+    );
 }
 
 #[test]
@@ -1130,12 +1280,9 @@ async fn min_interval_spaces_the_calls_of_a_whitelist_sync() {
             "/api/open/white_add"
         ]
     );
-    // The client spaces the starts by 40 ms; loopback jitter may shave a little off at the
-    // server.
-    for pair in requests.windows(2) {
-        let gap = pair[1].arrived - pair[0].arrived;
-        assert!(gap >= std::time::Duration::from_millis(30), "{gap:?}");
-    }
+    // The client spaces the starts by 40 ms.
+    let arrived: Vec<_> = requests.iter().map(|r| r.arrived).collect();
+    ipidea_tests::assert_spaced(&arrived, std::time::Duration::from_millis(40));
     let bad = run(&server.url(), &["--min-interval", "soon", "white-list"]).await;
     assert_eq!(code(&bad), 2);
     assert!(

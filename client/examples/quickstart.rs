@@ -139,7 +139,8 @@ async fn account(client: &Client, spend: bool, whitelist: &[IpAddr]) -> Result<b
             Ok(done) if done.is_noop() => println!("whitelist: {} already listed", join(whitelist)),
             Ok(done) => println!("whitelist: added {}", join(&done.added)),
             Err(error) => {
-                // Says exactly what was added before the failure; running again converges.
+                // Says exactly what was added before the failure, and whether running again
+                // can converge (`error.rerun_may_help()`: not after a refusal by the API).
                 eprintln!("{error}");
                 return Err(error.source);
             }

@@ -1,6 +1,7 @@
 //! The description of an API that generated code fills in and the runtime reads: the API's
 //! settings, each endpoint, and the traits of requests and pages.
 
+use crate::drift::DriftWalk;
 use crate::form::Form;
 use crate::lenient::Lenient;
 
@@ -96,7 +97,7 @@ pub struct InvalidInput {
 /// A request of one endpoint. Generated for every endpoint of a spec.
 pub trait ApiRequest: Send + Sync {
     /// The type of the envelope's data on success.
-    type Data: Lenient + Send + 'static;
+    type Data: Lenient + DriftWalk + Send + 'static;
     /// The endpoint.
     const ENDPOINT: &'static EndpointInfo;
     /// Checks the spec's bounds; an error is returned before anything is sent.

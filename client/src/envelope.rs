@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::api::EnvelopeInfo;
+use crate::drift::{self, DriftWalk, Listener};
 use crate::error::{Error, excerpt};
 use crate::lenient::{self, Lenient};
 use crate::values::Response;
@@ -235,8 +236,10 @@ pub fn decode_two_pass<T: Lenient>(
     let raw = envelope.data.map_or("null", RawValue::get);
     let data = match lenient::from_json::<T>(raw) {
         Ok(data) => data,
-        // PHP encodes an empty object as `[]`: read it as an object with no fields.
+        // PHP encodes an empty object as `[]`: read it as an object with no fields. The spec
+        // does not document it, so a drift listener hears of it.
         Err(_) if raw.trim() == "[]" && lenient::from_json::<T>("{}").is_ok() => {
+            lenient::note_coercion();
             lenient::from_json::<T>("{}").map_err(|e| decode_error(e.to_string()))?
         }
         Err(_) => {
@@ -252,6 +255,45 @@ pub fn decode_two_pass<T: Lenient>(
         }
     };
     Ok(envelope.into_response(data))
+}
+
+/// Decodes a response body like [`decode`]; when someone listens for drift (`on_drift`, or a
+/// `tracing` subscriber of `ipidea::drift`), then walks what was decoded and reports each
+/// finding (`drift.rs`).
+pub(crate) fn decode_reporting<T: Lenient + DriftWalk>(
+    endpoint: &'static str,
+    info: &EnvelopeInfo,
+    body: &[u8],
+    on_drift: Option<&Listener>,
+) -> Result<Response<T>, Error> {
+    if !drift::listening(on_drift) {
+        return decode(endpoint, info, body);
+    }
+    lenient::take_coercions();
+    let response = decode::<T>(endpoint, info, body)?;
+    // Only a coercion needs the data as sent: it is parsed again only then.
+    let raw = if lenient::take_coercions() > 0 {
+        parse(info, body)
+            .ok()
+            .and_then(|envelope| envelope.data)
+            .and_then(|data| serde_json::from_str::<Value>(data.get()).ok())
+    } else {
+        None
+    };
+    let findings = drift::walk_response(&response, info.data, raw.as_ref());
+    drift::report(endpoint, findings, on_drift);
+    Ok(response)
+}
+
+/// Decodes a response body and reports its drift as a client does (see the crate docs, "Drift"),
+/// with `on_drift` as the client's callback. For benchmarks and tools that hold raw bodies.
+pub fn decode_body_reporting<T: Lenient + DriftWalk>(
+    endpoint: &'static str,
+    info: &EnvelopeInfo,
+    body: &[u8],
+    on_drift: Option<&(dyn Fn(&drift::Drift) + Send + Sync + 'static)>,
+) -> Result<Response<T>, Error> {
+    decode_reporting(endpoint, info, body, on_drift)
 }
 
 /// Decodes a response body with the given envelope, for tools that hold raw bodies.

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 /// Match on the variant to tell a refusal by the API ([`Error::Api`]) from a failure to reach it
 /// ([`Error::Transport`], [`Error::Timeout`], [`Error::Status`]), a response this client cannot
 /// read ([`Error::Decode`]), a value refused before anything was sent ([`Error::InvalidInput`]),
-/// and, for calls that spend money, a failure after the request may have reached the server
-/// ([`Error::OutcomeUnknown`]).
+/// and, for calls that are not idempotent (orders, whitelist changes, settings), a failure after
+/// the request may have reached the server ([`Error::OutcomeUnknown`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -87,9 +87,11 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
-    /// A call that spends money failed after its request may have reached the server. The order
-    /// may or may not exist. It was not retried; look it up before sending it again.
-    #[error("`{}` may or may not have taken effect (sent at {}): {source}; look the order up before sending it again", request.endpoint, request.sent_at)]
+    /// A call that is not idempotent (one that opens or renews an order, changes the whitelist
+    /// or a setting) failed after its request may have reached the server: the outcome is
+    /// unknown, and the request may have been applied. It was not retried; check before
+    /// sending it again (an order in its order list, a whitelist change with `white_list`).
+    #[error("`{}` was sent at {} but no usable answer came back ({source}); the outcome is unknown: the request may have been applied, so check before sending it again", request.endpoint, request.sent_at)]
     OutcomeUnknown {
         /// What was sent, and when.
         request: SentRequest,

@@ -3,6 +3,10 @@
 //! The API sends the same kind of value as a number in one place and a string in another
 //! (`"per_page": "15"` but `"current_page": 1`). Every generated response field decodes through
 //! [`Lenient`], which accepts both, so that such drift never fails a call.
+//!
+//! What the spec documents (spec/README.md, "Wire leniency") is accepted silently. The few
+//! forms accepted beyond it call [`note_coercion`], so that a client with a drift listener can
+//! report them (`drift.rs`, whose `coerced_*` rules are the same list).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -13,7 +17,25 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+
 use serde_json::Value;
+
+thread_local! {
+    /// Coercions made by the decoders on this thread since the counter was last taken.
+    static COERCIONS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Called by a decoder that accepted a value in a form the spec does not document. Decoding is
+/// synchronous, so the thread's count, taken before and after a decode, is that decode's.
+pub(crate) fn note_coercion() {
+    COERCIONS.with(|count| count.set(count.get().saturating_add(1)));
+}
+
+/// The coercions noted on this thread since the last call.
+pub(crate) fn take_coercions() -> u32 {
+    COERCIONS.with(|count| count.replace(0))
+}
 
 /// A response value that decodes leniently and encodes in its canonical wire form.
 ///
@@ -138,7 +160,11 @@ macro_rules! lenient_integer {
                     Seen::I(n) => <$ty>::try_from(n).ok(),
                     Seen::U(n) => <$ty>::try_from(n).ok(),
                     Seen::Str(s) => s.trim().parse().ok(),
-                    Seen::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => <$ty>::try_from(f as i64).ok(),
+                    // Undocumented: an integer written as a float (`15.0`, `1e3`).
+                    Seen::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        note_coercion();
+                        <$ty>::try_from(f as i64).ok()
+                    }
                     Seen::F(_) | Seen::Bool(_) => None,
                 })
             }
@@ -164,7 +190,11 @@ impl Lenient for String {
                 Seen::I(n) => n.to_string(),
                 Seen::U(n) => n.to_string(),
                 Seen::F(f) => f.to_string(),
-                Seen::Bool(b) => b.to_string(),
+                // Undocumented: a boolean for a string.
+                Seen::Bool(b) => {
+                    note_coercion();
+                    b.to_string()
+                }
             })
         })
     }
@@ -180,8 +210,15 @@ impl Lenient for bool {
             Seen::I(0) | Seen::U(0) => Some(false),
             Seen::I(1) | Seen::U(1) => Some(true),
             Seen::Str(s) => match s.trim() {
-                "0" | "false" => Some(false),
-                "1" | "true" => Some(true),
+                "0" => Some(false),
+                "1" => Some(true),
+                // Undocumented: `"true"` and `"false"` with spaces around.
+                trimmed @ ("true" | "false") => {
+                    if trimmed.len() != s.len() {
+                        note_coercion();
+                    }
+                    Some(trimmed == "true")
+                }
                 _ => None,
             },
             _ => None,
@@ -221,7 +258,11 @@ impl Lenient for DateTime<Utc> {
                     Seen::I(n) => n,
                     Seen::U(n) => i64::try_from(n).ok()?,
                     Seen::Str(s) => s.trim().parse().ok()?,
-                    Seen::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => f as i64,
+                    // Undocumented: unix seconds written as a float (`1653101538.0`).
+                    Seen::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        note_coercion();
+                        f as i64
+                    }
                     Seen::F(_) | Seen::Bool(_) => return None,
                 };
                 DateTime::from_timestamp(seconds, 0)
@@ -317,10 +358,13 @@ impl<T: Lenient> Lenient for Vec<T> {
                 }
                 Ok(items)
             }
-            // PHP sends an empty object where it means an empty list.
+            // PHP sends an empty object where it means an empty list. Undocumented.
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 match map.next_key::<de::IgnoredAny>()? {
-                    None => Ok(Vec::new()),
+                    None => {
+                        note_coercion();
+                        Ok(Vec::new())
+                    }
                     Some(_) => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
                 }
             }
@@ -330,6 +374,24 @@ impl<T: Lenient> Lenient for Vec<T> {
     fn serialize_lenient<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter().map(WrapRef))
     }
+}
+
+/// The wire text of an enum value: a string as sent, or a number or boolean as its text (as
+/// [`String`] decodes them), and whether that form is one the spec documents for the enum (a
+/// string, or for an integer enum also an integer number).
+pub(crate) fn wire_text<'de, D: Deserializer<'de>>(
+    d: D,
+    integer: bool,
+) -> Result<(String, bool), D::Error> {
+    scalar(d, "a string", |seen| {
+        Some(match seen {
+            Seen::Str(s) => (s.to_owned(), true),
+            Seen::I(n) => (n.to_string(), integer),
+            Seen::U(n) => (n.to_string(), integer),
+            Seen::F(f) => (f.to_string(), false),
+            Seen::Bool(b) => (b.to_string(), false),
+        })
+    })
 }
 
 /// Decodes `T` from JSON text through its [`Lenient`] impl.

@@ -36,6 +36,55 @@
 //! server, the error is [`Error::OutcomeUnknown`], and the order must be looked up before the
 //! call is sent again. Only the list calls are retried.
 //!
+//! # Drift
+//! When the API sends more than the spec describes, calls still succeed: fields the spec does
+//! not know are kept in `extra`, enum values it does not list become `Unknown(..)`, and a few
+//! forms it does not document are accepted. The client also says so, so that an out-of-date
+//! spec gets noticed. Each finding names the endpoint, where, and what kind of drift, and
+//! **never a value** of the response (it may hold secrets or personal data; an unknown enum
+//! value is not shown either):
+//!
+//! - a `tracing` event at **WARN** of the target `ipidea::drift` ([`DRIFT_TARGET`]), inside the
+//!   call's `ipidea.call` span, with the fields `endpoint`, `path` and `kind`;
+//! - a call of the callback set with [`ClientBuilder::on_drift`], with a [`Drift`], for
+//!   programs that do not use `tracing`.
+//!
+//! **Default**: events are emitted whenever a subscriber enables WARN for that target (a filter
+//! such as `ipidea::drift=off` turns them off); the callback is off until set, and clones of a
+//! client share it. WARN, because drift is not an error of the call but an action for whoever
+//! maintains the spec. When nobody listens, a response costs one `tracing::enabled!` check more;
+//! when someone does, the decoded value is walked after decoding (in the decode benchmark, 0.1%
+//! more instructions for a page of 10,000 records; BENCHMARKS.md, section 2).
+//!
+//! `path` is the JSON path in the response body, with array indices collapsed to `[]` so that
+//! paths stay few: `ret_data.data[].pay_status`; a field of the envelope has no prefix
+//! (`request_id`). An unknown key that does not look like a field name (ASCII letters, digits,
+//! `_` and `-`, not starting with a digit, at most 64 bytes) is shown as `*`, since it may be
+//! data used as a key. Each path and kind is reported once per response, and at most 64
+//! findings per response. `kind` ([`DriftKind`]) is one of:
+//!
+//! - `unknown_field`: a key the spec does not declare, kept in `extra`;
+//! - `unknown_enum`: a value the spec does not list, decoded as `Unknown(..)`;
+//! - `coercion`: a value accepted in a form that the spec's wire leniency (`ipidea-spec`'s
+//!   README, "Wire leniency": numbers and strings for each other, `0`/`1` for booleans, and so
+//!   on) does not cover. These are: an integer or timestamp written as a float (`15.0`, `1e3`);
+//!   `true` or `false` for a string; `"true"` or `"false"` with spaces around for a boolean; a
+//!   known enum value in another form than its wire text (a number for a string enum, a float
+//!   for an integer enum, or text that matches only once trimmed or parsed, such as `"01"` for
+//!   `1`); `{}` for a list; `[]` (PHP's empty object) for a response's data that is a record;
+//!   and a page without one of its counts or its items, which then read as 0 and empty. Finding
+//!   where a coercion was costs a second parse of the response's data, paid only when one was
+//!   made.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), ipidea::Error> {
+//! let client = ipidea::Client::builder()
+//!     .credentials_from_env()
+//!     .on_drift(|drift| eprintln!("drift: {} {} ({})", drift.endpoint, drift.path, drift.kind))
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
+//!
 //! # Features
 //! The TLS stack of the client's own `reqwest::Client`:
 //! - `rustls` (default): rustls with aws-lc-rs, reqwest's own default, and the platform's
@@ -60,6 +109,7 @@ extern crate self as ipidea;
 mod api;
 mod check;
 mod days;
+mod drift;
 mod envelope;
 mod error;
 mod form;
@@ -82,6 +132,7 @@ pub use api::{
     Page, PagedRequest,
 };
 pub use days::{VENDOR_UTC_OFFSET_SECONDS, vendor_day, vendor_day_start, vendor_offset};
+pub use drift::{DRIFT_TARGET, Drift, DriftKind};
 pub use error::{Error, SentRequest};
 pub use form::{Form, FormContext, ToWire, WireEnum};
 pub use lenient::Lenient;
@@ -102,7 +153,9 @@ pub mod __private {
     pub mod check {
         pub use crate::check::*;
     }
-    pub use crate::envelope::{decode_body, decode_two_pass};
+    pub use crate::drift::generated as drift;
+    pub use crate::drift::{DriftPath, DriftSink, DriftWalk};
+    pub use crate::envelope::{decode_body, decode_body_reporting, decode_two_pass};
     pub use crate::form::{ToWire, WireEnum};
     pub use crate::lenient::Lenient;
     pub use crate::lenient::serde_with as lenient;

@@ -6,7 +6,8 @@
 //! what the vendor's page shows, and it makes a partial failure exact: a
 //! [`WhitelistSyncError`] says which IPs were changed, which one failed, and which were not
 //! attempted. Sync is convergent rather than transactional: a second run re-reads the whitelist
-//! and does what is left.
+//! and does what is left, which finishes the job after a failure that a rerun can get past
+//! ([`WhitelistSyncError::rerun_may_help`]), but not after a refusal by the API.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -57,10 +58,7 @@ impl WhitelistPlan {
         desired: impl IntoIterator<Item = IpAddr>,
         mode: SyncMode,
     ) -> Result<WhitelistPlan, Error> {
-        let desired = dedup(desired);
-        if desired.is_empty() {
-            return Err(empty_desired());
-        }
+        let desired = checked_desired(desired)?;
         let listed = dedup(listed);
         let listed_set: HashSet<IpAddr> = listed.iter().copied().collect();
         let desired_set: HashSet<IpAddr> = desired.iter().copied().collect();
@@ -144,9 +142,13 @@ impl WhitelistStep {
 /// after it was sent may or may not have taken effect); the IPs in
 /// [`not_added`](Self::not_added) and [`not_removed`](Self::not_removed) were not attempted.
 ///
-/// Running the sync again converges: it re-reads the whitelist and plans from what is listed
-/// then. [`source`](std::error::Error::source) is the underlying [`Error`], which is also the
-/// public field [`source`](Self::source).
+/// Whether running the sync again helps depends on the failure
+/// ([`rerun_may_help`](Self::rerun_may_help)). After an unknown outcome, a transport failure,
+/// a timeout or an HTTP 5xx or 429, it does: a rerun re-reads the whitelist and plans from
+/// what is listed then, so it converges. After a refusal by the API ([`Error::Api`]), a rerun
+/// sends the same call and meets the same refusal unless its cause changes (the message says
+/// so, quoting the API's `msg`). [`source`](std::error::Error::source) is the underlying
+/// [`Error`], which is also the public field [`source`](Self::source).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub struct WhitelistSyncError {
@@ -185,9 +187,35 @@ impl WhitelistSyncError {
         matches!(self.source, Error::OutcomeUnknown { .. })
     }
 
+    /// Whether running the sync again can get past this failure: the outcome was unknown
+    /// ([`Error::OutcomeUnknown`]: a rerun re-reads the whitelist and sees what happened), or
+    /// the failure was transient ([`Error::is_transient`]: a transport error, a timeout, an
+    /// HTTP 5xx or 429). `false` for a refusal by the API ([`Error::Api`]), which a rerun meets
+    /// again unless its cause changes, and for every other failure (a response that does not
+    /// decode, an HTTP 4xx, an invalid input, a misconfigured client), which a rerun repeats.
+    pub fn rerun_may_help(&self) -> bool {
+        self.is_outcome_unknown() || self.source.is_transient()
+    }
+
     /// The underlying error.
     pub fn error(&self) -> &Error {
         &self.source
+    }
+
+    /// What running the sync again would do, as the end of the message.
+    fn rerun_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rerun_may_help() {
+            return f.write_str(
+                "run the sync again to converge: it re-reads the whitelist and does what is left",
+            );
+        }
+        match &self.source {
+            Error::Api { msg, .. } => write!(
+                f,
+                "a rerun will meet the same refusal ({msg:?}) unless its cause changes"
+            ),
+            _ => f.write_str("a rerun will fail the same way unless its cause is fixed"),
+        }
     }
 }
 
@@ -195,11 +223,17 @@ impl fmt::Display for WhitelistSyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (verb, ip) = match self.step {
             WhitelistStep::Plan => {
-                return write!(
+                write!(
                     f,
                     "whitelist sync stopped before changing anything: {}",
                     self.source
-                );
+                )?;
+                // An empty desired list is refused before anything is sent: no rerun advice.
+                if self.rerun_may_help() || matches!(self.source, Error::Api { .. }) {
+                    f.write_str("; ")?;
+                    self.rerun_advice(f)?;
+                }
+                return Ok(());
             }
             WhitelistStep::Add(ip) => ("adding", ip),
             WhitelistStep::Remove(ip) => ("removing", ip),
@@ -216,13 +250,13 @@ impl fmt::Display for WhitelistSyncError {
         }
         write!(
             f,
-            "; already added: {}; already removed: {}; not attempted: add {}, remove {}; \
-             run the sync again to converge",
+            "; already added: {}; already removed: {}; not attempted: add {}, remove {}; ",
             IpList(&self.added),
             IpList(&self.removed),
             IpList(&self.not_added),
             IpList(&self.not_removed),
-        )
+        )?;
+        self.rerun_advice(f)
     }
 }
 
@@ -257,11 +291,13 @@ impl fmt::Display for IpList<'_> {
 /// let plan = client.whitelist_plan(desired.iter().copied(), SyncMode::Exact).await?;
 /// println!("add {:?}, remove {:?}, keep {:?}", plan.to_add, plan.to_remove, plan.unchanged);
 ///
-/// // Then apply it; a failure says exactly what was done, and a second run converges.
+/// // Then apply it; a failure says exactly what was done, and whether a second run can help.
 /// match client.whitelist_apply(&plan).await {
 ///     Ok(done) if done.is_noop() => println!("whitelist already matches"),
 ///     Ok(done) => println!("added {:?}, removed {:?}", done.added, done.removed),
-///     Err(error) => eprintln!("{error}"), // which IPs were changed, which failed, which were left
+///     // Which IPs were changed, which failed, which were left.
+///     Err(error) if error.rerun_may_help() => eprintln!("{error}"), // a rerun converges
+///     Err(error) => eprintln!("{error}"), // a refusal: a rerun meets it again
 /// }
 ///
 /// // Or both in one call.
@@ -275,17 +311,15 @@ impl Client {
     /// [`SyncMode::KeepOthers`]) and [`unchanged`](WhitelistPlan::unchanged) (desired and
     /// already listed). Changes nothing.
     ///
-    /// `desired` is deduplicated. An empty `desired` is [`Error::InvalidInput`] and nothing is
-    /// sent: emptying a whitelist is not what sync is for.
+    /// The plan is [`WhitelistPlan::new`] of the listed IPs and `desired`: `desired` is
+    /// deduplicated, and an empty `desired` is [`Error::InvalidInput`], refused before the
+    /// whitelist is read, so that nothing is sent: emptying a whitelist is not what sync is for.
     pub async fn whitelist_plan(
         &self,
         desired: impl IntoIterator<Item = IpAddr>,
         mode: SyncMode,
     ) -> Result<WhitelistPlan, Error> {
-        let desired = dedup(desired);
-        if desired.is_empty() {
-            return Err(empty_desired());
-        }
+        let desired = checked_desired(desired)?;
         let listed = self.white_list(WhiteListRequest::default()).await?;
         WhitelistPlan::new(listed.data.lists.iter().map(|e| e.mark_ip), desired, mode)
     }
@@ -296,9 +330,11 @@ impl Client {
     /// nothing.
     ///
     /// Stops at the first failed call with a [`WhitelistSyncError`] that says what was done.
-    /// Neither call is retried (neither is idempotent: adding a listed IP, or removing one that
-    /// is not, is refused). The plan is not re-checked against the whitelist: plan and apply
-    /// close together, or use [`whitelist_sync`](Self::whitelist_sync).
+    /// Neither call is retried: neither is idempotent. Adding an IP that is already listed, or
+    /// removing one that is not, is expected to be refused, though that is unverified: the
+    /// vendor documents no error responses (the sandbox does refuse both). The plan is not
+    /// re-checked against the whitelist: plan and apply close together, or use
+    /// [`whitelist_sync`](Self::whitelist_sync).
     pub async fn whitelist_apply(
         &self,
         plan: &WhitelistPlan,
@@ -356,6 +392,15 @@ impl Client {
             .map_err(WhitelistSyncError::planning)?;
         self.whitelist_apply(&plan).await
     }
+}
+
+/// The desired IPs once each, in their first order; an empty list is [`Error::InvalidInput`].
+fn checked_desired(desired: impl IntoIterator<Item = IpAddr>) -> Result<Vec<IpAddr>, Error> {
+    let desired = dedup(desired);
+    if desired.is_empty() {
+        return Err(empty_desired());
+    }
+    Ok(desired)
 }
 
 /// The IPs once each, in their first order.
@@ -436,10 +481,74 @@ mod tests {
             error.to_string(),
             "whitelist sync stopped: adding 1.2.3.4 was refused (`white_add` was refused by the \
              API: IP已存在 (ret 1001)); it was not changed; already added: [1.1.1.1]; already \
-             removed: []; not attempted: add [5.5.5.5], remove [9.9.9.9, 8.8.8.8]; run the sync \
-             again to converge"
+             removed: []; not attempted: add [5.5.5.5], remove [9.9.9.9, 8.8.8.8]; a rerun \
+             will meet the same refusal (\"IP已存在\") unless its cause changes"
         );
         assert!(!error.is_outcome_unknown());
+        assert!(!error.rerun_may_help());
         assert!(std::error::Error::source(&error).is_some());
+    }
+
+    fn stopped_at_remove(source: Error) -> WhitelistSyncError {
+        WhitelistSyncError {
+            step: WhitelistStep::Remove("1.2.3.4".parse().unwrap()),
+            added: Vec::new(),
+            removed: ips(&["1.1.1.1"]),
+            not_added: Vec::new(),
+            not_removed: Vec::new(),
+            source,
+        }
+    }
+
+    #[test]
+    fn only_failures_a_rerun_can_get_past_say_to_run_it_again() {
+        let status = |code: u16| Error::Status {
+            endpoint: "white_del",
+            status: reqwest::StatusCode::from_u16(code).unwrap(),
+            body_excerpt: String::new(),
+            retry_after: None,
+        };
+        let timeout = Error::Timeout {
+            endpoint: "white_del",
+            after: std::time::Duration::from_secs(1),
+        };
+        let unknown = Error::OutcomeUnknown {
+            request: crate::SentRequest {
+                endpoint: "white_del",
+                fields: Vec::new(),
+                sent_at: chrono::Utc::now(),
+            },
+            source: Box::new(status(502)),
+        };
+        for source in [unknown, timeout, status(503), status(429)] {
+            let error = stopped_at_remove(source);
+            assert!(error.rerun_may_help(), "{error}");
+            assert!(
+                error.to_string().ends_with(
+                    "run the sync again to converge: it re-reads the whitelist and does what \
+                     is left"
+                ),
+                "{error}"
+            );
+        }
+        let error = stopped_at_remove(status(403));
+        assert!(!error.rerun_may_help());
+        let text = error.to_string();
+        assert!(
+            !text.contains("run the sync again") && text.ends_with("unless its cause is fixed"),
+            "{text}"
+        );
+        let refused = stopped_at_remove(Error::Api {
+            endpoint: "white_del",
+            ret: 403,
+            code: None,
+            msg: "IP不存在".to_owned(),
+            timestamp: None,
+        });
+        let text = refused.to_string();
+        assert!(
+            !text.contains("run the sync again") && text.contains("same refusal (\"IP不存在\")"),
+            "{text}"
+        );
     }
 }

@@ -29,6 +29,12 @@ pub(crate) fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -
     let known = backticked(&wires);
     let from_str_error = format!("is not a value of `{}`; expected one of {known}", def.name);
     let lenient = lenient_via_serde(&name);
+    let integer = matches!(repr, EnumRepr::Integer);
+    let is_known = quote!(#RUNTIME::WireEnum::is_known(self));
+    let walk = drift_walk(
+        &name,
+        quote!(#PRIVATE::drift::enum_value(#is_known, self.as_str(), #integer, at, raw, sink);),
+    );
     let (from_wire, serialize) = match repr {
         EnumRepr::String => (
             quote! {
@@ -138,13 +144,46 @@ pub(crate) fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -
         #[automatically_derived]
         impl<'de> #PRIVATE::serde::Deserialize<'de> for #name {
             fn deserialize<D: #PRIVATE::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let text: ::std::string::String = #RUNTIME::Lenient::deserialize_lenient(deserializer)?;
-                ::core::result::Result::Ok(Self::from_wire(&text))
+                #PRIVATE::drift::decode_enum(deserializer, #integer, Self::from_wire, Self::as_str)
             }
         }
 
         #lenient
+        #walk
     }
+}
+
+/// `DriftWalk` for a generated type: `body` reports what the value at `at` needed beyond the
+/// spec, reading `raw` (the value as sent, when the decoders noted a coercion) and `self`.
+fn drift_walk(name: &syn::Ident, body: TokenStream) -> TokenStream {
+    quote! {
+        #[automatically_derived]
+        impl #PRIVATE::DriftWalk for #name {
+            fn walk(&self, at: &#PRIVATE::DriftPath<'_>, raw: ::core::option::Option<&#PRIVATE::serde_json::Value>, sink: &mut #PRIVATE::DriftSink) {
+                #body
+            }
+        }
+    }
+}
+
+/// The walk of a record's or page's fields, one call each, then of its unknown fields.
+fn drift_walk_fields<'a>(
+    name: &syn::Ident,
+    fields: impl Iterator<Item = (syn::Ident, &'a str)>,
+    helper: &str,
+) -> TokenStream {
+    let helper = format_ident!("{}", helper);
+    let extra = format_ident!("{}", naming::EXTRA_FIELD);
+    let calls = fields
+        .map(|(ident, wire)| quote!(#PRIVATE::drift::#helper(&self.#ident, #wire, at, raw, sink);));
+    drift_walk(
+        name,
+        quote! {
+            let raw = #PRIVATE::drift::object(at, raw, sink);
+            #(#calls)*
+            #PRIVATE::drift::extra(&self.#extra, at, sink);
+        },
+    )
 }
 
 /// `Lenient` for a generated type, through its own serde impls.
@@ -172,6 +211,14 @@ pub(crate) fn serde_field_attr(wire: &str, optional: bool) -> TokenStream {
     }
 }
 
+/// A page field's `#[serde]` attribute: the spec requires the field, but the decoder takes a
+/// missing one as its default, noting the coercion for a drift listener.
+fn page_field_attr(wire: &str) -> TokenStream {
+    let lenient = private_path("lenient");
+    let absent = private_path("drift::absent");
+    quote!(#[serde(rename = #wire, default = #absent, with = #lenient)])
+}
+
 pub(crate) fn extra_field() -> TokenStream {
     let extra = format_ident!("{}", naming::EXTRA_FIELD);
     quote! {
@@ -194,7 +241,7 @@ pub(crate) fn expand_record(spec: &Spec, def: &TypeDef, fields: &[Field]) -> Tok
     let name = camel(&def.name);
     let doc = doc_attrs(&doc_lines(&def.doc));
     let derives = record_derives();
-    let fields = fields.iter().map(|field| {
+    let members = fields.iter().map(|field| {
         let ident = snake(&field.name);
         let ty = ty(spec, &field.ty);
         let ty = if field.nullable {
@@ -208,14 +255,20 @@ pub(crate) fn expand_record(spec: &Spec, def: &TypeDef, fields: &[Field]) -> Tok
     });
     let extra = extra_field();
     let lenient = lenient_via_serde(&name);
+    let walk = drift_walk_fields(
+        &name,
+        fields.iter().map(|f| (snake(&f.name), f.name.as_str())),
+        "field",
+    );
     quote! {
         #doc
         #derives
         pub struct #name {
-            #(#fields)*
+            #(#members)*
             #extra
         }
         #lenient
+        #walk
     }
 }
 
@@ -236,12 +289,12 @@ pub(crate) fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenSt
     ]
     .map(|(wire, doc)| {
         let ident = snake(wire);
-        let attr = serde_field_attr(wire, true);
+        let attr = page_field_attr(wire);
         let doc = format!(" {doc} On the wire: `{wire}`.");
         quote!(#[doc = #doc] #attr pub #ident: ::core::primitive::u64,)
     });
     let items_wire = &layout.items;
-    let items_attr = serde_field_attr(items_wire, true);
+    let items_attr = page_field_attr(items_wire);
     let items_doc = format!(" The items of this page. On the wire: `{items_wire}`.");
     let extra = extra_field();
     let (total, current, last) = (
@@ -250,6 +303,22 @@ pub(crate) fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenSt
         snake(&layout.last_page),
     );
     let lenient = lenient_via_serde(&name);
+    let walk = drift_walk_fields(
+        &name,
+        [
+            &layout.total,
+            &layout.per_page,
+            &layout.current_page,
+            &layout.last_page,
+        ]
+        .into_iter()
+        .map(|wire| (snake(wire), wire.as_str()))
+        .chain(std::iter::once((
+            format_ident!("items"),
+            items_wire.as_str(),
+        ))),
+        "page_field",
+    );
     quote! {
         #doc
         #derives
@@ -261,6 +330,7 @@ pub(crate) fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenSt
             #extra
         }
         #lenient
+        #walk
 
         #[automatically_derived]
         impl #RUNTIME::Page for #name {

@@ -252,7 +252,7 @@ impl Accounts {
             return;
         }
         let book = self.book(uid);
-        book.balance -= cost;
+        book.balance = book.balance.saturating_sub(cost);
         book.spends.push(Spend {
             at,
             product,
@@ -303,7 +303,9 @@ impl Accounts {
     }
 
     /// `balance_use_record`: one record per vendor day from the day of `start` to the day of
-    /// `end`, both included, on which `uid` spent anything; oldest first.
+    /// `end`, both included, on which `uid` spent anything; oldest first. A record's `day` is
+    /// the unix second the day starts (midnight UTC+8): the sandbox's choice, since the
+    /// vendor's one example (`1653998400`, 20:00 +08:00) shows no rule.
     fn use_records(&self, uid: &str, start: i64, end: i64) -> Vec<Value> {
         let Some(book) = self.books.get(uid) else {
             return Vec::new();
@@ -315,27 +317,32 @@ impl Accounts {
             if day < first || day > last {
                 continue;
             }
+            // Sums saturate at `Decimal::MAX` rather than panic: the builder takes any balance
+            // and any past amounts, however large.
             let used = days.entry(day).or_default();
-            used.total += spend.money;
-            match spend.product {
-                Product::Isp => used.isp += spend.money,
-                Product::Datacenter => used.datacenter += spend.money,
-                Product::Flow => used.residential += spend.money,
-                Product::MobileFlow => {}
-            }
+            used.total = used.total.saturating_add(spend.money);
+            let line = match spend.product {
+                Product::Isp => &mut used.isp,
+                Product::Datacenter => &mut used.datacenter,
+                Product::Flow => &mut used.residential,
+                Product::MobileFlow => continue,
+            };
+            *line = line.saturating_add(spend.money);
         }
         days.into_iter()
             .map(|(day, used)| {
                 // The balance at the end of the day: now, plus what was spent since.
                 let next = day_start(day.succ_opt().unwrap_or(day));
-                let since: Decimal = book
+                let since = book
                     .spends
                     .iter()
                     .filter(|spend| spend.at >= next)
-                    .map(|spend| spend.money)
-                    .sum();
+                    .fold(Decimal::ZERO, |sum, spend| sum.saturating_add(spend.money));
+                // ISP money is in `isp_use` only, so that the product fields add up to
+                // `total_use_balance`; `static_house_orderUse` (the page's 静态住宅数据中心)
+                // names no product the sandbox sells apart from ISP, and stays 0.
                 json!({
-                    "balance": money(book.balance + since),
+                    "balance": money(book.balance.saturating_add(since)),
                     "day": day_start(day),
                     "isp_flow_use": 0,
                     "isp_use": money(used.isp),
@@ -346,7 +353,7 @@ impl Accounts {
                     "total_use_balance": money(used.total),
                     "total_use_flow": 0,
                     "static_order_user": money(used.datacenter),
-                    "static_house_orderUse": money(used.isp),
+                    "static_house_orderUse": 0,
                 })
             })
             .collect()
@@ -535,13 +542,36 @@ mod tests {
         assert_eq!(records[0]["balance"], json!(539.5));
         assert_eq!(records[1]["day"], june_30);
         assert_eq!(records[1]["static_order_user"], json!(4.5));
-        assert_eq!(records[1]["static_house_orderUse"], 35);
+        assert_eq!(records[1]["isp_use"], 35);
+        // ISP money counts once: the product fields add up to the total.
+        assert_eq!(records[1]["static_house_orderUse"], 0);
         assert_eq!(records[1]["total_use_balance"], json!(39.5));
         assert_eq!(records[1]["balance"], 500);
         // One day: start and end on the same midnight.
         assert_eq!(accounts.use_records("1", june_30, june_30).len(), 1);
         assert!(accounts.use_records("1", june_30, june_30 - 1).is_empty());
         assert!(accounts.use_records("2", june_30, june_30).is_empty());
+    }
+
+    #[test]
+    fn huge_balances_and_amounts_saturate_rather_than_panic() {
+        let mut accounts = Accounts::new();
+        let june_30 = 1_656_518_400;
+        accounts.set_balance("1", Decimal::MAX);
+        accounts.seed_spend("1", june_30 - 1, Product::Isp, Decimal::MAX);
+        accounts.seed_spend("1", june_30, Product::Isp, Decimal::MAX);
+        accounts.seed_spend("1", june_30 + 1, Product::Isp, Decimal::MAX);
+        accounts.seed_spend("1", june_30 + 2, Product::Datacenter, Decimal::MAX);
+        let records = accounts.use_records("1", june_30 - 86_400, june_30);
+        assert_eq!(records.len(), 2);
+        let max = money(Decimal::MAX);
+        // The balance at the end of June 29: the balance now plus June 30's spending.
+        assert_eq!(records[0]["balance"], max);
+        assert_eq!(records[1]["isp_use"], max);
+        assert_eq!(records[1]["total_use_balance"], max);
+        // A purchase of a huge balance spends without panicking either.
+        accounts.spend("1", Product::Isp, Decimal::MAX, june_30 + 3);
+        assert_eq!(accounts.balance("1"), Some(Decimal::ZERO));
     }
 
     #[test]

@@ -4,15 +4,17 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::drift::DriftSet;
+
 /// A failure the sandbox plays instead of (or around) a normal answer.
 ///
 /// Faults are injected per endpoint with [`Sandbox::inject`](crate::Sandbox::inject) (the next
 /// request only, queued in order) or [`Sandbox::inject_always`](crate::Sandbox::inject_always)
 /// (every request until [`Sandbox::clear_faults`](crate::Sandbox::clear_faults)).
 ///
-/// Only [`Fault::Latency`] and [`Fault::CommitThenDrop`] let the call reach the hand-written
-/// logic (orders, whitelist, balance); every other fault answers in its place, so the call
-/// changes nothing and spends nothing.
+/// Only [`Fault::Latency`], [`Fault::Drift`] and [`Fault::CommitThenDrop`] let the call reach
+/// the hand-written logic (orders, whitelist, balance); every other fault answers in its place,
+/// so the call changes nothing and spends nothing.
 ///
 /// Each fault also has a text form, read by [`FromStr`] and written by [`Display`](fmt::Display),
 /// which the binary's `--fault ENDPOINT=FAULT` uses:
@@ -26,6 +28,7 @@ use std::time::Duration;
 /// | `drop` | [`Fault::Drop`] |
 /// | `refuse:1001:余额不足` (the message may be left out) | [`Fault::Refuse`] |
 /// | `commit-then-drop` | [`Fault::CommitThenDrop`] |
+/// | `drift:null`, `drift:unknown-field,unknown-enum`, `drift:all` | [`Fault::Drift`] |
 ///
 /// ```
 /// use std::time::Duration;
@@ -66,6 +69,10 @@ pub enum Fault {
     /// whitelist change is made) and then closes the connection without a response: the change
     /// is committed, but the client never hears of it.
     CommitThenDrop,
+    /// Answers normally, then alters a successful answer with these kinds of drift (see
+    /// [`Drift`](crate::Drift)), on top of the endpoint's standing drift
+    /// ([`Sandbox::set_drift`](crate::Sandbox::set_drift)). A refusal is not altered.
+    Drift(DriftSet),
 }
 
 impl fmt::Display for Fault {
@@ -78,6 +85,7 @@ impl fmt::Display for Fault {
             Fault::Drop => f.write_str("drop"),
             Fault::Refuse { ret, msg } => write!(f, "refuse:{ret}:{msg}"),
             Fault::CommitThenDrop => f.write_str("commit-then-drop"),
+            Fault::Drift(kinds) => write!(f, "drift:{kinds}"),
         }
     }
 }
@@ -106,7 +114,7 @@ impl std::error::Error for ParseFaultError {}
 
 /// The fault kinds, as the text form writes them, for error messages.
 const KINDS: &str = "`latency:250ms`, `status:503`, `html`, `truncated`, `drop`, \
-                     `refuse:1001:余额不足` or `commit-then-drop`";
+                     `refuse:1001:余额不足`, `commit-then-drop` or `drift:unknown-field`";
 
 impl FromStr for Fault {
     type Err = ParseFaultError;
@@ -145,6 +153,18 @@ impl FromStr for Fault {
             "truncated" => no_argument(Fault::Truncated),
             "drop" => no_argument(Fault::Drop),
             "commit-then-drop" => no_argument(Fault::CommitThenDrop),
+            "drift" => {
+                let argument = argument.ok_or_else(|| {
+                    ParseFaultError::new(
+                        "`drift` needs kinds of drift: write `drift:unknown-field`, \
+                         `drift:null,bad-type` or `drift:all`",
+                    )
+                })?;
+                argument
+                    .parse::<DriftSet>()
+                    .map(Fault::Drift)
+                    .map_err(|e| ParseFaultError::new(e.to_string()))
+            }
             "refuse" => {
                 let argument = argument.ok_or_else(|| {
                     ParseFaultError::new(
@@ -208,6 +228,9 @@ mod tests {
             "drop",
             "refuse:1001:余额不足",
             "commit-then-drop",
+            "drift:unknown-field",
+            "drift:null,bad-type",
+            "drift:all",
         ] {
             let fault: Fault = text.parse().unwrap();
             assert_eq!(fault.to_string(), text);
@@ -243,6 +266,8 @@ mod tests {
             ("drop:now", "takes no argument"),
             ("refuse:x:y", "refuse:1001"),
             ("explode", "unknown fault `explode`"),
+            ("drift", "drift:unknown-field"),
+            ("drift:nul", "did you mean `null`?"),
         ] {
             let error = text.parse::<Fault>().unwrap_err().to_string();
             assert!(error.contains(expected), "{text}: {error}");

@@ -25,9 +25,18 @@
 //! - **Faulty on demand.** [`Fault`]s are injected per endpoint: latency, an HTTP status, an
 //!   HTML error page, a truncated body, a dropped connection, an API refusal, and a call (an
 //!   order and its spending, a whitelist change) that is committed although its reply is lost.
+//! - **Drifting on demand.** [`Drift`] alters successful answers the ways a real API drifts
+//!   from its spec, so that drift reporting and spec verification can be tested over HTTP: a
+//!   field the spec does not know in every record (`unknown-field`), a value outside its enum
+//!   (`unknown-enum`), `null` in a non-nullable field (`null`), a value outside its type beyond
+//!   the wire leniency (`bad-type`), records where the spec says `json` (`untyped-shape`).
+//!   Only the data field (`ret_data`) changes, only where the spec gives a place for the kind,
+//!   the same way each time; [`Sandbox::drift_applied`] lists every JSON path altered. Turn it
+//!   on with [`SandboxBuilder::drift`], [`Sandbox::set_drift`] (all endpoints or one), or for
+//!   one call with [`Fault::Drift`] (`drift:null`).
 //!
 //! ```no_run
-//! use ipidea_sandbox::{Fault, Product, Sandbox};
+//! use ipidea_sandbox::{Drift, Fault, Product, Sandbox};
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let sandbox = Sandbox::start().await?; // 127.0.0.1:<free port>, uid 10001
@@ -39,6 +48,13 @@
 //! let orders = sandbox.orders(sandbox.uid(), Product::Isp);
 //! let balance = sandbox.balance(sandbox.uid());
 //! let whitelist = sandbox.whitelist(sandbox.uid());
+//!
+//! // From now on, `flow_order_list` answers with values outside the spec's enums and `null`s.
+//! sandbox.set_drift(Some("flow_order_list"), [Drift::UnknownEnum, Drift::Null]);
+//! // ... call it ...
+//! for applied in sandbox.drift_applied() {
+//!     println!("{applied}"); // flow_order_list: ret_data.data[0].pay_status (unknown-enum)
+//! }
 //! # Ok(()) }
 //! ```
 //!
@@ -46,6 +62,7 @@
 #![deny(missing_docs)]
 
 mod account;
+mod drift;
 mod envelope;
 mod fault;
 mod orders;
@@ -65,6 +82,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use account::{DEFAULT_BALANCE, price};
+pub use drift::{DRIFT_FIELD, Drift, DriftApplied, DriftSet, ParseDriftError};
 pub use fault::{Fault, ParseFaultError};
 pub use orders::{MAX_IPS_PER_ORDER, Product};
 pub use request::MAX_BODY_BYTES;
@@ -164,6 +182,44 @@ impl Sandbox {
         self.shared.clear_faults();
     }
 
+    /// Makes successful answers drift from the spec with `kinds` (see [`Drift`]): those of
+    /// `endpoint` (its name in the spec), or with `None` those of every endpoint, replacing
+    /// every endpoint's own setting. An endpoint's own setting replaces the all-endpoints one
+    /// for it, so an empty set turns drift off for one endpoint. Takes a [`Drift`], an array of
+    /// them or a [`DriftSet`]; [`DriftSet::none()`] turns drift off.
+    ///
+    /// ```no_run
+    /// # use ipidea_sandbox::{Drift, DriftSet, Sandbox};
+    /// # async fn run(sandbox: Sandbox) {
+    /// sandbox.set_drift(None, DriftSet::all());
+    /// sandbox.set_drift(Some("isp_ip_open"), DriftSet::none());
+    /// sandbox.set_drift(Some("white_list"), [Drift::Null, Drift::BadType]);
+    /// # }
+    /// ```
+    pub fn set_drift(&self, endpoint: Option<&str>, kinds: impl Into<DriftSet>) {
+        self.shared.set_drift(endpoint, kinds.into());
+    }
+
+    /// The standing drift of `endpoint`: its own setting, or that of every endpoint. A
+    /// [`Fault::Drift`] adds to it for one call.
+    pub fn drift(&self, endpoint: &str) -> DriftSet {
+        self.shared.drift(endpoint)
+    }
+
+    /// Every alteration that drift has made to the answers sent so far, each once (the same
+    /// alteration of a later answer is not listed again), in the order first made: the
+    /// endpoint, the JSON path from the data field (`ret_data.data[0].pay_status`, as the
+    /// client's decode errors name paths) and the kind. An answer whose connection was cut
+    /// ([`Fault::CommitThenDrop`]) is not altered.
+    pub fn drift_applied(&self) -> Vec<DriftApplied> {
+        self.shared.drift_applied()
+    }
+
+    /// Forgets the alterations listed by [`Sandbox::drift_applied`].
+    pub fn clear_drift_applied(&self) {
+        self.shared.clear_drift_applied();
+    }
+
     /// How many requests reached the handler of `endpoint` (matched its method and path),
     /// faults and refusals included.
     pub fn requests_seen(&self, endpoint: &str) -> usize {
@@ -238,6 +294,7 @@ pub struct SandboxBuilder {
     whitelists: Vec<(String, Vec<IpAddr>)>,
     flow_left: Vec<(String, Decimal)>,
     spent: Vec<(String, i64, Product, Decimal)>,
+    drift: DriftSet,
 }
 
 impl Default for SandboxBuilder {
@@ -252,6 +309,7 @@ impl Default for SandboxBuilder {
             whitelists: Vec::new(),
             flow_left: Vec::new(),
             spent: Vec::new(),
+            drift: DriftSet::none(),
         }
     }
 }
@@ -412,6 +470,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Makes the successful answers of every endpoint drift from the spec with `kinds` (a
+    /// [`Drift`], an array of them or a [`DriftSet`]; see [`Drift`] for what each changes).
+    /// Several calls add up. [`Sandbox::set_drift`] changes it while the sandbox runs.
+    pub fn drift(mut self, kinds: impl Into<DriftSet>) -> SandboxBuilder {
+        self.drift = self.drift.union(kinds.into());
+        self
+    }
+
     /// Binds the port and starts serving on the current tokio runtime.
     ///
     /// Fails if the port cannot be bound, an account is given twice, the seed data does not fit
@@ -505,6 +571,7 @@ impl SandboxBuilder {
             None => (String::new(), String::new()),
         };
         let shared = Arc::new(Shared::new(spec, accounts, self.page_size, state));
+        shared.set_drift(None, self.drift);
         let accept = tokio::spawn(server::accept_loop(listener, Arc::clone(&shared)));
         Ok(Sandbox {
             url: format!("http://{addr}"),

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ipidea_sandbox::{
-    DEFAULT_APPKEY, DEFAULT_BALANCE, DEFAULT_PAGE_SIZE, DEFAULT_UID, Decimal, Fault, Sandbox,
+    DEFAULT_APPKEY, DEFAULT_BALANCE, DEFAULT_PAGE_SIZE, DEFAULT_UID, Decimal, DriftSet, Fault,
+    Sandbox,
 };
 
 /// A local, stateful fake of the IPIDEA open API, driven by the spec.
@@ -52,13 +53,24 @@ struct Args {
     page_size: u32,
 
     /// Plays FAULT on the next request of ENDPOINT; repeat to queue more. FAULT is
-    /// latency:250ms, status:503, html, truncated, drop, refuse:1001:余额不足 or commit-then-drop.
+    /// latency:250ms, status:503, html, truncated, drop, refuse:1001:余额不足, commit-then-drop
+    /// or drift:KIND[,KIND...].
     #[arg(long = "fault", value_name = "ENDPOINT=FAULT", value_parser = endpoint_fault)]
     faults: Vec<(String, Fault)>,
 
     /// Plays FAULT on every request of ENDPOINT.
     #[arg(long = "fault-always", value_name = "ENDPOINT=FAULT", value_parser = endpoint_fault)]
     faults_always: Vec<(String, Fault)>,
+
+    /// Makes every successful answer drift from the spec, in ret_data only: KIND is
+    /// unknown-field, unknown-enum, null, bad-type or untyped-shape; `all` is every kind.
+    #[arg(long, value_name = "KIND[,KIND...]", value_parser = drift)]
+    drift: Option<DriftSet>,
+}
+
+/// Reads `unknown-field,null` or `all`.
+fn drift(text: &str) -> Result<DriftSet, String> {
+    text.parse::<DriftSet>().map_err(|e| e.to_string())
 }
 
 /// Reads a balance: a decimal number of yuan, not negative.
@@ -106,6 +118,9 @@ async fn run(args: Args) -> Result<(), String> {
     if args.demo_seed {
         builder = builder.demo_seed();
     }
+    if let Some(kinds) = args.drift {
+        builder = builder.drift(kinds);
+    }
     if let Some(path) = &args.seed {
         builder = builder.seed_file(path).map_err(|e| e.to_string())?;
     }
@@ -135,8 +150,13 @@ async fn run(args: Args) -> Result<(), String> {
     writeln!(stdout, "{}", sandbox.url())
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    let drifting = match args.drift {
+        Some(kinds) if !kinds.is_empty() => format!(", drifting ({kinds})"),
+        _ => String::new(),
+    };
     eprintln!(
-        "ipidea-sandbox: serving {} endpoints at {} as uid `{}`, appkey `{}`; Ctrl-C stops it",
+        "ipidea-sandbox: serving {} endpoints at {} as uid `{}`, appkey `{}`{drifting}; Ctrl-C \
+         stops it",
         sandbox.spec().endpoints.len(),
         sandbox.url(),
         sandbox.uid(),

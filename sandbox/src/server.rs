@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::account::{self, Accounts, Warning};
+use crate::drift::{self, DriftApplied, DriftSet, Drifts};
 use crate::envelope::{self, Refusal, ret};
 use crate::fault::Fault;
 use crate::orders::{self, Action, ListQuery, OpenRequest, Product, RenewRequest, text};
@@ -55,6 +56,7 @@ pub(crate) struct Shared {
     state: Mutex<World>,
     faults: Mutex<Faults>,
     seen: Mutex<HashMap<String, usize>>,
+    drifts: Mutex<Drifts>,
     connections: AtomicUsize,
 }
 
@@ -95,6 +97,7 @@ impl Shared {
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             seen: Mutex::new(HashMap::new()),
+            drifts: Mutex::new(Drifts::default()),
             connections: AtomicUsize::new(0),
         }
     }
@@ -125,6 +128,33 @@ impl Shared {
             return Some(fault);
         }
         faults.always.get(endpoint).cloned()
+    }
+
+    pub(crate) fn set_drift(&self, endpoint: Option<&str>, kinds: DriftSet) {
+        lock(&self.drifts).set(endpoint, kinds);
+    }
+
+    pub(crate) fn drift(&self, endpoint: &str) -> DriftSet {
+        lock(&self.drifts).of(endpoint)
+    }
+
+    pub(crate) fn drift_applied(&self) -> Vec<DriftApplied> {
+        lock(&self.drifts).applied()
+    }
+
+    pub(crate) fn clear_drift_applied(&self) {
+        lock(&self.drifts).clear_applied();
+    }
+
+    /// Alters the success `body` of `endpoint` with its standing drift and `extra` kinds (of a
+    /// [`Fault::Drift`]), and records what changed.
+    fn apply_drift(&self, endpoint: &Endpoint, extra: DriftSet, body: &mut Value) {
+        let kinds = self.drift(&endpoint.name).union(extra);
+        if kinds.is_empty() {
+            return;
+        }
+        let made = drift::apply(&self.spec, &endpoint.response, body, kinds);
+        lock(&self.drifts).record(&endpoint.name, made);
     }
 
     pub(crate) fn requests_seen(&self, endpoint: &str) -> usize {
@@ -309,6 +339,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     };
 
     let mut commit_then_drop = false;
+    let mut fault_drift = DriftSet::none();
     match fault {
         None => {}
         Some(Fault::Latency(delay)) => tokio::time::sleep(delay).await,
@@ -342,20 +373,25 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             return json_response(StatusCode::OK, &envelope::refusal_body(spec, ret, &msg));
         }
         Some(Fault::CommitThenDrop) => commit_then_drop = true,
+        Some(Fault::Drift(kinds)) => fault_drift = kinds,
     }
 
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let reply = match answer(&shared, endpoint, parts.uri.query(), content_type, body).await {
-        Ok(body) => json_response(StatusCode::OK, &body),
-        Err(refusal) => refusal_response(spec, &refusal),
-    };
+    let answered = answer(&shared, endpoint, parts.uri.query(), content_type, body).await;
     if commit_then_drop {
         return close_connection();
     }
-    reply
+    match answered {
+        Ok(mut body) => {
+            // Drift alters what is sent, so it comes last, and only to answers that go out.
+            shared.apply_drift(endpoint, fault_drift, &mut body);
+            json_response(StatusCode::OK, &body)
+        }
+        Err(refusal) => refusal_response(spec, &refusal),
+    }
 }
 
 /// A `200` response whose `Content-Length` is that of `full` but which sends only its first

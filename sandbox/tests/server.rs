@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use common::*;
-use ipidea_sandbox::{Product, Sandbox};
+use ipidea_sandbox::{Drift, DriftApplied, DriftSet, Fault, Product, Sandbox};
 use serde_json::{Value, json};
 
 /// Asserts an envelope refusal with this HTTP status; its `msg`.
@@ -663,7 +663,8 @@ async fn purchases_spend_their_price_and_show_in_the_day_record() {
         assert_eq!(record["day"], first_day);
         assert_eq!(record["balance"], 870);
         assert_eq!(record["isp_use"], 90);
-        assert_eq!(record["static_house_orderUse"], 90);
+        // ISP money counts once, so the product fields add up to the day's total.
+        assert_eq!(record["static_house_orderUse"], 0);
         assert_eq!(record["static_order_user"], 40);
         assert_eq!(record["total_use_balance"], 130);
         for flow in [
@@ -745,7 +746,7 @@ async fn past_use_lands_on_its_vendor_day() {
     let june_29 = &both[0];
     assert_eq!(june_29["day"], june_30 - 86_400);
     assert_eq!(june_29["isp_use"], 10);
-    assert_eq!(june_29["static_house_orderUse"], 10);
+    assert_eq!(june_29["static_house_orderUse"], 0);
     // The balance at the end of June 29 holds what June 30 spent.
     assert_eq!(june_29["balance"], 106.5);
     // Any second of a day names that day.
@@ -968,4 +969,506 @@ async fn the_binary_takes_a_balance_and_demo_whitelist() {
     let list = ok(envelope_at(&base, "white_list", &credentials).await);
     assert_eq!(list["white"], 2);
     assert_eq!(list["lists"][0]["mark_ip"], "203.0.113.7");
+}
+
+// Drift: successful answers altered on purpose, the ways a real API drifts from its spec.
+
+/// 2022-06-30 00:00 +08:00, the vendor's own example day.
+const JUNE_30: &str = "1656518400";
+
+/// A call of every endpoint of the bundled spec that succeeds on a fresh drift sandbox, but the
+/// renews and the whitelist changes (whose answers are `empty` or an `OrderCreated`, as here).
+const CALLS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "isp_ip_open",
+        &[("region", "hk"), ("duration", "weekly"), ("num", "1")],
+    ),
+    (
+        "static_ip_open",
+        &[("region", "us"), ("duration", "week"), ("num", "1")],
+    ),
+    ("isp_order_list", &[]),
+    ("datacenter_order_list", &[]),
+    ("flow_order_list", &[]),
+    ("mobile_flow_order_list", &[]),
+    ("white_list", &[]),
+    ("balance_left", &[]),
+    ("balance_warning_set", &[]),
+    (
+        "balance_use_record",
+        &[("start_time", JUNE_30), ("end_time", JUNE_30)],
+    ),
+    (
+        "balance_proxy_account_use_record",
+        &[("start_time", JUNE_30), ("end_time", JUNE_30), ("id", "1")],
+    ),
+    ("flow_left", &[]),
+    ("flow_warning_set", &[]),
+    (
+        "flow_use_record",
+        &[("start_time", JUNE_30), ("end_time", JUNE_30)],
+    ),
+    (
+        "flow_proxy_account_use_record",
+        &[
+            ("start_time", JUNE_30),
+            ("end_time", JUNE_30),
+            ("sub_id", "1"),
+        ],
+    ),
+];
+
+/// A sandbox with data in every answer that has a place for it: the demo seed (flow orders and
+/// a whitelist) and a use of the balance on June 30, 2022.
+async fn drift_sandbox(kinds: impl Into<DriftSet>) -> Sandbox {
+    Sandbox::builder()
+        .demo_seed()
+        .spent(
+            "10001",
+            JUNE_30.parse().unwrap(),
+            Product::Isp,
+            ipidea_sandbox::Decimal::from(10),
+        )
+        .drift(kinds)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// The `ret_data` of a successful call of `endpoint`.
+async fn data_of(sandbox: &Sandbox, endpoint: &str, fields: &[(&str, &str)]) -> Value {
+    ok(call(sandbox, endpoint, fields).await)
+}
+
+/// Whether `data` fits the response type of `endpoint`, as the client reads it.
+fn fits(sandbox: &Sandbox, endpoint: &str, data: &Value) -> Result<(), String> {
+    let spec = sandbox.spec();
+    let response = &spec.endpoint(endpoint).unwrap().response;
+    spec.check_value(response, false, data)
+}
+
+/// The paths that drift altered, as `endpoint path kind`.
+fn applied(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .drift_applied()
+        .iter()
+        .map(|a| format!("{} {} {}", a.endpoint, a.path, a.kind))
+        .collect()
+}
+
+/// `value` with the object keys `key` removed at any depth.
+fn without_key(value: &Value, key: &str) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != key)
+                .map(|(k, v)| (k.clone(), without_key(v, key)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| without_key(v, key)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[tokio::test]
+async fn without_drift_every_answer_fits_its_type() {
+    let sandbox = drift_sandbox(DriftSet::none()).await;
+    for (endpoint, fields) in CALLS {
+        let data = data_of(&sandbox, endpoint, fields).await;
+        assert_eq!(
+            fits(&sandbox, endpoint, &data),
+            Ok(()),
+            "{endpoint}: {data}"
+        );
+    }
+    assert_eq!(sandbox.drift_applied(), []);
+}
+
+#[tokio::test]
+async fn each_kind_drifts_only_where_the_spec_has_a_place_for_it() {
+    let records = [
+        "isp_ip_open",
+        "static_ip_open",
+        "flow_order_list",
+        "mobile_flow_order_list",
+        "white_list",
+        "balance_left",
+        "balance_use_record",
+    ];
+    let untyped = [
+        "isp_order_list",
+        "datacenter_order_list",
+        "flow_warning_set",
+        "flow_use_record",
+        "flow_proxy_account_use_record",
+    ];
+    let with_flow_left = |names: &[&'static str]| {
+        let mut names = names.to_vec();
+        names.push("flow_left");
+        names
+    };
+    for (kind, drifted) in [
+        // `flow_left` is nullable, so it has no place for `null`, but has for the others.
+        (Drift::UnknownField, with_flow_left(&records)),
+        (
+            Drift::UnknownEnum,
+            vec!["flow_order_list", "mobile_flow_order_list"],
+        ),
+        (Drift::Null, records.to_vec()),
+        (Drift::BadType, with_flow_left(&records)),
+        (Drift::UntypedShape, untyped.to_vec()),
+    ] {
+        let sandbox = drift_sandbox(kind).await;
+        for (endpoint, fields) in CALLS {
+            let data = data_of(&sandbox, endpoint, fields).await;
+            let altered: Vec<DriftApplied> = sandbox
+                .drift_applied()
+                .into_iter()
+                .filter(|a| a.endpoint == *endpoint)
+                .collect();
+            assert!(altered.iter().all(|a| a.kind == kind), "{altered:?}");
+            assert_eq!(
+                !altered.is_empty(),
+                drifted.contains(endpoint),
+                "{kind} on {endpoint}: {data}"
+            );
+            // Drift the client tolerates, and drift it does not: a verifier sees all but the
+            // shapes of untyped places, which fit `json` whatever they are.
+            match kind {
+                Drift::UntypedShape => assert_eq!(fits(&sandbox, endpoint, &data), Ok(())),
+                _ if altered.is_empty() => assert_eq!(fits(&sandbox, endpoint, &data), Ok(())),
+                _ => assert!(fits(&sandbox, endpoint, &data).is_err(), "{kind}: {data}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_field_drift_adds_a_field_to_every_record() {
+    let sandbox = drift_sandbox(DriftSet::none()).await;
+    let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let plain_white = data_of(&sandbox, "white_list", &[]).await;
+    sandbox.set_drift(None, Drift::UnknownField);
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    for order in flow["data"].as_array().unwrap() {
+        assert_eq!(order["sandbox_drift"], "x");
+    }
+    assert!(flow.get("sandbox_drift").is_none(), "a page is no record");
+    assert_eq!(white["sandbox_drift"], "x");
+    assert_eq!(white["lists"][1]["sandbox_drift"], "x");
+    assert_eq!(without_key(&flow, ipidea_sandbox::DRIFT_FIELD), plain_flow);
+    assert_eq!(without_key(&white, "sandbox_drift"), plain_white);
+    assert_eq!(
+        applied(&sandbox),
+        [
+            "flow_order_list ret_data.data[0].sandbox_drift unknown-field",
+            "flow_order_list ret_data.data[1].sandbox_drift unknown-field",
+            "flow_order_list ret_data.data[2].sandbox_drift unknown-field",
+            "white_list ret_data.lists[0].sandbox_drift unknown-field",
+            "white_list ret_data.lists[1].sandbox_drift unknown-field",
+            "white_list ret_data.sandbox_drift unknown-field",
+        ]
+    );
+    // The same again: the same answer, and nothing listed twice.
+    assert_eq!(data_of(&sandbox, "flow_order_list", &[]).await, flow);
+    assert_eq!(sandbox.drift_applied().len(), 6);
+    sandbox.clear_drift_applied();
+    assert_eq!(sandbox.drift_applied(), []);
+}
+
+#[tokio::test]
+async fn unknown_enum_drift_puts_values_outside_their_enum() {
+    let sandbox = drift_sandbox(DriftSet::none()).await;
+    let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let plain_white = data_of(&sandbox, "white_list", &[]).await;
+    sandbox.set_drift(None, Drift::UnknownEnum);
+    let mut flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    for order in flow["data"].as_array_mut().unwrap() {
+        // `pay_status` is an integer enum of 0 and 1.
+        assert_eq!(order["pay_status"], 9);
+        order["pay_status"] = Value::Null;
+    }
+    let mut expected = plain_flow.clone();
+    for order in expected["data"].as_array_mut().unwrap() {
+        order["pay_status"] = Value::Null;
+    }
+    assert_eq!(flow, expected, "nothing else changes");
+    // The whitelist has no enum field: nothing to do there.
+    assert_eq!(data_of(&sandbox, "white_list", &[]).await, plain_white);
+    assert_eq!(
+        applied(&sandbox),
+        [
+            "flow_order_list ret_data.data[0].pay_status unknown-enum",
+            "flow_order_list ret_data.data[1].pay_status unknown-enum",
+            "flow_order_list ret_data.data[2].pay_status unknown-enum",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn null_drift_empties_a_non_nullable_field_of_each_record() {
+    let sandbox = drift_sandbox(DriftSet::none()).await;
+    let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let plain_white = data_of(&sandbox, "white_list", &[]).await;
+    sandbox.set_drift(None, Drift::Null);
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    let spec = sandbox.spec();
+    let Some(ipidea_spec::TypeKind::Record { fields }) =
+        spec.type_def("FlowOrder").map(|t| &t.kind)
+    else {
+        panic!("FlowOrder is a record");
+    };
+    for (order, plain) in flow["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(plain_flow["data"].as_array().unwrap())
+    {
+        // The first non-nullable field; nullable ones (`mark`, `pay_time`) stay as they were.
+        assert_eq!(order["recharge_id"], Value::Null);
+        assert!(plain["recharge_id"].is_u64());
+        for field in fields.iter().filter(|f| f.name != "recharge_id") {
+            assert_eq!(order[&field.name], plain[&field.name], "{}", field.name);
+        }
+    }
+    assert_eq!(white["white"], Value::Null);
+    assert_eq!(white["lists"][0]["mark_ip"], Value::Null);
+    assert_eq!(
+        white["lists"][0]["updated_at"],
+        plain_white["lists"][0]["updated_at"]
+    );
+    assert_eq!(
+        applied(&sandbox),
+        [
+            "flow_order_list ret_data.data[0].recharge_id null",
+            "flow_order_list ret_data.data[1].recharge_id null",
+            "flow_order_list ret_data.data[2].recharge_id null",
+            "white_list ret_data.lists[0].mark_ip null",
+            "white_list ret_data.lists[1].mark_ip null",
+            "white_list ret_data.white null",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn bad_type_drift_sends_values_outside_their_type() {
+    let sandbox = drift_sandbox(Drift::BadType).await;
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    assert_eq!(flow["data"][0]["recharge_id"], "abc");
+    assert_eq!(white["white"], "abc");
+    assert_eq!(white["lists"][0]["mark_ip"], "not-an-ip");
+    assert_eq!(
+        applied(&sandbox),
+        [
+            "flow_order_list ret_data.data[0].recharge_id bad-type",
+            "flow_order_list ret_data.data[1].recharge_id bad-type",
+            "flow_order_list ret_data.data[2].recharge_id bad-type",
+            "white_list ret_data.lists[0].mark_ip bad-type",
+            "white_list ret_data.lists[1].mark_ip bad-type",
+            "white_list ret_data.white bad-type",
+        ]
+    );
+
+    // With `null` on too, each takes its own field: a timestamp gets "soon".
+    let both = drift_sandbox([Drift::Null, Drift::BadType]).await;
+    let flow = data_of(&both, "flow_order_list", &[]).await;
+    let white = data_of(&both, "white_list", &[]).await;
+    assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
+    assert_eq!(flow["data"][0]["recharge_type"], "abc");
+    assert_eq!(white["lists"][1]["mark_ip"], Value::Null);
+    assert_eq!(white["lists"][1]["updated_at"], "soon");
+    // The whitelist record has one scalar field, which `null` takes.
+    assert_eq!(white["white"], Value::Null);
+    let kinds: Vec<Drift> = both.drift_applied().iter().map(|a| a.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == Drift::Null).count(), 6);
+    assert_eq!(kinds.iter().filter(|k| **k == Drift::BadType).count(), 5);
+}
+
+#[tokio::test]
+async fn untyped_shape_drift_puts_records_where_the_spec_says_json() {
+    let sandbox = drift_sandbox(Drift::UntypedShape).await;
+    let shape = json!({
+        "id": 4055, "name": "sandbox_drift", "created_at": "1653101538", "money": "0.01",
+        "enabled": true
+    });
+    // No orders yet: the empty page of untyped items gets one item of the fixed shape.
+    let page = data_of(&sandbox, "isp_order_list", &[]).await;
+    assert_eq!(page["data"], json!([shape]));
+    assert_eq!(page["total"], 0, "the page's counts are left alone");
+    // An order item is a record already: it stays.
+    open_isp(&sandbox, "1").await;
+    let page = data_of(&sandbox, "isp_order_list", &[]).await;
+    assert_eq!(page["data"][0], sandbox.orders("10001", Product::Isp)[0]);
+    let records = [("start_time", JUNE_30), ("end_time", JUNE_30)];
+    assert_eq!(
+        data_of(&sandbox, "flow_use_record", &records).await,
+        json!([shape])
+    );
+    // Typed answers have no place for it.
+    let plain = Sandbox::builder().demo_seed().start().await.unwrap();
+    assert_eq!(
+        without_key(
+            &data_of(&sandbox, "flow_order_list", &[]).await,
+            "updated_at"
+        ),
+        without_key(&data_of(&plain, "flow_order_list", &[]).await, "updated_at"),
+    );
+    assert_eq!(
+        applied(&sandbox),
+        [
+            "isp_order_list ret_data.data[0] untyped-shape",
+            "flow_use_record ret_data[0] untyped-shape",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn drift_is_set_for_all_endpoints_or_one_at_run_time() {
+    let sandbox = drift_sandbox(Drift::UnknownField).await;
+    assert_eq!(
+        sandbox.drift("white_list"),
+        DriftSet::from(Drift::UnknownField)
+    );
+    sandbox.set_drift(Some("white_list"), DriftSet::none());
+    assert!(sandbox.drift("white_list").is_empty());
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    assert!(white.get("sandbox_drift").is_none(), "{white}");
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    assert_eq!(flow["data"][0]["sandbox_drift"], "x");
+
+    sandbox.set_drift(Some("flow_order_list"), [Drift::Null, Drift::UnknownEnum]);
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
+    assert_eq!(flow["data"][0]["pay_status"], 9);
+    assert!(flow["data"][0].get("sandbox_drift").is_none());
+
+    // All endpoints at once forgets the endpoints' own settings.
+    sandbox.set_drift(None, Drift::Null);
+    assert_eq!(
+        data_of(&sandbox, "white_list", &[]).await["white"],
+        Value::Null
+    );
+    let flow = data_of(&sandbox, "flow_order_list", &[]).await;
+    assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
+    assert_eq!(
+        flow["data"][0]["pay_status"], 0,
+        "the newest seed order, unpaid"
+    );
+    sandbox.set_drift(None, DriftSet::none());
+    sandbox.clear_drift_applied();
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    assert_eq!(fits(&sandbox, "white_list", &white), Ok(()));
+    assert_eq!(sandbox.drift_applied(), []);
+}
+
+#[tokio::test]
+async fn a_drift_fault_plays_like_any_fault_and_refusals_never_drift() {
+    for text in ["drift:unknown-enum", "drift:null,bad-type", "drift:all"] {
+        assert_eq!(text.parse::<Fault>().unwrap().to_string(), text);
+    }
+    assert_eq!(
+        "drift:unknown-field,untyped-shape"
+            .parse::<Fault>()
+            .unwrap(),
+        Fault::Drift(DriftSet::from([Drift::UnknownField, Drift::UntypedShape]))
+    );
+    for kind in Drift::ALL {
+        assert_eq!(kind.to_string().parse::<Drift>(), Ok(kind));
+    }
+
+    let sandbox = drift_sandbox(DriftSet::none()).await;
+    sandbox.inject("flow_order_list", "drift:unknown-enum".parse().unwrap());
+    let drifted = data_of(&sandbox, "flow_order_list", &[]).await;
+    assert_eq!(drifted["data"][0]["pay_status"], 9);
+    let next = data_of(&sandbox, "flow_order_list", &[]).await;
+    assert_eq!(
+        next["data"][0]["pay_status"], 0,
+        "a one-shot fault plays once"
+    );
+
+    // A fault adds to the standing drift.
+    sandbox.set_drift(None, Drift::UnknownField);
+    sandbox.inject_always("white_list", Fault::Drift(Drift::Null.into()));
+    for _ in 0..2 {
+        let white = data_of(&sandbox, "white_list", &[]).await;
+        assert_eq!(
+            (&white["white"], &white["sandbox_drift"]),
+            (&Value::Null, &json!("x"))
+        );
+    }
+    sandbox.clear_faults();
+    let white = data_of(&sandbox, "white_list", &[]).await;
+    assert_eq!(white["white"], 2);
+
+    // A refusal is not altered, nor recorded.
+    sandbox.set_drift(None, DriftSet::all());
+    sandbox.clear_drift_applied();
+    let msg = refused(call_as(&sandbox, "white_list", "10001", "wrong", &[]).await);
+    assert!(msg.contains("credentials"), "{msg}");
+    sandbox.inject(
+        "flow_order_list",
+        Fault::Refuse {
+            ret: 1001,
+            msg: "余额不足".into(),
+        },
+    );
+    refused(call(&sandbox, "flow_order_list", &[]).await);
+    assert_eq!(sandbox.drift_applied(), []);
+}
+
+#[tokio::test]
+async fn the_binary_drifts_on_request() {
+    let (_child, base) = start_binary(&[
+        "--port",
+        "0",
+        "--demo-seed",
+        "--drift",
+        "unknown-field,unknown-enum",
+        "--fault",
+        "white_list=drift:null",
+    ]);
+    let credentials = [("uid", "10001"), ("appkey", "sandbox-appkey")];
+    let flow = ok(envelope_at(&base, "flow_order_list", &credentials).await);
+    assert_eq!(flow["data"][0]["sandbox_drift"], "x");
+    assert_eq!(flow["data"][0]["pay_status"], 9);
+    let white = ok(envelope_at(&base, "white_list", &credentials).await);
+    assert_eq!(
+        (&white["white"], &white["sandbox_drift"]),
+        (&Value::Null, &json!("x"))
+    );
+    let white = ok(envelope_at(&base, "white_list", &credentials).await);
+    assert_eq!(white["white"], 2);
+
+    let (_all, base) = start_binary(&["--port", "0", "--demo-seed", "--drift", "all"]);
+    let flow = ok(envelope_at(&base, "flow_order_list", &credentials).await);
+    assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
+    assert_eq!(flow["data"][0]["recharge_type"], "abc");
+    let page = ok(envelope_at(&base, "isp_order_list", &credentials).await);
+    assert_eq!(page["data"][0]["name"], "sandbox_drift");
+}
+
+#[test]
+fn the_binary_refuses_an_unknown_drift() {
+    for (args, expected) in [
+        (&["--drift", "nul"][..], "did you mean `null`?"),
+        (&["--drift", ""][..], "no drift kind given"),
+        (
+            &["--fault", "white_list=drift:bogus"][..],
+            "unknown drift `bogus`",
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_ipidea-sandbox"))
+            .args(["--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "no URL when it does not serve");
+    }
 }

@@ -22,8 +22,10 @@
 
 mod fields;
 mod recorder;
+mod spacing;
 
 pub use recorder::{DEFAULT_REPLY_BODY, Recorded, RecordingServer, Reply};
+pub use spacing::{SCHEDULING_SLACK, assert_spaced};
 
 /// The repository README's examples compile.
 #[cfg(doctest)]

@@ -199,10 +199,12 @@ async fn a_refusal_midway_says_what_was_done_and_a_second_run_converges() {
         "already added: [198.51.100.1]",
         "already removed: []",
         "not attempted: add [], remove [203.0.113.1, 203.0.113.2]",
-        "run the sync again",
+        "a rerun will meet the same refusal (\"injected refusal\") unless its cause changes",
     ] {
         assert!(text.contains(part), "{part:?} in {text}");
     }
+    assert!(!error.rerun_may_help());
+    assert!(!text.contains("run the sync again"), "{text}");
     assert_eq!(
         changes_sent(&sandbox),
         (before.0 + 2, before.1),
@@ -261,10 +263,12 @@ async fn a_lost_answer_midway_leaves_that_ip_unknown_and_is_not_retried() {
         (before.0, before.1 + 2),
         "`white_del` is sent once per IP, never retried"
     );
+    assert!(error.rerun_may_help());
     let text = error.to_string();
     assert!(
         text.contains("removing 203.0.113.2 may or may not have taken effect")
-            && text.contains("already removed: [203.0.113.1]"),
+            && text.contains("already removed: [203.0.113.1]")
+            && text.contains("run the sync again to converge"),
         "{text}"
     );
 
@@ -278,6 +282,46 @@ async fn a_lost_answer_midway_leaves_that_ip_unknown_and_is_not_retried() {
         "the drop changed nothing"
     );
     assert_eq!(listed(&client).await, ips(&["203.0.113.3"]));
+}
+
+#[tokio::test]
+async fn an_add_applied_whose_answer_was_lost_is_left_unchanged_by_the_next_run() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    // The first add is applied, then its connection closes before the answer.
+    sandbox.inject("white_add", Fault::CommitThenDrop);
+    let desired = ips(&["203.0.113.1", "203.0.113.2"]);
+    let error = client
+        .whitelist_sync(desired.clone(), SyncMode::Exact)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.step,
+        WhitelistStep::Add("203.0.113.1".parse().unwrap())
+    );
+    assert!(error.is_outcome_unknown(), "{:?}", error.source);
+    assert!(error.rerun_may_help());
+    assert_eq!(error.added, NONE, "the client never heard of the add");
+    assert_eq!(error.not_added, ips(&["203.0.113.2"]));
+    assert_eq!(sandbox.requests_seen("white_add"), 1, "never retried");
+    assert_eq!(
+        listed(&client).await,
+        ips(&["203.0.113.1"]),
+        "yet the add was applied"
+    );
+
+    let again = client
+        .whitelist_sync(desired, SyncMode::Exact)
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, ips(&["203.0.113.1"]), "{again:?}");
+    assert_eq!(again.added, ips(&["203.0.113.2"]));
+    assert_eq!(
+        sandbox.requests_seen("white_add"),
+        2,
+        "one `white_add`, for 203.0.113.2; none again for 203.0.113.1"
+    );
+    assert_eq!(listed(&client).await, ips(&["203.0.113.1", "203.0.113.2"]));
 }
 
 #[tokio::test]

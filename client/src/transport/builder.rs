@@ -12,6 +12,7 @@ use super::{
     RetryPolicy, Transport, pace,
 };
 use crate::api::ApiInfo;
+use crate::drift::{Drift, OnDrift};
 use crate::error::Error;
 use crate::tls;
 
@@ -29,6 +30,7 @@ pub struct ClientBuilder<C> {
     retry: RetryPolicy,
     pace: Pace,
     max_response_bytes: usize,
+    on_drift: Option<OnDrift>,
     make: fn(Transport) -> C,
 }
 
@@ -44,6 +46,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("pace", &self.pace)
+            .field("on_drift", &self.on_drift.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -63,6 +66,7 @@ impl<C> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             pace: Pace::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            on_drift: None,
             make,
         }
     }
@@ -147,6 +151,21 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Calls `on_drift` with each finding of drift: whenever a decoded response needed
+    /// anything beyond the spec (a field kept in `extra`, an enum value decoded as
+    /// `Unknown(..)`, a value accepted in a form the spec does not document). A [`Drift`] names
+    /// the endpoint, the JSON path and the kind, never a value. The client's clones share the
+    /// callback; it is called on the task that made the call, once per distinct path and kind
+    /// in a response, so it should be quick (count, or send to a channel).
+    ///
+    /// Off by default. The same findings are `tracing` events at WARN of the target
+    /// [`DRIFT_TARGET`](crate::DRIFT_TARGET) whenever a subscriber listens, with or without a
+    /// callback; see the crate docs, "Drift".
+    pub fn on_drift(mut self, on_drift: impl Fn(&Drift) + Send + Sync + 'static) -> Self {
+        self.on_drift = Some(Arc::new(on_drift));
+        self
+    }
+
     /// Builds the client, checking the credentials, the base URL and the pace.
     pub fn build(self) -> Result<C, Error> {
         let mut problems = self.problems;
@@ -205,6 +224,7 @@ impl<C> ClientBuilder<C> {
             max_response_bytes: self.max_response_bytes,
             gate: pace::Gate::new(&self.pace),
             pace: self.pace,
+            on_drift: self.on_drift,
         };
         Ok((self.make)(Transport {
             inner: Arc::new(inner),

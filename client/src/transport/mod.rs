@@ -15,6 +15,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::ApiInfo;
+use crate::drift::OnDrift;
 
 pub use builder::ClientBuilder;
 pub use pace::Pace;
@@ -57,6 +58,8 @@ struct Inner {
     pace: Pace,
     /// The runtime side of `pace`, shared by every clone.
     gate: pace::Gate,
+    /// Called with each finding of drift in a decoded response, if set.
+    on_drift: Option<OnDrift>,
 }
 
 /// The shared HTTP side of a generated client. Cheap to clone: clones share one connection
@@ -77,6 +80,7 @@ impl fmt::Debug for Transport {
             .field("retry", &self.inner.retry)
             .field("pace", &self.inner.pace)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("on_drift", &self.inner.on_drift.is_some())
             .finish()
     }
 }

@@ -10,6 +10,7 @@ use tracing::Instrument;
 use super::Transport;
 use super::pace::Ticket;
 use crate::api::{ApiRequest, Encoding, EndpointInfo, Method};
+use crate::drift::DriftWalk;
 use crate::envelope;
 use crate::error::{Error, SentRequest, excerpt};
 use crate::form::{Form, FormContext};
@@ -51,7 +52,7 @@ impl Transport {
         self.send_fields(endpoint, &fields).await
     }
     /// Sends encoded fields inside one `ipidea.call` span.
-    async fn send_fields<T: Lenient>(
+    async fn send_fields<T: Lenient + DriftWalk>(
         &self,
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
@@ -67,7 +68,7 @@ impl Transport {
             .instrument(span)
             .await
     }
-    async fn send_with_retries<T: Lenient>(
+    async fn send_with_retries<T: Lenient + DriftWalk>(
         &self,
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
@@ -85,7 +86,14 @@ impl Transport {
             let sent_at = Utc::now();
             let failure = match self.attempt(endpoint, fields, ticket).await {
                 Ok(body) => {
-                    match envelope::decode::<T>(endpoint.name, &self.inner.api.envelope, &body) {
+                    let (api, on_drift) = (&self.inner.api, self.inner.on_drift.as_deref());
+                    let decoded = envelope::decode_reporting::<T>(
+                        endpoint.name,
+                        &api.envelope,
+                        &body,
+                        on_drift,
+                    );
+                    match decoded {
                         Ok(response) => return Ok(response),
                         Err(error) => {
                             let maybe_sent = matches!(error, Error::Decode { .. });

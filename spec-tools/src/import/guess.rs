@@ -29,8 +29,8 @@ pub(super) enum Doubt {
 
 /// An inferred type expression, whether it may be `null`, and how sure it is.
 #[derive(Debug, Clone)]
-pub(super) struct Guess {
-    pub(super) ty: String,
+pub(crate) struct Guess {
+    pub(crate) ty: String,
     pub(super) nullable: bool,
     pub(super) doubt: Doubt,
     /// A doc from a field of the same name in the known spec.
@@ -95,7 +95,7 @@ fn is_date(text: &str) -> bool {
 }
 
 /// The type of one scalar example value, from its name and its look.
-pub(super) fn guess_scalar(name: &str, value: &Value, request: bool) -> Guess {
+pub(crate) fn guess_scalar(name: &str, value: &Value, request: bool) -> Guess {
     match value {
         Value::Null if request => Guess::new("string", Doubt::NotSendable),
         Value::Null => Guess::new("json", Doubt::Null),
@@ -172,7 +172,7 @@ fn guess_string(name: &str, text: &str, request: bool) -> Guess {
 }
 
 /// One type that fits two inferred scalar types' values, as `check_value` reads them.
-fn unify(a: &str, b: &str) -> String {
+pub(crate) fn unify(a: &str, b: &str) -> String {
     if a == b {
         return a.to_owned();
     }

@@ -47,7 +47,7 @@ mod dialect;
 mod docs;
 mod endpoint;
 mod error;
-mod guess;
+pub(crate) mod guess;
 mod infer;
 mod merge;
 mod notes;
