@@ -105,6 +105,17 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
             .global(true)
             .action(ArgAction::SetTrue)
             .help("Run against an embedded sandbox instead of the real API; nothing is spent"),
+        Arg::new("sandbox-drift")
+            .long("sandbox-drift")
+            .global(true)
+            .value_name("KINDS")
+            .requires("sandbox")
+            .value_parser(|text: &str| text.parse::<ipidea_sandbox::DriftSet>())
+            .help(
+                "With --sandbox: make its answers drift from the spec (all, or unknown-field, \
+                 unknown-enum, null, bad-type, untyped-shape joined with `,`), to see what \
+                 `spec verify` and drift reporting do",
+            ),
         Arg::new("yes")
             .long("yes")
             .short('y')

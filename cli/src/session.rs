@@ -132,7 +132,11 @@ pub(crate) struct Target {
 /// The [`Target`] of a command line; `Err` holds the exit code.
 pub(crate) async fn target(matches: &ArgMatches) -> Result<Target, ExitCode> {
     if matches.get_flag("sandbox") {
-        return match ipidea_sandbox::Sandbox::builder().demo_seed().start().await {
+        let mut builder = ipidea_sandbox::Sandbox::builder().demo_seed();
+        if let Some(drift) = matches.get_one::<ipidea_sandbox::DriftSet>("sandbox-drift") {
+            builder = builder.drift(*drift);
+        }
+        return match builder.start().await {
             Ok(started) => Ok(Target {
                 base_url: Some(started.url().to_owned()),
                 uid: started.uid().to_owned(),

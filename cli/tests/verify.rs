@@ -603,3 +603,35 @@ fn bad_flags_are_usage_errors_and_help_documents_verify() {
     let top = text(&ipidea().arg("--help").output().unwrap()).0;
     assert!(top.contains("  7  spec verify"), "{top}");
 }
+
+#[test]
+fn the_embedded_sandbox_drifts_on_request() {
+    let output = ipidea()
+        .args([
+            "--sandbox",
+            "--sandbox-drift",
+            "unknown-enum",
+            "spec",
+            "verify",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 7, "drift found: {stdout}{stderr}");
+    assert!(
+        stdout.contains("ret_data.data[0].pay_status") && stdout.contains("unknown-enum"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("unknown-field"),
+        "only the kind asked for: {stdout}"
+    );
+    // Drift is a sandbox's; without one it is a usage error, and so is an unknown kind.
+    for args in [
+        vec!["--sandbox-drift", "all", "spec", "verify"],
+        vec!["--sandbox", "--sandbox-drift", "nul", "spec", "verify"],
+    ] {
+        let output = ipidea().args(&args).output().unwrap();
+        assert_eq!(code(&output), 2, "{args:?}: {}", text(&output).1);
+    }
+}
