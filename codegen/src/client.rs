@@ -188,10 +188,14 @@ pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
             "Safe to send twice: transient failures are retried per the client's retry policy."
                 .to_owned(),
         );
-    } else {
+    } else if endpoint.orders_in.is_some() {
         doc.push("**Spends money.** Sent exactly once, never retried. If it fails after the request may have".to_owned());
         doc.push("reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned());
-        doc.push("look the order up before sending it again.".to_owned());
+        doc.push("look the order up (`Client::reconcile`) before sending it again.".to_owned());
+    } else {
+        doc.push("**Not safe to send twice.** Sent exactly once, never retried. If it fails after the request".to_owned());
+        doc.push("may have reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned());
+        doc.push("check whether it took effect before sending it again.".to_owned());
     }
     if let Some(example) = endpoint.examples.first() {
         doc.push(String::new());

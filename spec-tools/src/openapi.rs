@@ -357,10 +357,15 @@ fn operation(spec: &Spec, endpoint: &Endpoint) -> Value {
     if endpoint.idempotent {
         description
             .push_str("\n\nSafe to send twice: the client retries it after transient failures.");
-    } else {
+    } else if endpoint.orders_in.is_some() {
         description.push_str(
             "\n\nSpends money: the client sends it exactly once and never retries it. If it \
              fails after sending, look the order up before sending it again.",
+        );
+    } else {
+        description.push_str(
+            "\n\nNot safe to send twice: the client sends it exactly once and never retries it. \
+             If it fails after sending, check whether it took effect before sending it again.",
         );
     }
     operation.insert("description".into(), description.into());
