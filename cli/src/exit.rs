@@ -31,8 +31,8 @@ Exit codes:
      the first call, the credentials)
   4  network, timeout, HTTP or decode failure; with --below, a response without the value;
      spec verify: a call failed, or the server does not answer like the IPIDEA API
-  5  an order or a whitelist change was sent but its outcome is unknown: look it up before
-     sending it again (`whitelist sync` looks by itself: run it again)
+  5  an order, a whitelist change or a setting was sent but its outcome is unknown: look it
+     up before sending it again (`whitelist sync` looks by itself: run it again)
   6  --below: the balance or traffic left is below the amount given
   7  spec verify: a live response differs from the spec (drift); the report lists it
 

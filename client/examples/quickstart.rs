@@ -96,8 +96,9 @@ fn fail(error: Error) -> ExitCode {
         Error::Config(problem) => eprintln!("{problem}"),
         Error::OutcomeUnknown { request, .. } => {
             eprintln!("{error}");
+            // Only the open and renew calls create orders; the whitelist sync reports its own.
             eprintln!(
-                "The `{}` sent at {} may have created an order: check the order list before retrying.",
+                "The `{}` sent at {} may have taken effect: check (the order list, for an order) before retrying.",
                 request.endpoint, request.sent_at
             );
         }
