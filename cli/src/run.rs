@@ -91,26 +91,26 @@ fn ranges_in_order(
             .find(|(n, _)| *n == name)
             .map(|(_, v)| Value::String(v.clone()))
     };
-    for field in &endpoint.request {
-        let Some(start_name) = &field.not_before else {
-            continue;
-        };
-        let (Some(end), Some(start)) = (value(&field.name), value(start_name)) else {
-            continue;
-        };
-        if spec.compare_values(&field.ty, &end, &start) == Some(std::cmp::Ordering::Less) {
+    match spec.reversed_range(endpoint, value) {
+        Some((end, start)) => {
             let flag = |name: &str| format!("--{}", name.replace('_', "-"));
-            let shown = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-            return Err(format!(
+            let shown = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            Err(format!(
                 "{} ({}) is before {} ({}): a range must not end before it starts",
-                flag(&field.name),
-                shown(&end),
-                flag(start_name),
-                shown(&start)
-            ));
+                flag(&end.name),
+                shown(&end.name),
+                flag(&start.name),
+                shown(&start.name)
+            ))
         }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) -> ExitCode {

@@ -1,9 +1,7 @@
 //! Checking a request against the spec: credentials, unknown fields, required fields, types
 //! (through [`Spec::check_value`], the same lenient check as the client's decoders), bounds
 //! (through [`ipidea_spec::check_bounds`]) and the order of `not_before` fields (through
-//! [`Spec::compare_values`]).
-
-use std::cmp::Ordering;
+//! [`Spec::reversed_range`]).
 
 use ipidea_spec::{Bounds, Endpoint, Field, Spec};
 use serde_json::{Map, Value};
@@ -133,23 +131,20 @@ pub(crate) fn validate(
         given.insert(field.name.clone(), value.clone());
     }
     // `not_before`: the end of a range is not before its start, where both are given.
-    for field in &endpoint.request {
-        let Some(start) = &field.not_before else {
-            continue;
+    if let Some((end, start)) = spec.reversed_range(endpoint, |name| given.get(name).cloned()) {
+        let shown = |name: &str| {
+            given
+                .get(name)
+                .map(|v| text(v).unwrap_or_else(|| v.to_string()))
+                .unwrap_or_default()
         };
-        let (Some(end_value), Some(start_value)) = (given.get(&field.name), given.get(start))
-        else {
-            continue;
-        };
-        if spec.compare_values(&field.ty, end_value, start_value) == Some(Ordering::Less) {
-            let shown = |v: &Value| text(v).unwrap_or_else(|| v.to_string());
-            return Err(refuse(format!(
-                "`{}` must not be earlier than `{start}` ({} is before {})",
-                field.name,
-                shown(end_value),
-                shown(start_value)
-            )));
-        }
+        return Err(refuse(format!(
+            "`{}` must not be earlier than `{}` ({} is before {})",
+            end.name,
+            start.name,
+            shown(&end.name),
+            shown(&start.name)
+        )));
     }
     Ok(given)
 }

@@ -140,6 +140,25 @@ impl Spec {
         }
     }
 
+    /// The first range of `endpoint` that a request would send ending before it starts: a
+    /// request field with `not_before` whose wire value (from `value`, by field name) is
+    /// earlier than that of the field it names, as `(end field, start field)`. Fields left out
+    /// (`None`), and values that do not fit their type, are not compared. The CLI, `spec
+    /// verify` and the sandbox check ranges through this; the generated client checks typed
+    /// values with the same rule.
+    pub fn reversed_range<'e>(
+        &self,
+        endpoint: &'e Endpoint,
+        value: impl Fn(&str) -> Option<Value>,
+    ) -> Option<(&'e Field, &'e Field)> {
+        endpoint.request.iter().find_map(|end| {
+            let start_name = end.not_before.as_deref()?;
+            let start = endpoint.request.iter().find(|f| f.name == start_name)?;
+            let order = self.compare_values(&end.ty, &value(&end.name)?, &value(&start.name)?);
+            (order == Some(Ordering::Less)).then_some((end, start))
+        })
+    }
+
     /// How two wire values of an ordered scalar type compare (see [`Scalar::is_ordered`]),
     /// each read as leniently as [`Spec::check_value`] reads it: a date in `api.date_format`
     /// or ISO, an integer or timestamp as a number or a string of digits, a decimal as a number
@@ -304,6 +323,42 @@ mod tests {
         assert!(check("timestamp", json!("1653101538")).is_ok());
         assert!(check("json_string", json!("{\"a\":1}")).is_ok());
         assert!(check("json_string", json!("{nope")).is_err());
+    }
+
+    #[test]
+    fn a_reversed_range_is_found_where_both_ends_are_given() {
+        let spec = crate::bundled();
+        let endpoint = spec.endpoint("balance_use_record").unwrap();
+        fn values(
+            start: Option<&'static str>,
+            end: Option<&'static str>,
+        ) -> impl Fn(&str) -> Option<Value> {
+            move |name: &str| match name {
+                "start_time" => start.map(|s| Value::String(s.to_owned())),
+                "end_time" => end.map(|s| Value::String(s.to_owned())),
+                _ => None,
+            }
+        }
+        let found = spec.reversed_range(endpoint, values(Some("1656604800"), Some("1656518400")));
+        let names = found.map(|(end, start)| (end.name.as_str(), start.name.as_str()));
+        assert_eq!(names, Some(("end_time", "start_time")));
+        // One day is a range of one instant; a missing end or a value that does not fit is not
+        // compared.
+        for (start, end) in [
+            (Some("1656518400"), Some("1656518400")),
+            (Some("1656518400"), None),
+            (Some("soon"), Some("1656518400")),
+        ] {
+            assert!(spec.reversed_range(endpoint, values(start, end)).is_none());
+        }
+        // Dates of an order list compare as dates, not as text: 2022-5-9 is before 2022-5-10.
+        let list = spec.endpoint("isp_order_list").unwrap();
+        let dates = |name: &str| match name {
+            "start_time" => Some(Value::String("2022-5-9".to_owned())),
+            "end_time" => Some(Value::String("2022-5-10".to_owned())),
+            _ => None,
+        };
+        assert!(spec.reversed_range(list, dates).is_none());
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! never picks an endpoint that is not idempotent (see [`is_safe`]), and it sends as little
 //! as a call needs.
 
-use std::cmp::Ordering;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -324,20 +323,12 @@ fn check_ranges(spec: &Spec, endpoint: &Endpoint, fields: &[(&str, String)]) -> 
             .find(|(n, _)| *n == name)
             .map(|(_, v)| Value::String(v.clone()))
     };
-    for field in &endpoint.request {
-        let Some(start) = &field.not_before else {
-            continue;
-        };
-        let (Some(end_value), Some(start_value)) = (value(&field.name), value(start)) else {
-            continue;
-        };
-        if spec.compare_values(&field.ty, &end_value, &start_value) == Some(Ordering::Less) {
-            return Err(format!(
-                "`{}` of `{}` would end before its `{start}`: a range must not end before it \
-                 starts; check the --field values",
-                field.name, endpoint.name
-            ));
-        }
+    match spec.reversed_range(endpoint, value) {
+        Some((end, start)) => Err(format!(
+            "`{}` of `{}` would end before its `{}`: a range must not end before it starts; \
+             check the --field values",
+            end.name, endpoint.name, start.name
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
