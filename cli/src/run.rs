@@ -12,7 +12,7 @@ use crate::command::{self, command_name, flag_name};
 use crate::exit;
 use crate::output;
 use crate::session::{
-    Effect, Target, ask, effect, endpoint_info, pace, report, target, transport, usage,
+    Effect, Target, ask, block_on, effect, endpoint_info, pace, report, target, transport, usage,
 };
 
 /// Runs the parsed command line.
@@ -85,20 +85,12 @@ fn ranges_in_order(
     endpoint: &Endpoint,
     fields: &[(&str, String)],
 ) -> Result<(), String> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| Value::String(v.clone()))
-    };
-    match spec.reversed_range(endpoint, value) {
+    match spec.reversed_range(endpoint, |name| ipidea_spec::wire::form_value(fields, name)) {
         Some((end, start)) => {
             let flag = |name: &str| format!("--{}", name.replace('_', "-"));
             let shown = |name: &str| {
-                fields
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
+                ipidea_spec::wire::form_value(fields, name)
+                    .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default()
             };
             Err(format!(
@@ -139,14 +131,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
             return code;
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => return usage(format!("cannot start the async runtime: {error}")),
-    };
-    runtime.block_on(async {
+    block_on(async {
         let Target {
             sandbox: _sandbox,
             base_url,

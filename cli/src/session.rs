@@ -13,6 +13,17 @@ use ipidea_spec::{Endpoint, Spec};
 
 use crate::exit;
 
+/// Runs a command's work on a current-thread runtime, as every command that calls the API does.
+pub(crate) fn block_on(work: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(work),
+        Err(error) => usage(format!("cannot start the async runtime: {error}")),
+    }
+}
+
 /// Prints a usage problem and returns the usage exit code.
 pub(crate) fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");

@@ -119,14 +119,7 @@ pub fn run(bundled: &'static Spec, spec_matches: &ArgMatches) -> ExitCode {
         Ok(planned) => planned,
         Err(problem) => return usage(problem),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => return usage(format!("cannot start the async runtime: {error}")),
-    };
-    runtime.block_on(verify_all(spec, &spec_text, matches, planned, today))
+    session::block_on(verify_all(spec, &spec_text, matches, planned, today))
 }
 
 /// Loads `--spec FILE`, printing its errors; the spec lives as long as the process, as the

@@ -86,14 +86,7 @@ pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
     } else {
         SyncMode::Exact
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => return usage(format!("cannot start the async runtime: {error}")),
-    };
-    runtime.block_on(sync(spec, matches, desired, mode))
+    session::block_on(sync(spec, matches, desired, mode))
 }
 
 async fn sync(

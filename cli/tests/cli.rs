@@ -1,9 +1,11 @@
 //! The `ipidea` tool end to end: every subcommand against the sandbox, the wire against a
 //! recording server, the confirmation rule, exit codes, secrets, and bad input.
 
+mod common;
+
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::{code, ipidea, text};
 use ipidea_sandbox::Sandbox;
 use ipidea_tests::{RecordingServer, Reply};
 use serde_json::Value;
@@ -12,40 +14,7 @@ const APPKEY: &str = "cli-test-appkey-4f9d";
 
 /// Runs `ipidea` with `args` against `base_url` with test credentials, off the async runtime.
 async fn run(base_url: &str, args: &[&str]) -> Output {
-    let base_url = base_url.to_owned();
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::cargo_bin("ipidea")
-            .unwrap()
-            .env("IPIDEA_BASE_URL", base_url)
-            .env("IPIDEA_UID", "3716")
-            .env("IPIDEA_APPKEY", APPKEY)
-            .args(args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn ipidea() -> Command {
-    let mut command = Command::cargo_bin("ipidea").unwrap();
-    command
-        .env_remove("IPIDEA_UID")
-        .env_remove("IPIDEA_APPKEY")
-        .env_remove("IPIDEA_BASE_URL");
-    command
+    common::run_as(base_url, APPKEY, args).await
 }
 
 /// Required flags for each endpoint, from the spec examples.

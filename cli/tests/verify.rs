@@ -1,58 +1,25 @@
 //! `ipidea spec verify` end to end: against the embedded sandbox, a sandbox that drifts from
 //! the spec, faults, a wrong appkey, servers that are not the API, the patch, and secrets.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::{UID, code, ipidea, text};
 use ipidea_sandbox::{Decimal, Drift, DriftSet, Fault, Product, Sandbox};
 use ipidea_tests::{RecordingServer, Reply};
 use serde_json::Value;
 
-const UID: &str = "3716";
 const APPKEY: &str = "verify-appkey-7c1e-SECRET";
 
-/// Runs `ipidea` with `args` against `base_url` with the test account, off the async runtime.
+/// Runs `ipidea` with `args` against `base_url` with the test account and `appkey`.
 async fn run_with(base_url: &str, appkey: &str, args: &[&str]) -> Output {
-    let base_url = base_url.to_owned();
-    let appkey = appkey.to_owned();
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::cargo_bin("ipidea")
-            .unwrap()
-            .env("IPIDEA_BASE_URL", base_url)
-            .env("IPIDEA_UID", UID)
-            .env("IPIDEA_APPKEY", appkey)
-            .args(args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    common::run_as(base_url, appkey, args).await
 }
 
 async fn run(base_url: &str, args: &[&str]) -> Output {
     run_with(base_url, APPKEY, args).await
-}
-
-fn ipidea() -> Command {
-    let mut command = Command::cargo_bin("ipidea").unwrap();
-    command
-        .env_remove("IPIDEA_UID")
-        .env_remove("IPIDEA_APPKEY")
-        .env_remove("IPIDEA_BASE_URL");
-    command
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
 }
 
 fn json_of(output: &Output) -> Value {

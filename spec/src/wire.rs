@@ -288,6 +288,15 @@ fn describe(value: &Value) -> String {
     format!("`{text}`")
 }
 
+/// The value that a form of wire texts (`(field, text)` pairs, as a request sends them) gives
+/// the field `name`, as JSON: what [`Spec::reversed_range`] and the other checks read.
+pub fn form_value(fields: &[(&str, String)], name: &str) -> Option<Value> {
+    fields
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| Value::String(v.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -7,7 +7,7 @@ mod common;
 
 use std::net::IpAddr;
 
-use common::{APPKEY, UID, client, example_request, server_for};
+use common::{check_request, client, example_request, server_for};
 use ipidea::chrono::{DateTime, NaiveDate};
 use ipidea::{
     BalanceLeftRequest, BalanceProxyAccountUseRecordRequest, BalanceUseRecordRequest,
@@ -15,24 +15,7 @@ use ipidea::{
     FlowUseRecordRequest, FlowWarningSetRequest, WhiteAddRequest, WhiteDelRequest,
     WhiteListRequest, vendor_day_start,
 };
-use ipidea_tests::{Recorded, RecordingServer, Reply};
-
-/// The multipart fields of a call after the two credentials, checking what every call must
-/// look like: a POST to its path, nothing in the URL, credentials first.
-async fn fields_of(recorded: &Recorded, endpoint: &str) -> Vec<(String, String)> {
-    assert_eq!(recorded.method, "POST");
-    assert_eq!(recorded.path, format!("/api/open/{endpoint}"));
-    assert_eq!(recorded.query, None, "nothing may travel in the URL");
-    let content_type = recorded.content_type().expect("a content type");
-    assert!(
-        content_type.starts_with("multipart/form-data; boundary="),
-        "{content_type}"
-    );
-    let fields = recorded.fields().await.expect("a multipart body");
-    assert_eq!(fields[0], ("uid".to_owned(), UID.to_owned()));
-    assert_eq!(fields[1], ("appkey".to_owned(), APPKEY.to_owned()));
-    fields[2..].to_vec()
-}
+use ipidea_tests::{RecordingServer, Reply};
 
 fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()
@@ -56,7 +39,7 @@ async fn white_list_sends_no_fields_and_decodes_ips_and_times() {
         .await
         .unwrap();
     let requests = server.requests();
-    assert!(fields_of(&requests[0], "white_list").await.is_empty());
+    assert!(check_request(&requests[0], "white_list").await.is_empty());
     assert_eq!(list.white, 15);
     let entries: Vec<(IpAddr, i64)> = list
         .lists
@@ -85,7 +68,7 @@ async fn white_add_and_white_del_send_the_vendor_example() {
         assert_eq!(response.msg, "success");
         let requests = server.requests();
         assert_eq!(
-            fields_of(&requests[0], endpoint).await,
+            check_request(&requests[0], endpoint).await,
             example_request(endpoint),
             "{endpoint}"
         );
@@ -105,7 +88,7 @@ async fn several_ips_are_joined_with_commas() {
         .unwrap();
     let requests = server.requests();
     assert_eq!(
-        fields_of(&requests[0], "white_add").await,
+        check_request(&requests[0], "white_add").await,
         pairs(&[("white_ips", "203.0.113.7,2001:db8::1")])
     );
 }
@@ -133,7 +116,7 @@ async fn balance_left_decodes_the_vendor_amount() {
         .await
         .unwrap();
     assert!(
-        fields_of(&server.requests()[0], "balance_left")
+        check_request(&server.requests()[0], "balance_left")
             .await
             .is_empty()
     );
@@ -150,7 +133,7 @@ async fn balance_warning_set_sends_the_vendor_example() {
         .status(1);
     client(&server).balance_warning_set(request).await.unwrap();
     assert_eq!(
-        fields_of(&server.requests()[0], "balance_warning_set").await,
+        check_request(&server.requests()[0], "balance_warning_set").await,
         example_request("balance_warning_set")
     );
 }
@@ -165,7 +148,7 @@ async fn use_records_send_unix_seconds_of_days_in_utc_plus_8() {
         .await
         .unwrap();
     assert_eq!(
-        fields_of(&server.requests()[0], "balance_proxy_account_use_record").await,
+        check_request(&server.requests()[0], "balance_proxy_account_use_record").await,
         example_request("balance_proxy_account_use_record")
     );
     assert_eq!(records.len(), 1);
@@ -179,7 +162,7 @@ async fn use_records_send_unix_seconds_of_days_in_utc_plus_8() {
         .await
         .unwrap();
     assert_eq!(
-        fields_of(&server.requests()[0], "balance_use_record").await,
+        check_request(&server.requests()[0], "balance_use_record").await,
         example_request("balance_use_record")
     );
     assert_eq!(records[0].balance, Decimal::from(100));
@@ -221,7 +204,7 @@ async fn flow_left_is_lenient_and_keeps_what_it_does_not_know() {
         .await
         .unwrap();
     assert!(
-        fields_of(&server.requests()[0], "flow_left")
+        check_request(&server.requests()[0], "flow_left")
             .await
             .is_empty()
     );
@@ -267,7 +250,7 @@ async fn the_traffic_calls_send_the_fields_of_the_public_client() {
         .unwrap();
     let requests = server.requests();
     assert_eq!(
-        fields_of(&requests[0], "flow_warning_set").await,
+        check_request(&requests[0], "flow_warning_set").await,
         pairs(&[
             ("phone", "18888888888"),
             ("flow_upper_limit", "500"),
@@ -276,11 +259,11 @@ async fn the_traffic_calls_send_the_fields_of_the_public_client() {
         ])
     );
     assert_eq!(
-        fields_of(&requests[1], "flow_use_record").await,
+        check_request(&requests[1], "flow_use_record").await,
         pairs(&[("start_time", "1656518400"), ("end_time", "1656604800")])
     );
     assert_eq!(
-        fields_of(&requests[2], "flow_proxy_account_use_record").await,
+        check_request(&requests[2], "flow_proxy_account_use_record").await,
         pairs(&[
             ("start_time", "1656518400"),
             ("end_time", "1656604800"),

@@ -1,5 +1,7 @@
 //! The generated client against the sandbox: state, paging, refusals, for every endpoint.
 
+mod common;
+
 use std::net::IpAddr;
 
 use futures_util::TryStreamExt;
@@ -14,12 +16,7 @@ use ipidea::{
 use ipidea_sandbox::Sandbox;
 
 fn client(sandbox: &Sandbox) -> Client {
-    Client::builder()
-        .credential("uid", sandbox.uid())
-        .credential("appkey", sandbox.appkey())
-        .base_url(sandbox.url())
-        .build()
-        .unwrap()
+    common::sandbox_client(sandbox)
 }
 
 fn ips(order: &serde_json::Value) -> Vec<IpAddr> {

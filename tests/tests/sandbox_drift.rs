@@ -3,18 +3,15 @@
 //! enum values as `Unknown`, shapes where the spec says `json`), and the drift it cannot is a
 //! decode error naming the path the sandbox altered.
 
+mod common;
+
 use ipidea::{
     Client, Error, FlowOrderListRequest, IspOrderListRequest, PayStatus, WhiteListRequest,
 };
 use ipidea_sandbox::{DRIFT_FIELD, Drift, DriftSet, Sandbox};
 
 fn client(sandbox: &Sandbox) -> Client {
-    Client::builder()
-        .credential("uid", sandbox.uid())
-        .credential("appkey", sandbox.appkey())
-        .base_url(sandbox.url())
-        .build()
-        .unwrap()
+    common::sandbox_client(sandbox)
 }
 
 async fn drifting(kinds: impl Into<DriftSet>) -> Sandbox {

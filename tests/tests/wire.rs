@@ -6,39 +6,13 @@ mod common;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use common::{APPKEY, UID, client, example_request, server_for};
+use common::{check_request, client, example_request, server_for};
 use ipidea::chrono::{DateTime, NaiveDate};
 use ipidea::{
     DatacenterDuration, DatacenterOrderListRequest, Decimal, FlowOrderListRequest, IspDuration,
     IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest, MobileFlowOrderListRequest,
     PayStatus, PoolTag, StaticIpOpenRequest, StaticIpRenewRequest,
 };
-use ipidea_tests::Recorded;
-
-/// Checks what every call must look like on the wire, and returns the non-credential fields.
-async fn check_request(recorded: &Recorded, endpoint: &str) -> Vec<(String, String)> {
-    assert_eq!(recorded.method, "POST");
-    assert_eq!(recorded.path, format!("/api/open/{endpoint}"));
-    assert_eq!(recorded.query, None, "nothing may travel in the URL");
-    let content_type = recorded.content_type().expect("a content type");
-    assert!(
-        content_type.starts_with("multipart/form-data; boundary="),
-        "{content_type}"
-    );
-    let fields = recorded.fields().await.expect("a multipart body");
-    assert_eq!(
-        fields[0],
-        ("uid".to_owned(), UID.to_owned()),
-        "credentials lead the form"
-    );
-    assert_eq!(fields[1], ("appkey".to_owned(), APPKEY.to_owned()));
-    let headers = format!("{:?}", recorded.headers);
-    assert!(
-        !headers.contains(APPKEY),
-        "the appkey must not be in a header"
-    );
-    fields[2..].to_vec()
-}
 
 fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()

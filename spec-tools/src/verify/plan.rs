@@ -317,13 +317,7 @@ fn looks_like_an_id(name: &str) -> bool {
 
 /// Refuses a planned range that ends before it starts (an override can make one).
 fn check_ranges(spec: &Spec, endpoint: &Endpoint, fields: &[(&str, String)]) -> Result<(), String> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| Value::String(v.clone()))
-    };
-    match spec.reversed_range(endpoint, value) {
+    match spec.reversed_range(endpoint, |name| ipidea_spec::wire::form_value(fields, name)) {
         Some((end, start)) => Err(format!(
             "`{}` of `{}` would end before its `{}`: a range must not end before it starts; \
              check the --field values",

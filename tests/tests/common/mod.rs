@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use ipidea::Client;
-use ipidea_tests::{RecordingServer, Reply};
+use ipidea_sandbox::Sandbox;
+use ipidea_tests::{Recorded, RecordingServer, Reply};
 use serde_json::Value;
 
 pub const UID: &str = "3716";
@@ -54,4 +55,39 @@ pub async fn server_for(endpoint: &str) -> RecordingServer {
     let server = RecordingServer::start().await;
     server.set_default(Reply::json(example_response(endpoint)));
     server
+}
+
+/// Checks what every call must look like on the wire, and returns the non-credential fields.
+pub async fn check_request(recorded: &Recorded, endpoint: &str) -> Vec<(String, String)> {
+    assert_eq!(recorded.method, "POST");
+    assert_eq!(recorded.path, format!("/api/open/{endpoint}"));
+    assert_eq!(recorded.query, None, "nothing may travel in the URL");
+    let content_type = recorded.content_type().expect("a content type");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let fields = recorded.fields().await.expect("a multipart body");
+    assert_eq!(
+        fields[0],
+        ("uid".to_owned(), UID.to_owned()),
+        "credentials lead the form"
+    );
+    assert_eq!(fields[1], ("appkey".to_owned(), APPKEY.to_owned()));
+    let headers = format!("{:?}", recorded.headers);
+    assert!(
+        !headers.contains(APPKEY),
+        "the appkey must not be in a header"
+    );
+    fields[2..].to_vec()
+}
+
+/// A client of `sandbox`, as its account, with the client's defaults.
+pub fn sandbox_client(sandbox: &Sandbox) -> Client {
+    Client::builder()
+        .credential("uid", sandbox.uid())
+        .credential("appkey", sandbox.appkey())
+        .base_url(sandbox.url())
+        .build()
+        .expect("a client of the sandbox")
 }
