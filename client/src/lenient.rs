@@ -420,3 +420,230 @@ pub fn from_json_with_path<T: Lenient>(text: &str) -> Result<T, (String, String)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::JsonString;
+
+    /// Decodes `json` as `T`: the value (or the error's text) and the coercions noted.
+    fn decode<T: Lenient>(json: &str) -> (Result<T, String>, u32) {
+        take_coercions();
+        let decoded = from_json::<T>(json).map_err(|e| e.to_string());
+        (decoded, take_coercions())
+    }
+
+    /// `T`'s canonical wire form of `value`, as JSON text.
+    fn encode<T: Lenient>(value: &T) -> String {
+        let mut out = Vec::new();
+        value
+            .serialize_lenient(&mut serde_json::Serializer::new(&mut out))
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Each sample decodes to `Some(value)` (with `coerced` set where the form is not one the
+    /// spec documents) or is refused (`None`).
+    fn table<T: Lenient + PartialEq + fmt::Debug>(cases: &[(&str, Option<T>, bool)]) {
+        for (json, expected, coerced) in cases {
+            let (decoded, coercions) = decode::<T>(json);
+            match expected {
+                Some(expected) => {
+                    assert_eq!(decoded.as_ref(), Ok(expected), "{json}");
+                    assert_eq!(coercions > 0, *coerced, "{json}: coercions {coercions}");
+                }
+                None => assert!(decoded.is_err(), "{json} is refused: {decoded:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn integers_take_numbers_and_digit_strings_and_note_whole_floats() {
+        table::<i64>(&[
+            ("15", Some(15), false),
+            ("-15", Some(-15), false),
+            ("\"15\"", Some(15), false),
+            ("\" 15 \"", Some(15), false),
+            ("15.0", Some(15), true),
+            ("1e3", Some(1000), true),
+            // Floats past 2^53 are no longer exact integers.
+            ("8.9e15", Some(8_900_000_000_000_000), true),
+            ("9.0e15", None, false),
+            ("15.5", None, false),
+            ("true", None, false),
+            ("\"x\"", None, false),
+            ("null", None, false),
+            ("[]", None, false),
+        ]);
+        table::<u32>(&[
+            ("4294967295", Some(u32::MAX), false),
+            ("4294967296", None, false),
+            ("-1", None, false),
+            ("\"-1\"", None, false),
+            ("-1.0", None, false),
+        ]);
+        table::<i32>(&[("-2147483648", Some(i32::MIN), false), ("3e9", None, false)]);
+        table::<u64>(&[("18446744073709551615", Some(u64::MAX), false)]);
+        let (error, _) = decode::<u32>("\"x\"");
+        assert!(
+            error
+                .unwrap_err()
+                .contains("a u32, as a number or a string of digits"),
+            "the error says what was expected"
+        );
+        assert_eq!(encode(&15u32), "15");
+    }
+
+    #[test]
+    fn strings_take_numbers_as_text_and_note_booleans() {
+        table::<String>(&[
+            ("\"a b\"", Some("a b".to_owned()), false),
+            ("15", Some("15".to_owned()), false),
+            ("-3", Some("-3".to_owned()), false),
+            ("1.5", Some("1.5".to_owned()), false),
+            ("true", Some("true".to_owned()), true),
+            ("null", None, false),
+            ("[]", None, false),
+            ("{}", None, false),
+        ]);
+        assert_eq!(encode(&"a".to_owned()), "\"a\"");
+    }
+
+    #[test]
+    fn booleans_take_0_and_1_and_note_spaced_words() {
+        table::<bool>(&[
+            ("true", Some(true), false),
+            ("false", Some(false), false),
+            ("0", Some(false), false),
+            ("1", Some(true), false),
+            ("\"0\"", Some(false), false),
+            ("\" 1 \"", Some(true), false),
+            ("\"true\"", Some(true), false),
+            ("\"false\"", Some(false), false),
+            ("\" true\"", Some(true), true),
+            ("\"false \"", Some(false), true),
+            ("2", None, false),
+            ("1.0", None, false),
+            ("\"yes\"", None, false),
+            ("null", None, false),
+        ]);
+        assert_eq!(encode(&true), "true");
+    }
+
+    #[test]
+    fn decimals_take_strings_and_numbers_and_keep_their_scale() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        table::<Decimal>(&[
+            ("\"1.50\"", Some(d("1.50")), false),
+            ("\" 2 \"", Some(d("2")), false),
+            ("15", Some(d("15")), false),
+            ("-3", Some(d("-3")), false),
+            ("1.5", Some(d("1.5")), false),
+            ("true", None, false),
+            ("\"abc\"", None, false),
+        ]);
+        let (kept, _) = decode::<Decimal>("\"31950.10\"");
+        assert_eq!(
+            encode(&kept.unwrap()),
+            "\"31950.10\"",
+            "the scale sent is kept"
+        );
+    }
+
+    #[test]
+    fn times_are_unix_seconds_and_whole_floats_are_noted() {
+        let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+        table::<DateTime<Utc>>(&[
+            ("1653101538", Some(t(1_653_101_538)), false),
+            ("\"1653101538\"", Some(t(1_653_101_538)), false),
+            ("\" 0 \"", Some(t(0)), false),
+            ("1653101538.0", Some(t(1_653_101_538)), true),
+            ("1653101538.5", None, false),
+            ("1e16", None, false),
+            ("18446744073709551615", None, false),
+            ("true", None, false),
+            ("\"2022-05-21\"", None, false),
+        ]);
+        assert_eq!(encode(&t(1_653_101_538)), "1653101538");
+    }
+
+    #[test]
+    fn dates_and_ips_are_strings_only() {
+        let date = NaiveDate::from_ymd_opt(2022, 5, 1).unwrap();
+        table::<NaiveDate>(&[
+            ("\"2022-5-1\"", Some(date), false),
+            ("\" 2022-05-01 \"", Some(date), false),
+            ("\"2022/5/1\"", None, false),
+            ("20220501", None, false),
+        ]);
+        assert_eq!(encode(&date), "\"2022-05-01\"");
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        table::<IpAddr>(&[
+            ("\"203.0.113.7\"", Some(ip), false),
+            ("\" ::1 \"", Some("::1".parse().unwrap()), false),
+            ("\"203.0.113\"", None, false),
+            ("3405803783", None, false),
+        ]);
+        assert_eq!(encode(&ip), "\"203.0.113.7\"");
+    }
+
+    #[test]
+    fn options_take_null_and_lists_take_an_empty_object() {
+        table::<Option<u32>>(&[
+            ("null", Some(None), false),
+            ("5", Some(Some(5)), false),
+            ("\"5\"", Some(Some(5)), false),
+            ("5.0", Some(Some(5)), true),
+            ("\"x\"", None, false),
+        ]);
+        assert_eq!(encode(&None::<u32>), "null");
+        assert_eq!(encode(&Some(5u32)), "5");
+        table::<Vec<u32>>(&[
+            ("[]", Some(vec![]), false),
+            ("[1, \"2\"]", Some(vec![1, 2]), false),
+            ("{}", Some(vec![]), true),
+            ("{\"a\": 1}", None, false),
+            ("\"1,2\"", None, false),
+            ("null", None, false),
+        ]);
+        assert_eq!(encode(&vec![1u32, 2]), "[1,2]");
+        table::<Vec<Option<u32>>>(&[("[null, 1]", Some(vec![None, Some(1)]), false)]);
+    }
+
+    #[test]
+    fn json_strings_take_json_text_or_the_json_itself() {
+        let (text, _) = decode::<JsonString>(r#""{\"a\": [1]}""#);
+        let text = text.unwrap();
+        assert_eq!(text.as_str(), r#"{"a": [1]}"#, "kept as sent");
+        assert_eq!(text.value(), &serde_json::json!({"a": [1]}));
+        for json in [r#"{"a": [1]}"#, "[1, 2]"] {
+            let (value, _) = decode::<JsonString>(json);
+            let expected: Value = serde_json::from_str(json).unwrap();
+            assert_eq!(value.unwrap().value(), &expected, "{json}");
+        }
+        let (bad, _) = decode::<JsonString>(r#""{not json""#);
+        assert!(bad.unwrap_err().contains("expected JSON inside the string"));
+        assert!(decode::<JsonString>("15").0.is_err());
+        assert_eq!(
+            encode(&JsonString::from(serde_json::json!([1]))),
+            r#""[1]""#
+        );
+    }
+
+    #[test]
+    fn errors_name_the_json_path_of_the_value_that_does_not_fit() {
+        assert_eq!(
+            from_json_with_path::<Vec<u32>>("[1, \"x\"]").unwrap_err().0,
+            "[1]"
+        );
+        let (path, message) = from_json_with_path::<u32>("\"x\"").unwrap_err();
+        assert_eq!(path, "", "the root has an empty path");
+        assert!(message.contains("a u32"), "{message}");
+        assert_eq!(from_json_with_path::<Vec<u32>>("[1, 2]"), Ok(vec![1, 2]));
+        assert!(
+            from_json::<u32>("1 2").is_err(),
+            "trailing input is refused"
+        );
+        assert!(from_json_with_path::<u32>("1 2").is_err());
+    }
+}

@@ -60,6 +60,26 @@ pub enum Reply {
     /// Reads the whole request, then closes the connection without writing
     /// any response byte.
     Drop,
+    /// A JSON response without a `content-length`: the body goes out in chunks of `chunk`
+    /// bytes (HTTP/1.1 chunked transfer encoding), so the client learns its size only by
+    /// reading it.
+    Chunked {
+        /// The HTTP status code (an invalid code is served as 500).
+        status: u16,
+        /// The response body.
+        body: String,
+        /// The size of each chunk (at least 1).
+        chunk: usize,
+    },
+    /// `then`, with one more response header.
+    WithHeader {
+        /// The header's name.
+        name: String,
+        /// The header's value (the header is omitted if either is not valid).
+        value: String,
+        /// The reply the header is added to.
+        then: Box<Reply>,
+    },
     /// Waits (with `tokio::time::sleep`) before serving `then`.
     Delay {
         /// How long to wait after the request was read.
@@ -109,6 +129,24 @@ impl Reply {
     /// A [`Reply::Truncated`] with this body.
     pub fn truncated(body: impl Into<String>) -> Reply {
         Reply::Truncated { body: body.into() }
+    }
+
+    /// A `200` [`Reply::Chunked`] with this body, in chunks of `chunk` bytes.
+    pub fn chunked(body: impl Into<String>, chunk: usize) -> Reply {
+        Reply::Chunked {
+            status: 200,
+            body: body.into(),
+            chunk,
+        }
+    }
+
+    /// This reply with one more response header, such as `Retry-After`.
+    pub fn with_header(self, name: impl Into<String>, value: impl Into<String>) -> Reply {
+        Reply::WithHeader {
+            name: name.into(),
+            value: value.into(),
+            then: Box::new(self),
+        }
     }
 
     /// This reply, served after waiting `delay`.
@@ -409,24 +447,61 @@ async fn handle(
         let next = state.queue.pop_front();
         next.unwrap_or_else(|| state.default.clone())
     };
-    loop {
+    let mut headers = Vec::new();
+    let mut response = loop {
         match reply {
             Reply::Delay { delay, then } => {
                 tokio::time::sleep(delay).await;
                 reply = *then;
             }
-            Reply::Drop => return Err(DropConnection),
-            Reply::Json { status, body } => {
-                return Ok(full(status, Some("application/json"), body));
+            Reply::WithHeader { name, value, then } => {
+                headers.push((name, value));
+                reply = *then;
             }
+            Reply::Drop => return Err(DropConnection),
+            Reply::Json { status, body } => break full(status, Some("application/json"), body),
             Reply::Raw {
                 status,
                 content_type,
                 body,
-            } => return Ok(full(status, Some(&content_type), body)),
-            Reply::Truncated { body } => return Ok(truncated(body)),
+            } => break full(status, Some(&content_type), body),
+            Reply::Chunked {
+                status,
+                body,
+                chunk,
+            } => break chunked(status, body, chunk),
+            Reply::Truncated { body } => break truncated(body),
+        }
+    };
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
         }
     }
+    Ok(response)
+}
+
+/// A response of unknown length: hyper sends a body without an exact size hint chunked.
+fn chunked(status: u16, body: String, chunk: usize) -> Response<ReplyBody> {
+    let body = Bytes::from(body);
+    let chunk = chunk.max(1);
+    let frames = (0..body.len())
+        .step_by(chunk)
+        .map(|start| {
+            let end = (start + chunk).min(body.len());
+            Ok::<_, Infallible>(Frame::data(body.slice(start..end)))
+        })
+        .collect::<Vec<_>>();
+    let mut response = Response::new(StreamBody::new(futures_util::stream::iter(frames)).boxed());
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 fn full(status: u16, content_type: Option<&str>, body: String) -> Response<ReplyBody> {

@@ -357,3 +357,257 @@ async fn the_appkey_never_shows_in_debug_or_errors() {
     let error = client.isp_ip_open(open_request()).await.unwrap_err();
     assert!(!format!("{error:?}{error}").contains(common::APPKEY));
 }
+
+/// A client of `server` whose own backoff is 1 ms, so any longer wait is the server's.
+fn patient_client(server: &RecordingServer, max_backoff: Duration) -> ipidea::Client {
+    ipidea::Client::builder()
+        .credential("uid", common::UID)
+        .credential("appkey", common::APPKEY)
+        .base_url(server.url())
+        .retry_policy(ipidea::RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff,
+        })
+        .build()
+        .unwrap()
+}
+
+/// How long after the first request the second one arrived.
+fn gap_between_attempts(server: &RecordingServer) -> Duration {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one retry");
+    requests[1].arrived.duration_since(requests[0].arrived)
+}
+
+#[tokio::test]
+async fn a_retry_waits_as_the_servers_retry_after_says() {
+    for status in [503, 429] {
+        let server = RecordingServer::start().await;
+        server.reply(Reply::status(status, "{}").with_header("retry-after", "1"));
+        server.set_default(Reply::json(example_response("flow_order_list")));
+        let page = patient_client(&server, Duration::from_secs(5))
+            .flow_order_list(FlowOrderListRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        let gap = gap_between_attempts(&server);
+        assert!(
+            gap >= Duration::from_millis(990),
+            "HTTP {status} with `Retry-After: 1`: the retry came {gap:?} after the first try"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_waits_for_the_cap() {
+    let server = RecordingServer::start().await;
+    server.reply(Reply::status(503, "{}").with_header("retry-after", "3600"));
+    server.set_default(Reply::json(example_response("flow_order_list")));
+    let client = patient_client(&server, Duration::from_millis(300));
+    let page = tokio::time::timeout(
+        Duration::from_secs(60),
+        client.flow_order_list(FlowOrderListRequest::default()),
+    )
+    .await
+    .expect("the wait is capped at `max_backoff`, not an hour")
+    .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let gap = gap_between_attempts(&server);
+    assert!(gap >= Duration::from_millis(290), "{gap:?}");
+}
+
+#[tokio::test]
+async fn a_retry_after_on_an_order_sends_nothing_again() {
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::status(429, "{}").with_header("retry-after", "1"));
+    let error = patient_client(&server, Duration::from_secs(5))
+        .isp_ip_open(open_request())
+        .await
+        .unwrap_err();
+    match error {
+        Error::Status {
+            status,
+            retry_after,
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 429);
+            assert_eq!(
+                retry_after,
+                Some(Duration::from_secs(1)),
+                "kept for the caller"
+            );
+        }
+        other => panic!("a 429 refused the order: {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// A success envelope padded with spaces to exactly `len` bytes.
+fn body_of_len(len: usize) -> String {
+    let body = r#"{"ret":0,"code":"1","msg":"success","ret_data":[],"timestamp":1695195894}"#;
+    assert!(body.len() <= len);
+    format!("{body}{}", " ".repeat(len - body.len()))
+}
+
+fn capped_client(server: &RecordingServer, limit: usize) -> ipidea::Client {
+    ipidea::Client::builder()
+        .credential("uid", common::UID)
+        .credential("appkey", common::APPKEY)
+        .base_url(server.url())
+        .retry_policy(ipidea::RetryPolicy::none())
+        .max_response_bytes(limit)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_body_at_the_cap_is_read_and_one_byte_over_is_refused() {
+    const LIMIT: usize = 1000;
+    // With a `Content-Length`, and chunked without one (in chunks that do not divide the cap,
+    // so a check for an exact sum would miss the overflow).
+    let shapes: [(&str, fn(String) -> Reply); 2] = [
+        ("content-length", Reply::json),
+        ("chunked", |body| Reply::chunked(body, 97)),
+    ];
+    for (shape, reply) in shapes {
+        let server = RecordingServer::start().await;
+        let client = capped_client(&server, LIMIT);
+        server.reply(reply(body_of_len(LIMIT)));
+        let at_cap = client.isp_order_list(IspOrderListRequest::default()).await;
+        assert!(
+            at_cap.is_ok(),
+            "{shape}: a body of exactly the cap: {at_cap:?}"
+        );
+
+        server.reply(reply(body_of_len(LIMIT + 1)));
+        let over = client
+            .isp_order_list(IspOrderListRequest::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(over, Error::ResponseTooLarge { limit: LIMIT, .. }),
+            "{shape}: one byte over the cap: {over:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_chunked_body_past_the_cap_stops_being_read() {
+    let server = RecordingServer::start().await;
+    // 4 MiB, streamed with no length, against a cap of 64 KiB.
+    server.set_default(Reply::chunked(body_of_len(4 << 20), 8 * 1024));
+    let error = capped_client(&server, 64 * 1024)
+        .isp_ip_open(open_request())
+        .await
+        .unwrap_err();
+    match error {
+        Error::OutcomeUnknown { source, .. } => assert!(
+            matches!(*source, Error::ResponseTooLarge { .. }),
+            "{source:?}"
+        ),
+        other => panic!("an order whose answer is too large: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_envelope_with_a_4xx_status_is_a_refusal() {
+    for status in [400, 403, 429] {
+        let server = RecordingServer::start().await;
+        server.set_default(Reply::status(status, REFUSAL));
+        let error = client(&server)
+            .isp_ip_open(open_request())
+            .await
+            .unwrap_err();
+        match &error {
+            Error::Api { ret, msg, .. } => {
+                assert_eq!((*ret, msg.as_str()), (1001, "余额不足"), "HTTP {status}");
+            }
+            other => panic!("HTTP {status} with a refusal envelope: {other:?}"),
+        }
+        assert_eq!(server.requests().len(), 1);
+    }
+    // A 4xx that is not a refusal envelope stays an HTTP status error.
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::status(
+        400,
+        r#"{"ret":0,"code":"1","msg":"success","ret_data":[]}"#,
+    ));
+    let error = client(&server)
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Status { status, .. } if status.as_u16() == 400),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_off_loopback_unless_allowed() {
+    let build = |url: &str, allow: bool| {
+        ipidea::Client::builder()
+            .credential("uid", "1")
+            .credential("appkey", "k")
+            .base_url(url)
+            .allow_insecure_http(allow)
+            .build()
+    };
+    for url in [
+        "https://api.example.com",
+        "http://127.0.0.1:1",
+        "http://127.8.9.10:1",
+        "http://[::1]:1",
+        "http://localhost:1",
+    ] {
+        assert!(build(url, false).is_ok(), "{url} is accepted");
+    }
+    for url in [
+        "http://api.example.com",
+        "http://10.0.0.1",
+        "http://[2001:db8::1]",
+    ] {
+        let error = build(url, false).unwrap_err();
+        assert!(
+            matches!(&error, Error::Config(text) if text.contains("clear text")),
+            "{url}: {error:?}"
+        );
+        assert!(build(url, true).is_ok(), "{url} is accepted when allowed");
+    }
+    // Whatever the allowance: no other scheme, and nothing that would carry a secret or change
+    // the request beyond the base.
+    for url in [
+        "ftp://api.example.com",
+        "https://api.example.com/?appkey=x",
+        "https://api.example.com/#frag",
+        "https://user@api.example.com",
+        "https://user:pass@api.example.com",
+        "not a url",
+    ] {
+        for allow in [false, true] {
+            assert!(
+                matches!(build(url, allow), Err(Error::Config(_))),
+                "{url} is refused (allow_insecure_http({allow}))"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_loopback_base_url_by_name_reaches_the_server() {
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::json(example_response("isp_order_list")));
+    let url = format!("http://localhost:{}/", server.addr().port());
+    let client = ipidea::Client::builder()
+        .credential("uid", common::UID)
+        .credential("appkey", common::APPKEY)
+        .base_url(&url)
+        .build()
+        .unwrap();
+    assert_eq!(client.transport().base_url(), url.trim_end_matches('/'));
+    client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].path, "/api/open/isp_order_list");
+}

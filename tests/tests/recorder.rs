@@ -434,3 +434,30 @@ async fn url_and_dropping_the_server() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn chunked_has_no_content_length_and_carries_added_headers() {
+    let server = RecordingServer::start().await;
+    server.reply(Reply::chunked("abcdefgh", 3).with_header("retry-after", "7"));
+    let mut stream = connect(&server).await;
+    // `Connection: close` makes the server end the connection after the reply.
+    send(
+        &mut stream,
+        "GET",
+        "/chunked",
+        &[("Connection", "close")],
+        b"",
+    )
+    .await;
+    let received = read_to_close(&mut stream).await;
+    let text = String::from_utf8(received).expect("utf-8 response");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
+    let head = head.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200 "), "{head}");
+    assert!(head.contains("transfer-encoding: chunked"), "{head}");
+    assert!(!head.contains("content-length"), "{head}");
+    assert!(head.contains("retry-after: 7"), "{head}");
+    assert!(head.contains("content-type: application/json"), "{head}");
+    // Three chunks of at most 3 bytes, then the last chunk.
+    assert_eq!(body, "3\r\nabc\r\n3\r\ndef\r\n2\r\ngh\r\n0\r\n\r\n");
+}

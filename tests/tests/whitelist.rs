@@ -150,6 +150,8 @@ async fn exact_mode_removes_others_and_keep_others_leaves_them() {
     assert_eq!(exact.added, ips(&["198.51.100.9"]));
     assert_eq!(exact.removed, ips(&["203.0.113.1", "203.0.113.2"]));
     assert_eq!(exact.unchanged, ips(&["203.0.113.3"]));
+    assert_eq!(exact.changed(), 3, "one added and two removed");
+    assert_eq!(changes_sent(&sandbox), (4, 2), "a call per change, in all");
     assert_eq!(listed(&client).await, ips(&["198.51.100.9", "203.0.113.3"]));
 }
 
