@@ -180,3 +180,130 @@ fn chain(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_of_a_call_names_its_endpoint() {
+        let sent = SentRequest {
+            endpoint: "isp_ip_open",
+            fields: vec![("num".to_owned(), "1".to_owned())],
+            sent_at: Utc::now(),
+        };
+        let timeout = Error::Timeout {
+            endpoint: "white_add",
+            after: Duration::from_secs(1),
+        };
+        let cases = [
+            (
+                Error::Api {
+                    endpoint: "a",
+                    ret: 1,
+                    code: None,
+                    msg: String::new(),
+                    timestamp: None,
+                },
+                Some("a"),
+            ),
+            (
+                Error::Status {
+                    endpoint: "b",
+                    status: reqwest::StatusCode::BAD_GATEWAY,
+                    body_excerpt: String::new(),
+                    retry_after: None,
+                },
+                Some("b"),
+            ),
+            (
+                Error::Decode {
+                    endpoint: "c",
+                    message: String::new(),
+                    body_excerpt: String::new(),
+                },
+                Some("c"),
+            ),
+            (
+                Error::ResponseTooLarge {
+                    endpoint: "d",
+                    limit: 1,
+                },
+                Some("d"),
+            ),
+            (
+                Error::InvalidInput {
+                    endpoint: "e",
+                    field: "num",
+                    reason: String::new(),
+                },
+                Some("e"),
+            ),
+            (
+                Error::OutcomeUnknown {
+                    request: sent.clone(),
+                    source: Box::new(timeout),
+                },
+                Some("isp_ip_open"),
+            ),
+            (Error::Config("x".to_owned()), None),
+        ];
+        for (error, endpoint) in cases {
+            assert_eq!(error.endpoint(), endpoint, "{error:?}");
+        }
+        assert_eq!(sent.field("num"), Some("1"));
+        assert_eq!(sent.field("region"), None);
+    }
+
+    #[test]
+    fn an_excerpt_keeps_512_bytes_and_marks_a_cut() {
+        let at_limit = "a".repeat(EXCERPT_BYTES);
+        assert_eq!(
+            excerpt(at_limit.as_bytes()),
+            at_limit,
+            "nothing cut, no mark"
+        );
+        let over = "b".repeat(EXCERPT_BYTES + 1);
+        assert_eq!(
+            excerpt(over.as_bytes()),
+            format!("{}…", &over[..EXCERPT_BYTES])
+        );
+        assert_eq!(excerpt(b""), "");
+        // A character cut in two shows as a replacement character, not a panic.
+        let wide = "余".repeat(EXCERPT_BYTES);
+        let cut = excerpt(wide.as_bytes());
+        assert!(cut.ends_with("\u{fffd}…"), "{cut}");
+    }
+
+    /// An error with an optional cause, for the chain of messages.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn a_chain_joins_each_cause_once() {
+        let inner = Layer("connection refused", None);
+        let middle = Layer(
+            "tcp connect error: connection refused",
+            Some(Box::new(inner)),
+        );
+        let outer = Layer("error sending request", Some(Box::new(middle)));
+        assert_eq!(
+            chain(&outer),
+            "error sending request: tcp connect error: connection refused",
+            "a cause already in the text is not repeated"
+        );
+        assert_eq!(chain(&Layer("alone", None)), "alone");
+    }
+}

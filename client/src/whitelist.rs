@@ -441,6 +441,16 @@ mod tests {
         assert_eq!(keep.to_add, ips(&["10.0.0.3"]));
         assert!(keep.to_remove.is_empty());
         assert_eq!(keep.kept_others, ips(&["10.0.0.1"]));
+        assert!(!keep.is_noop(), "an IP to add is a change");
+        let remove_only = WhitelistPlan::new(
+            ips(&["10.0.0.1", "10.0.0.2"]),
+            ips(&["10.0.0.2"]),
+            SyncMode::Exact,
+        );
+        assert!(
+            !remove_only.unwrap().is_noop(),
+            "an IP to remove is a change"
+        );
         let same = WhitelistPlan::new(ips(&["10.0.0.1"]), ips(&["10.0.0.1"]), SyncMode::Exact);
         assert!(same.unwrap().is_noop());
     }
@@ -487,6 +497,54 @@ mod tests {
         assert!(!error.is_outcome_unknown());
         assert!(!error.rerun_may_help());
         assert!(std::error::Error::source(&error).is_some());
+    }
+
+    #[test]
+    fn a_failure_while_planning_says_whether_a_rerun_helps() {
+        let at_plan = |source: Error| WhitelistSyncError {
+            step: WhitelistStep::Plan,
+            added: Vec::new(),
+            removed: Vec::new(),
+            not_added: Vec::new(),
+            not_removed: Vec::new(),
+            source,
+        };
+        let lost = at_plan(Error::Timeout {
+            endpoint: "white_list",
+            after: std::time::Duration::from_secs(1),
+        });
+        assert!(lost.rerun_may_help());
+        assert_eq!(
+            lost.to_string(),
+            "whitelist sync stopped before changing anything: `white_list` timed out after 1s; \
+             run the sync again to converge: it re-reads the whitelist and does what is left"
+        );
+        let refused = at_plan(Error::Api {
+            endpoint: "white_list",
+            ret: 1001,
+            code: None,
+            msg: "无权限".to_owned(),
+            timestamp: None,
+        });
+        assert!(!refused.rerun_may_help());
+        assert!(
+            refused.to_string().ends_with(
+                "; a rerun will meet the same refusal (\"无权限\") unless its cause changes"
+            ),
+            "{refused}"
+        );
+        // An empty desired list was refused before anything was sent: no advice to rerun.
+        let empty = at_plan(Error::InvalidInput {
+            endpoint: "white_add",
+            field: "white_ips",
+            reason: "must not be empty".to_owned(),
+        });
+        assert_eq!(
+            empty.to_string(),
+            "whitelist sync stopped before changing anything: `white_add` was not sent: \
+             `white_ips` must not be empty"
+        );
+        assert_eq!(empty.step.ip(), None);
     }
 
     fn stopped_at_remove(source: Error) -> WhitelistSyncError {

@@ -235,6 +235,9 @@ async fn a_refused_connection_is_a_plain_transport_error_even_for_orders() {
         matches!(error, Error::Transport { .. }),
         "nothing reached a server, so the outcome is known: {error:?}"
     );
+    // The message names the cause, which reqwest's own top-level message leaves out.
+    let text = error.to_string().to_lowercase();
+    assert!(text.contains("refused"), "{text}");
 }
 
 #[tokio::test]
@@ -335,6 +338,17 @@ async fn configuration_problems_are_reported_together() {
         "{text}"
     );
     assert!(text.contains("clear text"), "{text}");
+    let unknown = ipidea::Client::builder()
+        .credential("uid", "1")
+        .credential("appkey", "k")
+        .credential("token", "t")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("`token` is not a credential of this API (it takes uid, appkey)"),
+        "{unknown}"
+    );
     let insecure = ipidea::Client::builder()
         .credential("uid", "1")
         .credential("appkey", "k")
@@ -348,6 +362,18 @@ async fn configuration_problems_are_reported_together() {
 async fn the_appkey_never_shows_in_debug_or_errors() {
     let server = RecordingServer::start().await;
     server.set_default(Reply::html_500());
+    let builder = ipidea::Client::builder()
+        .credential("uid", common::UID)
+        .credential("appkey", common::APPKEY)
+        .base_url(server.url());
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.contains("ClientBuilder")
+            && shown.contains("\"appkey\"")
+            && shown.contains(&server.url()),
+        "the builder shows its settings and the names of its credentials: {shown}"
+    );
+    assert!(!shown.contains(common::APPKEY), "{shown}");
     let client = client(&server);
     assert!(
         !format!("{client:?}").contains(common::APPKEY),
@@ -610,4 +636,83 @@ async fn a_loopback_base_url_by_name_reaches_the_server() {
         .await
         .unwrap();
     assert_eq!(server.requests()[0].path, "/api/open/isp_order_list");
+}
+
+#[tokio::test]
+async fn a_body_that_is_json_but_no_envelope_says_what_was_expected() {
+    for body in ["[1, 2]", "\"ok\"", "15"] {
+        let server = RecordingServer::start().await;
+        server.set_default(Reply::json(body));
+        let error = client(&server)
+            .isp_order_list(IspOrderListRequest::default())
+            .await
+            .unwrap_err();
+        match &error {
+            Error::Decode {
+                message,
+                body_excerpt,
+                ..
+            } => {
+                assert!(
+                    message.contains("expected a response envelope object with `ret`"),
+                    "{body}: {message}"
+                );
+                assert_eq!(body_excerpt, body);
+            }
+            other => panic!("{body}: expected a decode error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn reconcile_lists_orders_from_the_day_before_the_call() {
+    let server = RecordingServer::start().await;
+    server.reply(Reply::html_500());
+    server.set_default(Reply::json(example_response("datacenter_order_list")));
+    let client = client(&server);
+    let error = client
+        .static_ip_open(ipidea::StaticIpOpenRequest::new(
+            "us",
+            ipidea::DatacenterDuration::Week,
+            1,
+        ))
+        .await
+        .unwrap_err();
+    let Error::OutcomeUnknown { request: sent, .. } = error else {
+        panic!("a 500 on an order leaves its outcome unknown: {error:?}")
+    };
+    client.reconcile(&sent).await.unwrap();
+    let list = &server.requests()[1];
+    assert_eq!(list.path, "/api/open/datacenter_order_list");
+    let start = list.field("start_time").await.expect("a start date");
+    let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        start,
+        (sent.sent_at - chrono::Duration::days(1)).date_naive(),
+        "from the day before the order was sent"
+    );
+}
+
+#[tokio::test]
+async fn the_default_cap_is_8_mib() {
+    let server = RecordingServer::start().await;
+    let client = ipidea::Client::builder()
+        .credential("uid", common::UID)
+        .credential("appkey", common::APPKEY)
+        .base_url(server.url())
+        .retry_policy(ipidea::RetryPolicy::none())
+        .build()
+        .unwrap();
+    server.reply(Reply::json(body_of_len(8 << 20)));
+    let at_cap = client.isp_order_list(IspOrderListRequest::default()).await;
+    assert!(at_cap.is_ok(), "{at_cap:?}");
+    server.reply(Reply::json(body_of_len((8 << 20) + 1)));
+    let over = client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(over, Error::ResponseTooLarge { limit, .. } if limit == 8 << 20),
+        "{over:?}"
+    );
 }

@@ -78,6 +78,11 @@ async fn unlimited_lets_the_calls_overlap() {
     // The control of the test above: without a cap, the same load overlaps beyond 4.
     let server = list_server(Duration::from_millis(100)).await;
     let client = builder(&server).pace(Pace::unlimited()).build().unwrap();
+    assert_eq!(
+        client.transport().pace(),
+        &Pace::unlimited(),
+        "read back as set"
+    );
     concurrent_lists(&client, 20).await;
     let peak = server.peak_concurrent();
     assert!(peak > 4, "unpaced calls overlap (peak {peak})");
@@ -96,6 +101,32 @@ async fn min_interval_spaces_the_starts_of_requests() {
     let arrived = arrivals(&server);
     assert_eq!(arrived.len(), CALLS);
     assert_spaced(&arrived, INTERVAL);
+}
+
+#[tokio::test]
+async fn a_call_after_a_pause_waits_only_for_what_is_left_of_the_interval() {
+    const INTERVAL: Duration = Duration::from_millis(300);
+    const PAUSE: Duration = Duration::from_millis(250);
+    let server = list_server(Duration::ZERO).await;
+    let client = builder(&server)
+        .pace(Pace::spaced(INTERVAL))
+        .build()
+        .unwrap();
+    client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    tokio::time::sleep(PAUSE).await;
+    client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    let arrived = arrivals(&server);
+    let gap = arrived[1] - arrived[0];
+    // The second call waits the 50 ms left of the interval, not a whole interval more: even
+    // on a loaded machine it arrives well before `PAUSE + INTERVAL` (550 ms).
+    assert!(gap >= INTERVAL - Duration::from_millis(5), "{gap:?}");
+    assert!(gap < PAUSE + INTERVAL, "{gap:?}");
 }
 
 #[tokio::test]

@@ -194,17 +194,15 @@ impl<C> ClientBuilder<C> {
             }
         }
         let raw_url = self.base_url.as_deref().unwrap_or(self.api.base_url);
-        let base_url = match check_base_url(raw_url, self.allow_http) {
-            Ok(url) => Some(url),
-            Err(problem) => {
-                problems.push(problem);
-                None
-            }
-        };
-        problems.extend(self.pace.problem());
-        if !problems.is_empty() {
-            return Err(Error::Config(problems.join("; ")));
+        let base_url = check_base_url(raw_url, self.allow_http);
+        if let Err(problem) = &base_url {
+            problems.push(problem.clone());
         }
+        problems.extend(self.pace.problem());
+        let base_url = match base_url {
+            Ok(url) if problems.is_empty() => url,
+            _ => return Err(Error::Config(problems.join("; "))),
+        };
         let http = match self.http {
             Some(http) => http,
             None => tls::configure(
@@ -217,7 +215,7 @@ impl<C> ClientBuilder<C> {
         };
         let inner = Inner {
             api: self.api,
-            base_url: base_url.unwrap_or_else(|| unreachable_url(raw_url)),
+            base_url,
             credentials,
             http,
             retry: self.retry,
@@ -231,11 +229,6 @@ impl<C> ClientBuilder<C> {
             timeout: self.timeout,
         }))
     }
-}
-
-/// Only reached when `check_base_url` succeeded, so the text parses.
-fn unreachable_url(raw: &str) -> String {
-    raw.trim_end_matches('/').to_owned()
 }
 
 fn check_base_url(raw: &str, allow_http: bool) -> Result<String, String> {
