@@ -558,6 +558,49 @@ mod tests {
     }
 
     #[test]
+    fn an_enum_value_is_coerced_unless_it_came_as_its_wire_text_or_an_integer_enum_number() {
+        let cases = [
+            // (known, wire, integer enum, as sent, coerced)
+            (true, "1", false, json!("1"), false),
+            (true, "1", false, json!(1), true),
+            (true, "1", true, json!(1), false),
+            (true, "1", true, json!("1"), false),
+            (true, "1", true, json!(1.0), true),
+            (true, "1", true, json!(true), true),
+            (true, "hk", false, json!(" hk"), true),
+            (false, "x", false, json!(15), false),
+        ];
+        for (known, wire, integer, raw, coerced) in cases {
+            assert_eq!(
+                coerced_enum(known, wire, integer, Some(&raw)),
+                coerced,
+                "{wire} ({}) sent as {raw}",
+                if integer {
+                    "integer enum"
+                } else {
+                    "string enum"
+                }
+            );
+        }
+        assert!(
+            !coerced_enum(true, "1", false, None),
+            "nothing sent to compare"
+        );
+    }
+
+    #[test]
+    fn kinds_show_as_events_spell_them() {
+        for (kind, text) in [
+            (DriftKind::UnknownField, "unknown_field"),
+            (DriftKind::UnknownEnum, "unknown_enum"),
+            (DriftKind::Coercion, "coercion"),
+        ] {
+            assert_eq!(kind.as_str(), text);
+            assert_eq!(kind.to_string(), text);
+        }
+    }
+
+    #[test]
     fn the_documented_forms_are_not_coercions() {
         for (raw, coerced) in [
             (json!(15), false),

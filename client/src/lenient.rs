@@ -491,6 +491,13 @@ mod tests {
                 .contains("a u32, as a number or a string of digits"),
             "the error says what was expected"
         );
+        let (wrong_type, _) = decode::<u32>("[]");
+        assert!(
+            wrong_type
+                .unwrap_err()
+                .contains("invalid type: sequence, expected a u32, as a number or a string"),
+            "a value of another JSON type says what was expected too"
+        );
         assert_eq!(encode(&15u32), "15");
     }
 
@@ -607,6 +614,11 @@ mod tests {
             ("null", None, false),
         ]);
         assert_eq!(encode(&vec![1u32, 2]), "[1,2]");
+        let (text, _) = decode::<Vec<u32>>("\"1,2\"");
+        assert!(
+            text.unwrap_err().contains("expected a list"),
+            "a list that came as text says what was expected"
+        );
         table::<Vec<Option<u32>>>(&[("[null, 1]", Some(vec![None, Some(1)]), false)]);
     }
 

@@ -177,3 +177,26 @@ impl Lenient for JsonString {
         s.serialize_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_compare_by_value_and_show_the_text_as_sent() {
+        let spaced = JsonString::from_text(r#"{"a": [1, 2]}"#).unwrap();
+        let tight = JsonString::from_text(r#"{"a":[1,2]}"#).unwrap();
+        assert_eq!(spaced, tight, "spacing does not matter");
+        assert_eq!(spaced, spaced.clone());
+        assert_ne!(spaced, JsonString::from_text(r#"{"a": [2, 1]}"#).unwrap());
+        assert_ne!(JsonString::from_text("1").unwrap(), JsonString::default());
+        assert_eq!(spaced.to_string(), r#"{"a": [1, 2]}"#);
+        assert_eq!(format!("{spaced:?}"), r#"JsonString("{\"a\": [1, 2]}")"#);
+        assert_eq!(spaced.parse::<serde_json::Value>().unwrap(), *tight.value());
+        assert_eq!(
+            spaced.clone().into_value(),
+            serde_json::json!({"a": [1, 2]})
+        );
+        assert!(JsonString::from_text("{").is_err());
+    }
+}

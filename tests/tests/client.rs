@@ -37,3 +37,17 @@ async fn clones_share_one_connection_pool() {
         "sequential calls reuse one connection"
     );
 }
+
+#[tokio::test]
+async fn requests_name_the_client_in_their_user_agent() {
+    let server = RecordingServer::start().await;
+    server.set_default(Reply::json(example_response("isp_order_list")));
+    client(&server)
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].header("user-agent"),
+        Some(concat!("ipidea-rs/", env!("CARGO_PKG_VERSION")))
+    );
+}

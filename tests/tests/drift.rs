@@ -407,6 +407,17 @@ async fn php_empties_are_coercions() {
 }
 
 #[tokio::test]
+async fn a_page_count_left_out_is_a_coercion() {
+    let mut body = flow_page(|_| {});
+    body["ret_data"].as_object_mut().unwrap().remove("total");
+    let heard = hear(body, flow_order_list).await;
+    assert_eq!(
+        heard.findings(),
+        [finding("flow_order_list", "ret_data.total", "coercion")]
+    );
+}
+
+#[tokio::test]
 async fn an_unknown_field_of_the_envelope_is_reported_and_data_keys_are_hidden() {
     let mut body = example("white_list");
     body["request_id"] = json!(SECRET);

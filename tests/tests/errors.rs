@@ -55,10 +55,13 @@ async fn a_refusal_carries_ret_code_and_msg() {
 async fn an_html_500_on_a_list_is_retried_then_reported_as_status() {
     let server = RecordingServer::start().await;
     server.set_default(Reply::html_500());
-    let error = client(&server)
-        .isp_order_list(IspOrderListRequest::default())
-        .await
-        .unwrap_err();
+    let error = tokio::time::timeout(
+        Duration::from_secs(10),
+        client(&server).isp_order_list(IspOrderListRequest::default()),
+    )
+    .await
+    .expect("the retries stop after the last attempt")
+    .unwrap_err();
     match &error {
         Error::Status {
             status,
