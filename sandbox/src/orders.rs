@@ -574,4 +574,24 @@ mod tests {
         );
         assert_eq!(action("white_list"), None);
     }
+
+    #[test]
+    fn pool_ips_count_through_each_pool_without_repeats() {
+        let ip = |product, index| pool_ip(product, index).to_string();
+        assert_eq!(ip(Product::Datacenter, 0), "38.0.0.1");
+        assert_eq!(ip(Product::Datacenter, 253), "38.0.0.254");
+        assert_eq!(ip(Product::Datacenter, 254), "38.0.1.1");
+        assert_eq!(ip(Product::Datacenter, 254 * 256), "38.1.0.1");
+        assert_eq!(
+            ip(Product::Datacenter, DATACENTER_POOL - 1),
+            "38.255.255.254"
+        );
+        assert_eq!(ip(Product::Isp, 0), "156.237.0.1");
+        assert_eq!(ip(Product::Isp, ISP_POOL - 1), "156.237.255.254");
+        let sample: std::collections::HashSet<_> = (0..DATACENTER_POOL)
+            .step_by(97)
+            .map(|i| pool_ip(Product::Datacenter, i))
+            .collect();
+        assert_eq!(sample.len(), (DATACENTER_POOL as usize).div_ceil(97));
+    }
 }

@@ -561,6 +561,22 @@ async fn whitelist_refusals_in_the_sandbox_own_words() {
 }
 
 #[tokio::test]
+async fn a_purchase_of_exactly_the_balance_goes_through() {
+    let sandbox = Sandbox::builder()
+        .balance("10001", ipidea_sandbox::Decimal::from(10))
+        .start()
+        .await
+        .unwrap();
+    let open = [("region", "hk"), ("duration", "weekly"), ("num", "1")];
+    // One weekly ISP IP costs 10: all of it.
+    ok(call(&sandbox, "isp_ip_open", &open).await);
+    assert_eq!(balance_left(&sandbox).await, json!(0));
+    assert_eq!(sandbox.orders("10001", Product::Isp).len(), 1);
+    let msg = refused_with(call(&sandbox, "isp_ip_open", &open).await, 402);
+    assert_eq!(msg, "余额不足");
+}
+
+#[tokio::test]
 async fn a_purchase_over_the_balance_is_refused_and_changes_nothing() {
     let sandbox = Sandbox::builder()
         .balance("10001", ipidea_sandbox::Decimal::from(25))

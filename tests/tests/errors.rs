@@ -97,10 +97,14 @@ async fn a_list_recovers_when_a_retry_succeeds() {
 async fn an_html_500_on_an_order_is_sent_once_and_outcome_unknown() {
     let server = RecordingServer::start().await;
     server.set_default(Reply::html_500());
-    let error = client(&server)
-        .isp_ip_open(open_request().remark("batch 7"))
-        .await
-        .unwrap_err();
+    // A client that sent it again and again would never return: give it ten seconds.
+    let error = tokio::time::timeout(
+        Duration::from_secs(10),
+        client(&server).isp_ip_open(open_request().remark("batch 7")),
+    )
+    .await
+    .expect("an order is not retried")
+    .unwrap_err();
     let Error::OutcomeUnknown { request, source } = &error else {
         panic!("expected outcome unknown, got {error:?}")
     };

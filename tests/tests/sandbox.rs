@@ -164,11 +164,16 @@ async fn paging_across_several_pages() {
         (7, 3, 3, 3)
     );
     assert_eq!(page.items.len(), 1);
-    let all: Vec<_> = client
-        .isp_order_list_stream(IspOrderListRequest::default().limit(3))
-        .try_collect()
-        .await
-        .unwrap();
+    // A stream that asks for the same page again would never end: give it ten seconds.
+    let all: Vec<_> = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        client
+            .isp_order_list_stream(IspOrderListRequest::default().limit(3))
+            .try_collect(),
+    )
+    .await
+    .expect("the stream ends after the last page")
+    .unwrap();
     assert_eq!(all.len(), 7);
     let mut ids: Vec<_> = all
         .iter()
