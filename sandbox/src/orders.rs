@@ -99,12 +99,12 @@ const DATACENTER_POOL: u32 = 256 * 256 * 254;
 
 /// The `index`-th IP of a product line's pool.
 fn pool_ip(product: Product, index: u32) -> Ipv4Addr {
-    // Each /24 gives 254 hosts, `.1` to `.254`.
+    // Each /24 gives 254 hosts, `.1` to `.254`; the /24s count up in the octets before.
     let host = (index % 254) as u8 + 1;
-    let net = index / 254;
+    let [_, _, high, low] = (index / 254).to_be_bytes();
     match product {
-        Product::Datacenter => Ipv4Addr::new(38, (net / 256) as u8, (net % 256) as u8, host),
-        _ => Ipv4Addr::new(156, 237, (net % 256) as u8, host),
+        Product::Datacenter => Ipv4Addr::new(38, high, low, host),
+        _ => Ipv4Addr::new(156, 237, low, host),
     }
 }
 
@@ -593,5 +593,36 @@ mod tests {
             .map(|i| pool_ip(Product::Datacenter, i))
             .collect();
         assert_eq!(sample.len(), (DATACENTER_POOL as usize).div_ceil(97));
+    }
+
+    #[test]
+    fn an_open_takes_at_most_1000_ips_and_what_its_pool_has_left() {
+        let mut state = State::new();
+        assert!(state.check_open(Product::Isp, MAX_IPS_PER_ORDER).is_ok());
+        let over = state.check_open(Product::Isp, MAX_IPS_PER_ORDER + 1);
+        assert!(over.unwrap_err().contains("at most 1000"));
+        // Each product line counts through its own pool: the datacenter pool is the larger.
+        state.next_ip.insert(Product::Isp, ISP_POOL - 1);
+        state.next_ip.insert(Product::Datacenter, ISP_POOL - 1);
+        assert!(state.check_open(Product::Isp, 1).is_ok());
+        let exhausted = state.check_open(Product::Isp, 2).unwrap_err();
+        assert_eq!(
+            exhausted,
+            "the sandbox's pool of ISP IPs is exhausted (1 left, 2 asked)"
+        );
+        assert!(state.check_open(Product::Datacenter, 2).is_ok());
+        state.next_ip.insert(Product::Datacenter, DATACENTER_POOL);
+        assert!(state.check_open(Product::Datacenter, 1).is_err());
+    }
+
+    #[test]
+    fn scalars_read_as_text_and_other_values_do_not() {
+        use serde_json::json;
+        assert_eq!(text(&json!("a b")).as_deref(), Some("a b"));
+        assert_eq!(text(&json!(15)).as_deref(), Some("15"));
+        assert_eq!(text(&json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(text(&json!(null)), None);
+        assert_eq!(text(&json!([1])), None);
     }
 }

@@ -444,11 +444,14 @@ async fn lists_filter_by_id_date_and_pay_status() {
     assert_eq!(list(vec![("pay_status", "1".into())]).await["total"], 2);
     assert_eq!(list(vec![("pay_status", "0".into())]).await["total"], 0);
 
-    // The same filters on seeded flow orders with known dates and an unpaid order.
+    // The same filters on seeded flow orders with known dates and an unpaid order. The API
+    // sends `created_at` as a string or a number: the second order has a number.
+    let mut numeric = flow_order("2205011200000002", 1_651_406_400, 1); // 2022-05-01 12:00 UTC
+    numeric["created_at"] = json!(1_651_406_400);
     let seeded = Sandbox::builder()
         .seed(json!({"10001": {"flow": [
             flow_order("2204301200000001", 1_651_320_000, 1), // 2022-04-30 12:00 UTC
-            flow_order("2205011200000002", 1_651_406_400, 1), // 2022-05-01 12:00 UTC
+            numeric,
             flow_order("2205311200000003", 1_653_998_400, 0), // 2022-05-31 12:00 UTC
             flow_order("2206011200000004", 1_654_084_800, 1), // 2022-06-01 12:00 UTC
         ]}}))

@@ -499,7 +499,8 @@ async fn a_body_at_the_cap_is_read_and_one_byte_over_is_refused() {
     const LIMIT: usize = 1000;
     // With a `Content-Length`, and chunked without one (in chunks that do not divide the cap,
     // so a check for an exact sum would miss the overflow).
-    let shapes: [(&str, fn(String) -> Reply); 2] = [
+    type Shape = fn(String) -> Reply;
+    let shapes: [(&str, Shape); 2] = [
         ("content-length", Reply::json),
         ("chunked", |body| Reply::chunked(body, 97)),
     ];
