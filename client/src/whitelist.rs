@@ -501,14 +501,7 @@ mod tests {
 
     #[test]
     fn a_failure_while_planning_says_whether_a_rerun_helps() {
-        let at_plan = |source: Error| WhitelistSyncError {
-            step: WhitelistStep::Plan,
-            added: Vec::new(),
-            removed: Vec::new(),
-            not_added: Vec::new(),
-            not_removed: Vec::new(),
-            source,
-        };
+        let at_plan = WhitelistSyncError::planning;
         let lost = at_plan(Error::Timeout {
             endpoint: "white_list",
             after: std::time::Duration::from_secs(1),

@@ -32,6 +32,14 @@ fn builder(server: &RecordingServer) -> ClientBuilder<Client> {
         })
 }
 
+/// A client of `server` whose requests start at least `interval` apart.
+fn spaced_client(server: &RecordingServer, interval: Duration) -> Client {
+    builder(server)
+        .pace(Pace::spaced(interval))
+        .build()
+        .unwrap()
+}
+
 /// A server that answers every list call with the vendor's example, after `hold`.
 async fn list_server(hold: Duration) -> RecordingServer {
     let server = RecordingServer::start().await;
@@ -93,10 +101,7 @@ async fn min_interval_spaces_the_starts_of_requests() {
     const CALLS: usize = 50;
     const INTERVAL: Duration = Duration::from_millis(10);
     let server = list_server(Duration::ZERO).await;
-    let client = builder(&server)
-        .pace(Pace::spaced(INTERVAL))
-        .build()
-        .unwrap();
+    let client = spaced_client(&server, INTERVAL);
     concurrent_lists(&client, CALLS).await;
     let arrived = arrivals(&server);
     assert_eq!(arrived.len(), CALLS);
@@ -108,10 +113,7 @@ async fn a_call_after_a_pause_waits_only_for_what_is_left_of_the_interval() {
     const INTERVAL: Duration = Duration::from_millis(300);
     const PAUSE: Duration = Duration::from_millis(250);
     let server = list_server(Duration::ZERO).await;
-    let client = builder(&server)
-        .pace(Pace::spaced(INTERVAL))
-        .build()
-        .unwrap();
+    let client = spaced_client(&server, INTERVAL);
     client
         .isp_order_list(IspOrderListRequest::default())
         .await
@@ -245,10 +247,7 @@ async fn each_attempt_of_a_retried_call_is_paced() {
     let server = list_server(Duration::ZERO).await;
     server.reply(Reply::html_500());
     // The backoff is at most 5 ms: only the pace can hold the retry back 150 ms.
-    let client = builder(&server)
-        .pace(Pace::spaced(INTERVAL))
-        .build()
-        .unwrap();
+    let client = spaced_client(&server, INTERVAL);
     client
         .isp_order_list(IspOrderListRequest::default())
         .await
@@ -379,10 +378,7 @@ async fn a_whitelist_sync_is_paced_call_by_call() {
     server.set_default(Reply::json(
         r#"{"ret":0,"code":"1","msg":"success","ret_data":{"lists":[],"white":0}}"#,
     ));
-    let client = builder(&server)
-        .pace(Pace::spaced(INTERVAL))
-        .build()
-        .unwrap();
+    let client = spaced_client(&server, INTERVAL);
     let ips: Vec<std::net::IpAddr> = (1..=5).map(|i| [192, 0, 2, i].into()).collect();
     let done = client
         .whitelist_sync(ips.clone(), ipidea::SyncMode::Exact)
