@@ -9,6 +9,8 @@ use serde_json::{Map, Value};
 
 /// Columns of a table, at most.
 const MAX_COLUMNS: usize = 9;
+/// Fields a table names as left out, at most; the rest are counted.
+const NAMED_LEFT_OUT: usize = 6;
 /// Characters of a cell, at most.
 const MAX_CELL: usize = 40;
 
@@ -68,6 +70,8 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool, zone: Z
     }
     match data {
         Value::Object(map) => record(spec, map, fields, zone),
+        // A lookup that found nothing, or a change that answers nothing.
+        Value::Array(items) if items.is_empty() && endpoint.idempotent => "no records".to_owned(),
         Value::Array(items) if items.is_empty() => "done".to_owned(),
         Value::Array(items) if items.iter().all(Value::is_object) => {
             let item_fields = match &endpoint.response {
@@ -132,18 +136,18 @@ fn page_item_fields<'a>(spec: &'a Spec, ty: &TypeRef) -> &'a [Field] {
 
 /// A table of items: the record's fields where the spec knows the record (its
 /// vendor-documented ones when there are too many for the table), else the keys the items
-/// have.
+/// have. A line under it names the fields it leaves out.
 fn table(spec: &Spec, items: &[Value], fields: &[Field], zone: Zone) -> String {
-    let columns: Vec<String> = if fields.is_empty() {
-        let mut keys: Vec<String> = Vec::new();
-        for item in items {
-            for key in item.as_object().map(Map::keys).into_iter().flatten() {
-                if !keys.contains(key) {
-                    keys.push(key.clone());
-                }
+    let mut keys: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+    for item in items {
+        for key in item.as_object().map(Map::keys).into_iter().flatten() {
+            if !keys.contains(key) {
+                keys.push(key.clone());
             }
         }
-        keys
+    }
+    let columns: Vec<String> = if fields.is_empty() {
+        keys.clone()
     } else {
         let documented: Vec<String> = fields
             .iter()
@@ -178,7 +182,23 @@ fn table(spec: &Spec, items: &[Value], fields: &[Field], zone: Zone) -> String {
             )
         }));
     }
-    table.to_string()
+    let left_out: Vec<&str> = keys
+        .iter()
+        .filter(|key| !columns.contains(key))
+        .map(String::as_str)
+        .collect();
+    if left_out.is_empty() {
+        return table.to_string();
+    }
+    let named = left_out.len().min(NAMED_LEFT_OUT);
+    let more = match left_out.len() - named {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "{table}\nnot shown: {}{more} (`--json` shows every field)",
+        left_out[..named].join(", ")
+    )
 }
 
 /// Aligned `key: value` lines of a record.
@@ -243,5 +263,64 @@ fn plain(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_example(endpoint: &str) -> String {
+        let spec = ipidea_spec::bundled();
+        let endpoint = spec.endpoint(endpoint).unwrap();
+        let data = endpoint.examples[0].response["ret_data"].clone();
+        render(&spec, endpoint, &data, false, Zone::Utc)
+    }
+
+    #[test]
+    fn a_table_names_the_fields_it_leaves_out() {
+        let shown = render_example("balance_use_record");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[lines.len() - 2..],
+            [
+                "not shown: total_use_flow, static_order_user, static_house_orderUse \
+                 (`--json` shows every field)",
+                "1 in all"
+            ],
+            "{shown}"
+        );
+        for column in ["balance", "day", "total_use_balance"] {
+            assert!(shown.contains(column), "{shown}");
+        }
+        // Many left out: six named, the rest counted.
+        let flow = render_example("flow_order_list");
+        assert!(
+            flow.contains(
+                "not shown: recharge_type, client_type, exec_data, close_time, pay_time, \
+                 back_coin and 41 more (`--json` shows every field)"
+            ),
+            "{flow}"
+        );
+    }
+
+    #[test]
+    fn a_table_with_every_field_has_no_note() {
+        let shown = render_example("white_list");
+        assert!(shown.contains("mark_ip"), "{shown}");
+        assert!(!shown.contains("not shown"), "{shown}");
+    }
+
+    #[test]
+    fn an_empty_list_is_no_records_for_a_lookup_and_done_for_a_change() {
+        let spec = ipidea_spec::bundled();
+        let empty = Value::Array(Vec::new());
+        let lookup = spec.endpoint("balance_use_record").unwrap();
+        assert_eq!(
+            render(&spec, lookup, &empty, false, Zone::Utc),
+            "no records"
+        );
+        let change = spec.endpoint("white_add").unwrap();
+        assert_eq!(render(&spec, change, &empty, false, Zone::Utc), "done");
     }
 }
