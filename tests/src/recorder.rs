@@ -495,17 +495,18 @@ fn chunked(status: u16, body: String, chunk: usize) -> Response<ReplyBody> {
             Ok::<_, Infallible>(Frame::data(body.slice(start..end)))
         })
         .collect::<Vec<_>>();
-    let mut response = Response::new(StreamBody::new(futures_util::stream::iter(frames)).boxed());
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
+    let body = StreamBody::new(futures_util::stream::iter(frames)).boxed();
+    respond(status, Some("application/json"), body)
 }
 
 fn full(status: u16, content_type: Option<&str>, body: String) -> Response<ReplyBody> {
-    let mut response = Response::new(Full::new(Bytes::from(body)).boxed());
+    respond(status, content_type, Full::new(Bytes::from(body)).boxed())
+}
+
+/// A response with this status (an invalid code is served as 500), content type (omitted if
+/// not a valid header value) and body.
+fn respond(status: u16, content_type: Option<&str>, body: ReplyBody) -> Response<ReplyBody> {
+    let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Some(value) = content_type.and_then(|ct| HeaderValue::from_str(ct).ok()) {
@@ -530,10 +531,11 @@ fn truncated(body: String) -> Response<ReplyBody> {
             }
         }
     });
-    let mut response = Response::new(StreamBody::new(frames).boxed());
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut response = respond(
+        200,
+        Some("application/json"),
+        StreamBody::new(frames).boxed(),
+    );
     response
         .headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(claimed));

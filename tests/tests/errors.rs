@@ -10,7 +10,7 @@ use ipidea::{
     Error, FlowOrderListRequest, IspDuration, IspIpOpenRequest, IspIpRenewRequest,
     IspOrderListRequest,
 };
-use ipidea_tests::{RecordingServer, Reply};
+use ipidea_tests::{DEFAULT_REPLY_BODY, RecordingServer, Reply};
 
 const REFUSAL: &str =
     r#"{"ret":1001,"code":"0","msg":"余额不足","ret_data":[],"timestamp":1695195894}"#;
@@ -369,11 +369,7 @@ async fn configuration_problems_are_reported_together() {
 async fn the_appkey_never_shows_in_debug_or_errors() {
     let server = RecordingServer::start().await;
     server.set_default(Reply::html_500());
-    let builder = ipidea::Client::builder()
-        .credential("uid", common::UID)
-        .credential("appkey", common::APPKEY)
-        .base_url(server.url());
-    let shown = format!("{builder:?}");
+    let shown = format!("{:?}", common::builder(&server));
     assert!(
         shown.contains("ClientBuilder")
             && shown.contains("\"appkey\"")
@@ -393,10 +389,7 @@ async fn the_appkey_never_shows_in_debug_or_errors() {
 
 /// A client of `server` whose own backoff is 1 ms, so any longer wait is the server's.
 fn patient_client(server: &RecordingServer, max_backoff: Duration) -> ipidea::Client {
-    ipidea::Client::builder()
-        .credential("uid", common::UID)
-        .credential("appkey", common::APPKEY)
-        .base_url(server.url())
+    common::builder(server)
         .retry_policy(ipidea::RetryPolicy {
             max_attempts: 2,
             initial_backoff: Duration::from_millis(1),
@@ -478,16 +471,14 @@ async fn a_retry_after_on_an_order_sends_nothing_again() {
 
 /// A success envelope padded with spaces to exactly `len` bytes.
 fn body_of_len(len: usize) -> String {
-    let body = r#"{"ret":0,"code":"1","msg":"success","ret_data":[],"timestamp":1695195894}"#;
+    let body = DEFAULT_REPLY_BODY;
     assert!(body.len() <= len);
     format!("{body}{}", " ".repeat(len - body.len()))
 }
 
+/// A client of `server` that sends each call once and reads at most `limit` bytes of a body.
 fn capped_client(server: &RecordingServer, limit: usize) -> ipidea::Client {
-    ipidea::Client::builder()
-        .credential("uid", common::UID)
-        .credential("appkey", common::APPKEY)
-        .base_url(server.url())
+    common::builder(server)
         .retry_policy(ipidea::RetryPolicy::none())
         .max_response_bytes(limit)
         .build()
@@ -704,10 +695,7 @@ async fn reconcile_lists_orders_from_the_day_before_the_call() {
 #[tokio::test]
 async fn the_default_cap_is_8_mib() {
     let server = RecordingServer::start().await;
-    let client = ipidea::Client::builder()
-        .credential("uid", common::UID)
-        .credential("appkey", common::APPKEY)
-        .base_url(server.url())
+    let client = common::builder(&server)
         .retry_policy(ipidea::RetryPolicy::none())
         .build()
         .unwrap();

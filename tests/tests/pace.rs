@@ -6,31 +6,17 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{APPKEY, UID, example_response};
+use common::{builder, example_response};
 use futures_util::TryStreamExt;
 use futures_util::future::join_all;
 use ipidea::{
-    Client, ClientBuilder, Error, FlowOrderListRequest, IspDuration, IspIpOpenRequest,
-    IspOrderListRequest, Pace, RetryPolicy,
+    Client, Error, FlowOrderListRequest, IspDuration, IspIpOpenRequest, IspOrderListRequest, Pace,
 };
 use ipidea_sandbox::Sandbox;
 use ipidea_tests::{RecordingServer, Reply, assert_spaced};
 
 /// How long the server holds each request where concurrency is observed.
 const HOLD: Duration = Duration::from_millis(20);
-
-/// A builder of a client of `server`, with test credentials and quick retries.
-fn builder(server: &RecordingServer) -> ClientBuilder<Client> {
-    Client::builder()
-        .credential("uid", UID)
-        .credential("appkey", APPKEY)
-        .base_url(server.url())
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
-}
 
 /// A client of `server` whose requests start at least `interval` apart.
 fn spaced_client(server: &RecordingServer, interval: Duration) -> Client {

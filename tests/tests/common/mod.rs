@@ -11,8 +11,8 @@ use serde_json::Value;
 pub const UID: &str = "3716";
 pub const APPKEY: &str = "appkey-5f1c9e-secret";
 
-/// A client of `server` with test credentials and no retry backoff to wait for.
-pub fn client(server: &RecordingServer) -> Client {
+/// A builder of a client of `server` with test credentials and no retry backoff to wait for.
+pub fn builder(server: &RecordingServer) -> ipidea::ClientBuilder<Client> {
     Client::builder()
         .credential("uid", UID)
         .credential("appkey", APPKEY)
@@ -22,6 +22,11 @@ pub fn client(server: &RecordingServer) -> Client {
             initial_backoff: std::time::Duration::from_millis(1),
             max_backoff: std::time::Duration::from_millis(5),
         })
+}
+
+/// A client of `server` with test credentials and no retry backoff to wait for.
+pub fn client(server: &RecordingServer) -> Client {
+    builder(server)
         .build()
         .expect("a client of the recording server")
 }
