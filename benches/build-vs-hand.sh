@@ -111,6 +111,8 @@ done
 
 # (c) the macro's share, at 8 and 1,000 endpoints.
 share="$WORK/macro-share"
+# Its `src/` holds only what the script writes, so the template (as git keeps it) has none.
+mkdir -p "$share/src"
 for endpoints in 8 1000; do
     "$EXPANSION" spec "$endpoints" >"$share/spec.json"
     "$EXPANSION" expand "$share/spec.json" >"$share/expanded.rs"

@@ -34,7 +34,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use criterion::{Criterion, Throughput};
-use ipidea::{FlowOrderPage, Lenient};
+use ipidea::FlowOrderPage;
+use ipidea::runtime::Lenient;
 use ipidea_benches::fixtures::{FLOW_ORDER_LIST, flow_page_body};
 use ipidea_benches::paired::{self, Paired};
 use ipidea_benches::plain;

@@ -2,7 +2,7 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, Command};
-use ipidea_spec::{Endpoint, EnumValue, Field, Spec, TypeKind, TypeRef, naming};
+use ipidea_spec::{Changes, Endpoint, EnumValue, Field, Spec, TypeKind, TypeRef, naming};
 
 use crate::exit;
 use crate::fields;
@@ -157,6 +157,23 @@ pub fn flag_name(field: &Field) -> String {
     naming::snake(&field.name).replace('_', "-")
 }
 
+/// What a command does to the account, for its `--help`: from the spec's `changes` and
+/// `idempotent`.
+fn effect_help(endpoint: &Endpoint) -> &'static str {
+    match (endpoint.changes, endpoint.idempotent) {
+        (Changes::Nothing, _) => "Read-only; retried after transient failures.",
+        (Changes::Money, _) => {
+            "Spends money: shows what will be bought and asks first (--yes skips the question). Sent exactly once, never retried."
+        }
+        (Changes::Whitelist | Changes::Settings, false) => {
+            "Changes the account (spends nothing): shows what will be sent and asks first (--yes skips the question). Sent exactly once, never retried."
+        }
+        (Changes::Whitelist | Changes::Settings, true) => {
+            "Changes the account (spends nothing): shows what will be sent and asks first (--yes skips the question). Retried after transient failures."
+        }
+    }
+}
+
 fn endpoint_command(spec: &'static Spec, endpoint: &'static Endpoint) -> Command {
     // An endpoint no vendor page documents says so first, and where it comes from.
     let short = match &endpoint.unverified {
@@ -175,19 +192,7 @@ fn endpoint_command(spec: &'static Spec, endpoint: &'static Endpoint) -> Command
         endpoint.method.name(),
         endpoint.url_path
     ));
-    if endpoint.idempotent {
-        about.push("Read-only; retried after transient failures.".to_owned());
-    } else if endpoint.orders_in.is_some() {
-        about.push(
-            "Spends money: shows what will be bought and asks first (--yes skips the question). Sent exactly once, never retried."
-                .to_owned(),
-        );
-    } else {
-        about.push(
-            "Changes the account (spends nothing): shows what will be sent and asks first (--yes skips the question). Sent exactly once, never retried."
-                .to_owned(),
-        );
-    }
+    about.push(effect_help(endpoint).to_owned());
     let args = endpoint
         .request
         .iter()
@@ -208,10 +213,11 @@ fn field_arg(spec: &'static Spec, endpoint: &'static Endpoint, field: &'static F
     match &field.ty {
         TypeRef::Csv(_) => help.push_str(" Several are joined with `,`."),
         TypeRef::Scalar(ipidea_spec::Scalar::Date) => help.push_str(" As 2022-05-01 or 2022-5-1."),
-        TypeRef::Scalar(ipidea_spec::Scalar::Timestamp) => help.push_str(
-            " As a date (2022-06-30: that day's start, midnight UTC+8, as the vendor counts \
+        TypeRef::Scalar(ipidea_spec::Scalar::Timestamp) => help.push_str(&format!(
+            " As a date (2022-06-30: that day's start, midnight {}, as the API counts \
              days), an RFC 3339 time or unix seconds.",
-        ),
+            spec.api.utc_offset
+        )),
         _ => {}
     }
     if let Some(example) = &field.example {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Local};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use ipidea_spec::naming;
-use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeKind, TypeRef};
+use ipidea_spec::{Changes, Endpoint, Field, Scalar, Spec, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
 /// Columns of a table, at most.
@@ -71,7 +71,9 @@ pub fn render(spec: &Spec, endpoint: &Endpoint, data: &Value, all: bool, zone: Z
     match data {
         Value::Object(map) => record(spec, map, fields, zone),
         // A lookup that found nothing, or a change that answers nothing.
-        Value::Array(items) if items.is_empty() && endpoint.idempotent => "no records".to_owned(),
+        Value::Array(items) if items.is_empty() && endpoint.changes == Changes::Nothing => {
+            "no records".to_owned()
+        }
         Value::Array(items) if items.is_empty() => "done".to_owned(),
         Value::Array(items) if items.iter().all(Value::is_object) => {
             let item_fields = match &endpoint.response {

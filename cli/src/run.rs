@@ -4,8 +4,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use ipidea::{EndpointInfo, Transport};
-use ipidea_spec::{Endpoint, Spec};
+use ipidea::Transport;
+use ipidea::runtime::EndpointInfo;
+use ipidea_spec::{Changes, Endpoint, Spec};
 use serde_json::Value;
 
 use crate::command::{self, command_name, flag_name};
@@ -126,7 +127,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
         ));
     }
     let sandbox = matches.get_flag("sandbox");
-    if !endpoint.idempotent && !sandbox {
+    if endpoint.changes != Changes::Nothing && !sandbox {
         if let Err(code) = confirm(spec, endpoint, &fields, matches.get_flag("yes")) {
             return code;
         }
@@ -310,8 +311,8 @@ async fn demo_orders(spec: &'static Spec, transport: &Transport) {
     }
 }
 
-/// Shows what a command that is not idempotent will send and asks; `Err` holds the exit code.
-/// It spends money where it creates orders (`orders_in`), and changes the account otherwise.
+/// Shows what a command that changes the account will send and asks; `Err` holds the exit code.
+/// It spends money where the spec says `changes: money`, and changes the account otherwise.
 fn confirm(
     spec: &Spec,
     endpoint: &Endpoint,
@@ -319,7 +320,7 @@ fn confirm(
     yes: bool,
 ) -> Result<(), ExitCode> {
     let (does, without_question) = match effect(spec, &endpoint.name) {
-        Effect::Orders { .. } => ("spends money", "spend money without a question"),
+        Effect::Orders { .. } | Effect::Money => ("spends money", "spend money without a question"),
         Effect::Whitelist | Effect::Setting => (
             "changes the account",
             "change the account without a question",

@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ArgMatches;
-use ipidea::{ApiInfo, AuthInfo, EndpointInfo, EnvelopeInfo, Transport};
-use ipidea_spec::{Endpoint, Spec};
+use ipidea::Transport;
+use ipidea::runtime::{ApiInfo, AuthInfo, EndpointInfo, EnvelopeInfo};
+use ipidea_spec::{Changes, Endpoint, Spec};
 
 use crate::exit;
 
@@ -47,11 +48,22 @@ pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
                     eprintln!(
                         "It may or may not exist. List your orders to check before sending it again:"
                     );
+                    // From the API's day before the call's, as `Client::reconcile` lists them.
+                    let offset = spec.api.utc_offset.seconds();
+                    let since_day = ipidea::day_of(request.sent_at, offset).pred_opt();
                     eprintln!(
                         "  ipidea {} --{} {}",
                         list.name.replace('_', "-"),
                         since.replace('_', "-"),
-                        request.sent_at.format("%Y-%m-%d")
+                        since_day.unwrap_or_default().format("%Y-%m-%d")
+                    );
+                }
+                Effect::Money => {
+                    eprintln!(
+                        "error: `{command}` was sent at {sent_at} but no answer came back ({source})."
+                    );
+                    eprintln!(
+                        "It may or may not have spent money: check your orders before sending it again."
                     );
                 }
                 Effect::Whitelist => {
@@ -78,34 +90,38 @@ pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
     }
 }
 
-/// What a call that is not idempotent changes, for the words of its confirmation and of an
-/// unknown outcome.
+/// What a call that is not idempotent changes (the spec's `changes`), for the words of its
+/// confirmation and of an unknown outcome.
 pub(crate) enum Effect<'a> {
-    /// It creates orders (it has `orders_in` in the spec), and spends money: they are listed by
-    /// `list`, from the day given in its field `since`.
+    /// It spends money, creating orders that `list` lists from the day given in its field
+    /// `since` (the spec's `orders_in`).
     Orders { list: &'a Endpoint, since: &'a str },
-    /// It changes the whitelist (`white_add`, `white_del`), and spends nothing.
+    /// It spends money, and the spec does not say where its orders show up.
+    Money,
+    /// It changes the whitelist, and spends nothing.
     Whitelist,
-    /// It changes a setting (the warning settings), and spends nothing.
+    /// It changes a setting (such as a balance warning), or nothing, and spends nothing.
     Setting,
 }
 
 /// What endpoint `name` of `spec` changes.
 pub(crate) fn effect<'a>(spec: &'a Spec, name: &str) -> Effect<'a> {
-    let orders = spec
-        .endpoint(name)
-        .and_then(|endpoint| endpoint.orders_in.as_ref())
-        .and_then(|orders_in| {
-            let list = spec.endpoint(&orders_in.endpoint)?;
-            Some(Effect::Orders {
-                list,
-                since: &orders_in.since,
+    let Some(endpoint) = spec.endpoint(name) else {
+        return Effect::Setting;
+    };
+    match endpoint.changes {
+        Changes::Money => endpoint
+            .orders_in
+            .as_ref()
+            .and_then(|orders_in| {
+                Some(Effect::Orders {
+                    list: spec.endpoint(&orders_in.endpoint)?,
+                    since: &orders_in.since,
+                })
             })
-        });
-    match orders {
-        Some(orders) => orders,
-        None if matches!(name, "white_add" | "white_del") => Effect::Whitelist,
-        None => Effect::Setting,
+            .unwrap_or(Effect::Money),
+        Changes::Whitelist => Effect::Whitelist,
+        Changes::Settings | Changes::Nothing => Effect::Setting,
     }
 }
 
@@ -291,6 +307,7 @@ pub(crate) fn api_info(spec: &'static Spec) -> &'static ApiInfo {
             timestamp: &e.timestamp,
         },
         date_format: &api.date_format,
+        utc_offset_seconds: api.utc_offset.seconds(),
     }))
 }
 
@@ -301,14 +318,14 @@ pub(crate) fn endpoint_info(
     Box::leak(Box::new(EndpointInfo {
         name: &endpoint.name,
         method: match endpoint.method {
-            ipidea_spec::Method::Get => ipidea::Method::Get,
-            ipidea_spec::Method::Post => ipidea::Method::Post,
+            ipidea_spec::Method::Get => ipidea::runtime::Method::Get,
+            ipidea_spec::Method::Post => ipidea::runtime::Method::Post,
         },
         path: &endpoint.url_path,
         encoding: match spec.encoding(endpoint) {
-            ipidea_spec::Encoding::Multipart => ipidea::Encoding::Multipart,
-            ipidea_spec::Encoding::Form => ipidea::Encoding::Form,
-            ipidea_spec::Encoding::Json => ipidea::Encoding::Json,
+            ipidea_spec::Encoding::Multipart => ipidea::runtime::Encoding::Multipart,
+            ipidea_spec::Encoding::Form => ipidea::runtime::Encoding::Form,
+            ipidea_spec::Encoding::Json => ipidea::runtime::Encoding::Json,
         },
         idempotent: endpoint.idempotent,
     }))

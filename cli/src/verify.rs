@@ -29,13 +29,13 @@ pub fn command() -> Command {
              spec; write what differs as a spec patch",
         )
         .long_about(
-            "Call every endpoint of the spec that is safe to call (`idempotent: true`: order \
+            "Call every endpoint of the spec that is safe to call (`changes: nothing`: order \
              lists, the whitelist, the balance, usage records, traffic left) with your \
              credentials, once each, and compare each response with the spec: fields the spec \
              does not declare, values that do not fit their type even as leniently as the \
              client reads them, enum values it does not list, nulls where it allows none, and \
              the shape of records where it says `json`. Never an order, a renewal, a whitelist \
-             change or a warning setting: endpoints that are not idempotent are never called.\n\n\
+             change or a warning setting: endpoints that change anything are never called.\n\n\
              Request values: optional fields are left out; a list asks for page 1 of 5 items; \
              a required time range is the last 7 days; other required fields take the \
              endpoint's example. An endpoint with a required value that has none (`sub_id`) \
@@ -114,7 +114,7 @@ pub fn run(bundled: &'static Spec, spec_matches: &ArgMatches) -> ExitCode {
         Ok(overrides) => overrides,
         Err(problem) => return usage(problem),
     };
-    let today = ipidea::vendor_day(chrono::Utc::now());
+    let today = ipidea::day_of(chrono::Utc::now(), spec.api.utc_offset.seconds());
     let planned = match verify::plan(spec, &overrides, today) {
         Ok(planned) => planned,
         Err(problem) => return usage(problem),
@@ -207,7 +207,7 @@ async fn verify_all(
                 fields,
                 notes,
             } => {
-                // The plan holds only idempotent endpoints; this is the last line of defence.
+                // The plan holds only endpoints that change nothing; this is the last line of defence.
                 if !verify::is_safe(endpoint) {
                     continue;
                 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use common::{UID, code, ipidea, text};
-use ipidea_sandbox::{Decimal, Drift, DriftSet, Fault, Product, Sandbox};
+use ipidea_sandbox::{Decimal, DriftKind, DriftSet, Fault, Product, Sandbox};
+use ipidea_spec::Changes;
 use ipidea_tests::{RecordingServer, Reply};
 use serde_json::Value;
 
@@ -81,7 +82,7 @@ fn the_embedded_sandbox_matches_the_spec() {
         let line = stdout
             .lines()
             .find(|l| l.starts_with(&format!("{} ", endpoint.name)));
-        if endpoint.idempotent {
+        if endpoint.changes == Changes::Nothing {
             let line = line.unwrap_or_else(|| panic!("{}: {stdout}", endpoint.name));
             let status = line[endpoint.name.len()..].trim_start();
             assert!(
@@ -105,7 +106,10 @@ fn the_embedded_sandbox_matches_the_spec() {
                 )),
         "{stdout}"
     );
-    assert!(stdout.contains("not called (not idempotent"), "{stdout}");
+    assert!(
+        stdout.contains("not called (they spend money or change the account"),
+        "{stdout}"
+    );
     assert!(stdout.contains("against the embedded sandbox"), "{stdout}");
 
     let output = ipidea()
@@ -132,20 +136,23 @@ fn the_embedded_sandbox_matches_the_spec() {
     assert!(statuses.iter().all(|s| *s == "ok"), "{report:#}");
     assert_eq!(
         statuses.len(),
-        spec.endpoints.iter().filter(|e| e.idempotent).count()
+        spec.endpoints
+            .iter()
+            .filter(|e| e.changes == Changes::Nothing)
+            .count()
     );
     assert!(entry(&report, "flow_left")["confirmed"].as_bool().unwrap());
     let never: Vec<&str> = spec
         .endpoints
         .iter()
-        .filter(|e| !e.idempotent)
+        .filter(|e| e.changes != Changes::Nothing)
         .map(|e| e.name.as_str())
         .collect();
     assert_eq!(report["not_called"], serde_json::json!(never));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn verify_never_calls_an_endpoint_that_is_not_idempotent() {
+async fn verify_never_calls_an_endpoint_that_changes_anything() {
     let sandbox = sandbox(DriftSet::none()).await;
     let output = run(
         sandbox.url(),
@@ -160,7 +167,7 @@ async fn verify_never_calls_an_endpoint_that_is_not_idempotent() {
     assert_eq!(code(&output), 0, "{}\n{}", text(&output).0, text(&output).1);
     for endpoint in &sandbox.spec().endpoints {
         let seen = sandbox.requests_seen(&endpoint.name);
-        if endpoint.idempotent {
+        if endpoint.changes == Changes::Nothing {
             assert_eq!(seen, 1, "{} is called once", endpoint.name);
         } else {
             assert_eq!(seen, 0, "{} must never be called", endpoint.name);
@@ -255,7 +262,7 @@ async fn a_server_that_is_not_the_api_is_named_and_stops() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_kind_of_drift_is_reported_where_the_sandbox_made_it() {
-    for kind in Drift::ALL {
+    for kind in DriftKind::INJECTED {
         let sandbox = sandbox(kind).await;
         let output = run(
             sandbox.url(),
@@ -337,7 +344,12 @@ async fn a_patch_learns_the_drift_and_a_second_run_against_it_finds_none() {
     let dir = temp_dir("patch");
     let patch = dir.join("patched.json");
     let patch_path = patch.to_str().unwrap();
-    let sandbox = sandbox([Drift::UnknownField, Drift::UnknownEnum, Drift::UntypedShape]).await;
+    let sandbox = sandbox([
+        DriftKind::UnknownField,
+        DriftKind::UnknownEnum,
+        DriftKind::UntypedShape,
+    ])
+    .await;
     let output = run(
         sandbox.url(),
         &[
@@ -502,7 +514,7 @@ async fn min_interval_spaces_the_calls_of_verify() {
             .iter()
             .find(|e| e.url_path == request.path)
             .unwrap();
-        assert!(endpoint.idempotent, "{}", request.path);
+        assert_eq!(endpoint.changes, Changes::Nothing, "{}", request.path);
     }
 }
 
@@ -520,7 +532,7 @@ fn bad_flags_are_usage_errors_and_help_documents_verify() {
         .unwrap();
     assert_eq!(code(&output), 2);
     assert!(
-        text(&output).1.contains("not idempotent"),
+        text(&output).1.contains("so verify never calls it"),
         "{}",
         text(&output).1
     );

@@ -83,6 +83,9 @@ pub struct ApiInfo {
     pub envelope: EnvelopeInfo,
     /// Wire format of dates.
     pub date_format: &'static str,
+    /// The API's offset from UTC, in seconds (`api.utc_offset`): its days start at midnight
+    /// there.
+    pub utc_offset_seconds: i32,
 }
 
 /// A value refused before sending.

@@ -34,36 +34,13 @@ pub const DRIFT_TARGET: &str = "ipidea::drift";
 /// At most this many findings are reported for one response; the rest are dropped.
 pub(crate) const MAX_DRIFT_FINDINGS: usize = 64;
 
-/// What a response needed beyond the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DriftKind {
-    /// A field the spec does not declare, kept in the record's `extra` (or, for a field of the
-    /// envelope, the [`Response`]'s). `unknown_field` in events.
-    UnknownField,
-    /// An enum value the spec does not list, decoded as `Unknown(..)`. `unknown_enum` in events.
-    UnknownEnum,
-    /// A value accepted in a form the spec's wire leniency does not cover, such as `15.0` for an
-    /// integer or `{}` for an empty list (the crate docs list them). `coercion` in events.
-    Coercion,
-}
-
-impl DriftKind {
-    /// The kind as events spell it: `unknown_field`, `unknown_enum` or `coercion`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DriftKind::UnknownField => "unknown_field",
-            DriftKind::UnknownEnum => "unknown_enum",
-            DriftKind::Coercion => "coercion",
-        }
-    }
-}
-
-impl fmt::Display for DriftKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// What a response needed beyond the spec: the drift vocabulary that the client, `ipidea spec
+/// verify` and the sandbox share (`ipidea_spec::drift`). The client reports the kinds it decodes
+/// through: `unknown-field` (a field kept in `extra`), `unknown-enum` (a value decoded as
+/// `Unknown(..)`) and `coercion` (a form the spec's wire leniency does not cover, such as `15.0`
+/// for an integer). The other kinds (`null`, `bad-type`, `untyped-shape`) fail the decode, or
+/// for `untyped-shape` are only seen by `spec verify`.
+pub use ipidea_spec::DriftKind;
 
 /// One finding of drift in a decoded response. It names where, never what: no value of the
 /// response is in it.
@@ -591,8 +568,8 @@ mod tests {
     #[test]
     fn kinds_show_as_events_spell_them() {
         for (kind, text) in [
-            (DriftKind::UnknownField, "unknown_field"),
-            (DriftKind::UnknownEnum, "unknown_enum"),
+            (DriftKind::UnknownField, "unknown-field"),
+            (DriftKind::UnknownEnum, "unknown-enum"),
             (DriftKind::Coercion, "coercion"),
         ] {
             assert_eq!(kind.as_str(), text);

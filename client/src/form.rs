@@ -28,7 +28,15 @@ macro_rules! to_wire_display {
     )*};
 }
 
-to_wire_display!(String, i32, i64, u32, u64, bool, Decimal, IpAddr);
+to_wire_display!(String, i32, i64, u32, u64, Decimal, IpAddr);
+
+impl ToWire for bool {
+    /// `1` or `0`, as the CLI sends it too (`ipidea_spec::encode::bool`): the vendor's PHP
+    /// reads a form field of `"false"` as true.
+    fn to_wire(&self, _: &FormContext) -> String {
+        ipidea_spec::encode::bool(*self).to_owned()
+    }
+}
 
 impl ToWire for NaiveDate {
     /// The API's date format; ISO `2022-05-01` if that format asks for more than a date has
@@ -44,22 +52,17 @@ impl ToWire for NaiveDate {
 }
 
 impl ToWire for DateTime<Utc> {
+    /// Unix seconds (`ipidea_spec::encode::timestamp`).
     fn to_wire(&self, _: &FormContext) -> String {
-        self.timestamp().to_string()
+        ipidea_spec::encode::timestamp(self.timestamp())
     }
 }
 
 impl<T: ToWire> ToWire for Vec<T> {
-    /// A list joins its items with `,`, as `renew_ip_list` expects.
+    /// A list joins its items with `,` (`ipidea_spec::encode::join_csv`), as `renew_ip_list`
+    /// expects.
     fn to_wire(&self, form: &FormContext) -> String {
-        let mut joined = String::new();
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
-                joined.push(',');
-            }
-            joined.push_str(&item.to_wire(form));
-        }
-        joined
+        ipidea_spec::encode::join_csv(self.iter().map(|item| item.to_wire(form)))
     }
 }
 

@@ -73,7 +73,7 @@ pub mod serde_with {
 #[doc(hidden)]
 macro_rules! __lenient_via_serde {
     ($($ty:ty),*) => {$(
-        impl $crate::__private::Lenient for $ty {
+        impl $crate::runtime::Lenient for $ty {
             fn deserialize_lenient<'de, D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 <$ty as $crate::__private::serde::Deserialize>::deserialize(d)
             }

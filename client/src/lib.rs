@@ -63,8 +63,8 @@
 //! data used as a key. Each path and kind is reported once per response, and at most 64
 //! findings per response. `kind` ([`DriftKind`]) is one of:
 //!
-//! - `unknown_field`: a key the spec does not declare, kept in `extra`;
-//! - `unknown_enum`: a value the spec does not list, decoded as `Unknown(..)`;
+//! - `unknown-field`: a key the spec does not declare, kept in `extra`;
+//! - `unknown-enum`: a value the spec does not list, decoded as `Unknown(..)`;
 //! - `coercion`: a value accepted in a form that the spec's wire leniency (`ipidea-spec`'s
 //!   README, "Wire leniency": numbers and strings for each other, `0`/`1` for booleans, and so
 //!   on) does not cover. These are: an integer or timestamp written as a float (`15.0`, `1e3`);
@@ -127,21 +127,28 @@ pub use rust_decimal;
 pub use rust_decimal::Decimal;
 pub use serde_json;
 
-pub use api::{
-    ApiInfo, ApiRequest, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, InvalidInput, Method,
-    Page, PagedRequest,
+pub use api::{ApiRequest, InvalidInput, Page, PagedRequest};
+pub use days::{
+    VENDOR_UTC_OFFSET_SECONDS, day_of, day_start, vendor_day, vendor_day_start, vendor_offset,
 };
-pub use days::{VENDOR_UTC_OFFSET_SECONDS, vendor_day, vendor_day_start, vendor_offset};
 pub use drift::{DRIFT_TARGET, Drift, DriftKind};
 pub use error::{Error, SentRequest};
-pub use form::{Form, FormContext, ToWire, WireEnum};
-pub use lenient::Lenient;
 pub use transport::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Pace,
     PageStream, RetryPolicy, Transport,
 };
 pub use values::{Empty, JsonString, Response};
 pub use whitelist::{SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError};
+
+/// The pieces an API is described and encoded with: what generated code fills in, and what a
+/// caller that reads a spec at run time (such as the `ipidea` command-line tool, through
+/// [`Transport::send_fields_untyped`]) builds on. A program that only calls a generated
+/// [`Client`] does not need them.
+pub mod runtime {
+    pub use crate::api::{ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method};
+    pub use crate::form::{Form, FormContext, ToWire, WireEnum};
+    pub use crate::lenient::Lenient;
+}
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]
@@ -156,8 +163,6 @@ pub mod __private {
     pub use crate::drift::generated as drift;
     pub use crate::drift::{DriftPath, DriftSink, DriftWalk};
     pub use crate::envelope::{decode_body, decode_body_reporting, decode_two_pass};
-    pub use crate::form::{ToWire, WireEnum};
-    pub use crate::lenient::Lenient;
     pub use crate::lenient::serde_with as lenient;
     pub use crate::reconcile::{collect_json, since_day};
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};

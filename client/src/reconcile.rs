@@ -8,10 +8,11 @@ use crate::error::{Error, SentRequest};
 use crate::lenient::Lenient;
 use crate::transport::PageStream;
 
-/// The first day to list orders from: the day before the call was sent, in UTC, so that a
-/// server keeping dates in another time zone (the vendor's is UTC+8) still lists the order.
-pub fn since_day(sent: &SentRequest) -> NaiveDate {
-    (sent.sent_at - Duration::days(1)).date_naive()
+/// The first day to list orders from: the API's day (from midnight at `utc_offset_seconds`,
+/// the spec's `api.utc_offset`) before the one the call was sent on, so that an order the
+/// server dated a little off still shows.
+pub fn since_day(sent: &SentRequest, utc_offset_seconds: i32) -> NaiveDate {
+    crate::days::day_of(sent.sent_at, utc_offset_seconds) - Duration::days(1)
 }
 
 /// Every item of `orders`, as JSON with every field kept.

@@ -2,13 +2,13 @@
 //! the API's settings that the runtime reads.
 
 use ipidea_spec::naming;
-use ipidea_spec::{Endpoint, Spec, TypeKind, TypeRef};
+use ipidea_spec::{Changes, Endpoint, Spec, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::docs::{doc_attrs, doc_lines, doc_literal, push_unverified, sends_line};
 use crate::names::{camel, snake, ty};
-use crate::runtime::{PRIVATE, RUNTIME};
+use crate::runtime::{DESCRIBE, PRIVATE, RUNTIME};
 use crate::splice::splice;
 
 pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
@@ -16,9 +16,10 @@ pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
     let name = &api.name;
     let base_url = &api.base_url;
     let date_format = &api.date_format;
+    let utc_offset = api.utc_offset.seconds();
     let auth = api.auth.iter().map(|a| {
         let (name, env, secret) = (&a.name, &a.env, a.secret);
-        quote!(#RUNTIME::AuthInfo { name: #name, env: #env, secret: #secret })
+        quote!(#DESCRIBE::AuthInfo { name: #name, env: #env, secret: #secret })
     });
     let e = &api.envelope;
     let (status, success, code, message, data, timestamp) = (
@@ -31,11 +32,11 @@ pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
     );
     quote! {
         #[doc(hidden)]
-        pub const __API: #RUNTIME::ApiInfo = #RUNTIME::ApiInfo {
+        pub const __API: #DESCRIBE::ApiInfo = #DESCRIBE::ApiInfo {
             name: #name,
             base_url: #base_url,
             auth: &[#(#auth),*],
-            envelope: #RUNTIME::EnvelopeInfo {
+            envelope: #DESCRIBE::EnvelopeInfo {
                 status: #status,
                 success: #success,
                 code: #code,
@@ -44,6 +45,7 @@ pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
                 timestamp: #timestamp,
             },
             date_format: #date_format,
+            utc_offset_seconds: #utc_offset,
         };
     }
 }
@@ -138,7 +140,7 @@ pub(crate) fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
             let since = snake(&orders_in.since);
             Some(splice(quote! {
                 #name => #PRIVATE::collect_json(
-                    self.#stream(#request::default().#since(#PRIVATE::since_day(sent))),
+                    self.#stream(#request::default().#since(#PRIVATE::since_day(sent, __API.utc_offset_seconds))),
                 ).await,
             }))
         })
@@ -174,6 +176,33 @@ pub(crate) fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
     })
 }
 
+/// What a call changes and whether it is retried, from the spec's `changes` and `idempotent`.
+fn changes_lines(endpoint: &Endpoint) -> Vec<String> {
+    let changes = match endpoint.changes {
+        Changes::Nothing => "Read-only: changes nothing.",
+        Changes::Money => "**Spends money.**",
+        Changes::Whitelist => "**Changes the whitelist** (spends nothing).",
+        Changes::Settings => "**Changes the account's settings** (spends nothing).",
+    };
+    if endpoint.idempotent {
+        return vec![
+            changes.to_owned(),
+            "Safe to send twice: transient failures are retried per the client's retry policy."
+                .to_owned(),
+        ];
+    }
+    let look = if endpoint.orders_in.is_some() {
+        "look the order up (`Client::reconcile`) before sending it again."
+    } else {
+        "check whether it took effect before sending it again."
+    };
+    vec![
+        format!("{changes} Sent exactly once, never retried. If it fails after the request may have"),
+        "reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned(),
+        look.to_owned(),
+    ]
+}
+
 pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     let method = snake(&endpoint.name);
     let request = camel(&naming::request_type(&endpoint.name));
@@ -183,20 +212,7 @@ pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     doc.push(String::new());
     doc.push(sends_line(endpoint));
     doc.push(String::new());
-    if endpoint.idempotent {
-        doc.push(
-            "Safe to send twice: transient failures are retried per the client's retry policy."
-                .to_owned(),
-        );
-    } else if endpoint.orders_in.is_some() {
-        doc.push("**Spends money.** Sent exactly once, never retried. If it fails after the request may have".to_owned());
-        doc.push("reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned());
-        doc.push("look the order up (`Client::reconcile`) before sending it again.".to_owned());
-    } else {
-        doc.push("**Not safe to send twice.** Sent exactly once, never retried. If it fails after the request".to_owned());
-        doc.push("may have reached the server, the error is [`Error::OutcomeUnknown`](::ipidea::Error::OutcomeUnknown):".to_owned());
-        doc.push("check whether it took effect before sending it again.".to_owned());
-    }
+    doc.extend(changes_lines(endpoint));
     if let Some(example) = endpoint.examples.first() {
         doc.push(String::new());
         doc.push("The vendor's example request:".to_owned());

@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::docs::{doc_attrs, doc_literal, field_doc, push_unverified, sends_line};
 use crate::names::{camel, is_enum, snake, ty};
-use crate::runtime::{PRIVATE, RUNTIME};
+use crate::runtime::{DESCRIBE, PRIVATE, RUNTIME};
 use crate::splice::splice;
 
 /// A request field's argument type in `new` and its setter.
@@ -271,13 +271,13 @@ fn api_request_impl(
     let data = splice(ty(spec, &endpoint.response));
     let (endpoint_name, path) = (&endpoint.name, &endpoint.url_path);
     let http_method = match endpoint.method {
-        Method::Get => quote!(#RUNTIME::Method::Get),
-        Method::Post => quote!(#RUNTIME::Method::Post),
+        Method::Get => quote!(#DESCRIBE::Method::Get),
+        Method::Post => quote!(#DESCRIBE::Method::Post),
     };
     let encoding = match spec.encoding(endpoint) {
-        Encoding::Multipart => quote!(#RUNTIME::Encoding::Multipart),
-        Encoding::Form => quote!(#RUNTIME::Encoding::Form),
-        Encoding::Json => quote!(#RUNTIME::Encoding::Json),
+        Encoding::Multipart => quote!(#DESCRIBE::Encoding::Multipart),
+        Encoding::Form => quote!(#DESCRIBE::Encoding::Form),
+        Encoding::Json => quote!(#DESCRIBE::Encoding::Json),
     };
     let idempotent = endpoint.idempotent;
     let checks = fields.iter().map(|f| {
@@ -297,7 +297,7 @@ fn api_request_impl(
         #[automatically_derived]
         impl #RUNTIME::ApiRequest for #name {
             type Data = #data;
-            const ENDPOINT: &'static #RUNTIME::EndpointInfo = &#RUNTIME::EndpointInfo {
+            const ENDPOINT: &'static #DESCRIBE::EndpointInfo = &#DESCRIBE::EndpointInfo {
                 name: #endpoint_name,
                 method: #http_method,
                 path: #path,
@@ -310,7 +310,7 @@ fn api_request_impl(
                 ::core::result::Result::Ok(())
             }
 
-            fn encode(&self, form: &mut #RUNTIME::Form) {
+            fn encode(&self, form: &mut #DESCRIBE::Form) {
                 #(#encodes)*
             }
         }

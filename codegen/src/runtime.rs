@@ -13,16 +13,25 @@ use quote::{ToTokens, TokenStreamExt, quote};
 const CRATE: &str = "ipidea";
 /// The runtime's module of what only generated code uses.
 const PRIVATE_MODULE: &str = "__private";
+/// The runtime's public module of the pieces an API is described and encoded with.
+const DESCRIBE_MODULE: &str = "runtime";
 
 /// `::ipidea`, the runtime's root. Interpolate it as `#RUNTIME::Error`.
-pub(crate) const RUNTIME: Root = Root { private: false };
+pub(crate) const RUNTIME: Root = Root { module: None };
 /// `::ipidea::__private`. Interpolate it as `#PRIVATE::serde`.
-pub(crate) const PRIVATE: Root = Root { private: true };
+pub(crate) const PRIVATE: Root = Root {
+    module: Some(PRIVATE_MODULE),
+};
+/// `::ipidea::runtime`, the descriptors and wire traits (`ApiInfo`, `ToWire`, `Lenient`).
+/// Interpolate it as `#DESCRIBE::ApiInfo`.
+pub(crate) const DESCRIBE: Root = Root {
+    module: Some(DESCRIBE_MODULE),
+};
 
-/// A path into the runtime; see [`RUNTIME`] and [`PRIVATE`].
+/// A path into the runtime; see [`RUNTIME`], [`DESCRIBE`] and [`PRIVATE`].
 #[derive(Clone, Copy)]
 pub(crate) struct Root {
-    private: bool,
+    module: Option<&'static str>,
 }
 
 impl ToTokens for Root {
@@ -30,10 +39,10 @@ impl ToTokens for Root {
         tokens.append(Punct::new(':', Spacing::Joint));
         tokens.append(Punct::new(':', Spacing::Alone));
         tokens.append(Ident::new(CRATE, Span::call_site()));
-        if self.private {
+        if let Some(module) = self.module {
             tokens.append(Punct::new(':', Spacing::Joint));
             tokens.append(Punct::new(':', Spacing::Alone));
-            tokens.append(Ident::new(PRIVATE_MODULE, Span::call_site()));
+            tokens.append(Ident::new(module, Span::call_site()));
         }
     }
 }

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::docs::{doc_attrs, doc_lines, field_doc};
 use crate::names::{camel, snake, ty};
-use crate::runtime::{PRIVATE, RUNTIME, private_path};
+use crate::runtime::{DESCRIBE, PRIVATE, RUNTIME, private_path};
 
 pub(crate) fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -> TokenStream {
     let name = camel(&def.name);
@@ -30,7 +30,7 @@ pub(crate) fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -
     let from_str_error = format!("is not a value of `{}`; expected one of {known}", def.name);
     let lenient = lenient_via_serde(&name);
     let integer = matches!(repr, EnumRepr::Integer);
-    let is_known = quote!(#RUNTIME::WireEnum::is_known(self));
+    let is_known = quote!(#DESCRIBE::WireEnum::is_known(self));
     let walk = drift_walk(
         &name,
         quote!(#PRIVATE::drift::enum_value(#is_known, self.as_str(), #integer, at, raw, sink);),
@@ -121,14 +121,14 @@ pub(crate) fn expand_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue]) -
         }
 
         #[automatically_derived]
-        impl #RUNTIME::ToWire for #name {
-            fn to_wire(&self, _: &#RUNTIME::FormContext) -> ::std::string::String {
+        impl #DESCRIBE::ToWire for #name {
+            fn to_wire(&self, _: &#DESCRIBE::FormContext) -> ::std::string::String {
                 ::std::string::ToString::to_string(self.as_str())
             }
         }
 
         #[automatically_derived]
-        impl #RUNTIME::WireEnum for #name {
+        impl #DESCRIBE::WireEnum for #name {
             fn is_known(&self) -> bool {
                 !::core::matches!(self, Self::#unknown(_))
             }
@@ -190,7 +190,7 @@ fn drift_walk_fields<'a>(
 pub(crate) fn lenient_via_serde(name: &syn::Ident) -> TokenStream {
     quote! {
         #[automatically_derived]
-        impl #RUNTIME::Lenient for #name {
+        impl #DESCRIBE::Lenient for #name {
             fn deserialize_lenient<'de, D: #PRIVATE::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 <Self as #PRIVATE::serde::Deserialize<'de>>::deserialize(deserializer)
             }

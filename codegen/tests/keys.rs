@@ -14,6 +14,7 @@ fn tiny_spec(edit: impl FnOnce(&mut Value)) -> ipidea_spec::Spec {
             "base_url": "https://api.invalid",
             "encoding": "form",
             "date_format": "%Y-%m-%d",
+            "utc_offset": "+00:00",
             "auth": {
                 "uid": { "env": "TINY_UID", "doc": { "en": "Account id." } }
             },
@@ -28,6 +29,7 @@ fn tiny_spec(edit: impl FnOnce(&mut Value)) -> ipidea_spec::Spec {
                 "method": "POST",
                 "path": "/api/usage_list",
                 "doc": { "en": "Usage by day." },
+                "changes": "nothing",
                 "idempotent": true,
                 "request": {
                     "start_time": { "type": "date", "required": true, "doc": { "en": "First day." } },

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+#[cfg(test)]
+use ipidea_spec::Changes;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
@@ -24,7 +26,9 @@ use crate::orders::{self, Product, text};
 pub const DEFAULT_BALANCE: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
 
 /// The vendor's offset from UTC, in seconds: its days start at midnight UTC+8 (China Standard
-/// Time). Its example `1656518400` is 2022-06-30 00:00 +08:00.
+/// Time). Its example `1656518400` is 2022-06-30 00:00 +08:00. The sandbox stands in for the
+/// vendor, so it keeps its own copy, written from the vendor's pages; a test checks it against
+/// the spec's `api.utc_offset`.
 const VENDOR_OFFSET_SECONDS: i64 = 8 * 3600;
 
 /// The range of unix seconds the sandbox reads as days: 0001-01-01 to 9999-12-31.
@@ -99,6 +103,25 @@ pub(crate) enum Action {
     FlowWarningSet,
     FlowUseRecord,
     FlowProxyAccountUseRecord,
+}
+
+#[cfg(test)]
+impl Action {
+    /// What this behaviour changes in the sandbox's books, written from the vendor's pages.
+    /// A test checks it against each endpoint's `changes` in the spec.
+    pub(crate) fn changes(self) -> Changes {
+        match self {
+            Action::WhiteAdd | Action::WhiteDel => Changes::Whitelist,
+            Action::BalanceWarningSet | Action::FlowWarningSet => Changes::Settings,
+            Action::WhiteList
+            | Action::BalanceLeft
+            | Action::BalanceUseRecord
+            | Action::BalanceProxyAccountUseRecord
+            | Action::FlowLeft
+            | Action::FlowUseRecord
+            | Action::FlowProxyAccountUseRecord => Changes::Nothing,
+        }
+    }
 }
 
 /// The hand-written behaviour of account endpoint `endpoint`, if it has one.
@@ -495,6 +518,19 @@ pub(crate) fn money(amount: Decimal) -> Value {
 
 #[cfg(test)]
 mod tests {
+    /// The sandbox's day is the spec's: its copy of the offset is only an oracle.
+    #[test]
+    fn the_sandboxs_day_is_the_specs() {
+        let offset = ipidea_spec::bundled().api.utc_offset;
+        assert_eq!(VENDOR_OFFSET_SECONDS, i64::from(offset.seconds()));
+        for at in [0, 1_656_518_399, 1_656_518_400, 1_700_000_000, -86_401] {
+            let (y, m, d) = ipidea_spec::days::civil(offset.day_of(at));
+            let expected = NaiveDate::from_ymd_opt(y as i32, m, d).unwrap();
+            assert_eq!(vendor_day(at), expected, "{at}");
+            assert_eq!(day_start(expected), offset.day_start(offset.day_of(at)));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -70,7 +70,7 @@ pub enum Fault {
     /// is committed, but the client never hears of it.
     CommitThenDrop,
     /// Answers normally, then alters a successful answer with these kinds of drift (see
-    /// [`Drift`](crate::Drift)), on top of the endpoint's standing drift
+    /// [`DriftKind`](crate::DriftKind)), on top of the endpoint's standing drift
     /// ([`Sandbox::set_drift`](crate::Sandbox::set_drift)). A refusal is not altered.
     Drift(DriftSet),
 }

@@ -25,7 +25,7 @@
 //! - **Faulty on demand.** [`Fault`]s are injected per endpoint: latency, an HTTP status, an
 //!   HTML error page, a truncated body, a dropped connection, an API refusal, and a call (an
 //!   order and its spending, a whitelist change) that is committed although its reply is lost.
-//! - **Drifting on demand.** [`Drift`] alters successful answers the ways a real API drifts
+//! - **Drifting on demand.** [`DriftKind`] alters successful answers the ways a real API drifts
 //!   from its spec, so that drift reporting and spec verification can be tested over HTTP: a
 //!   field the spec does not know in every record (`unknown-field`), a value outside its enum
 //!   (`unknown-enum`), `null` in a non-nullable field (`null`), a value outside its type beyond
@@ -36,7 +36,7 @@
 //!   one call with [`Fault::Drift`] (`drift:null`).
 //!
 //! ```no_run
-//! use ipidea_sandbox::{Drift, Fault, Product, Sandbox};
+//! use ipidea_sandbox::{DriftKind, Fault, Product, Sandbox};
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let sandbox = Sandbox::start().await?; // 127.0.0.1:<free port>, uid 10001
@@ -50,7 +50,7 @@
 //! let whitelist = sandbox.whitelist(sandbox.uid());
 //!
 //! // From now on, `flow_order_list` answers with values outside the spec's enums and `null`s.
-//! sandbox.set_drift(Some("flow_order_list"), [Drift::UnknownEnum, Drift::Null]);
+//! sandbox.set_drift(Some("flow_order_list"), [DriftKind::UnknownEnum, DriftKind::Null]);
 //! // ... call it ...
 //! for applied in sandbox.drift_applied() {
 //!     println!("{applied}"); // flow_order_list: ret_data.data[0].pay_status (unknown-enum)
@@ -82,7 +82,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use account::{DEFAULT_BALANCE, price};
-pub use drift::{DRIFT_FIELD, Drift, DriftApplied, DriftSet, ParseDriftError};
+pub use drift::{DRIFT_FIELD, DriftApplied, DriftKind, DriftSet, ParseDriftError, parse_drift};
 pub use fault::{Fault, ParseFaultError};
 pub use orders::{MAX_IPS_PER_ORDER, Product};
 pub use request::MAX_BODY_BYTES;
@@ -182,18 +182,18 @@ impl Sandbox {
         self.shared.clear_faults();
     }
 
-    /// Makes successful answers drift from the spec with `kinds` (see [`Drift`]): those of
+    /// Makes successful answers drift from the spec with `kinds` (see [`DriftKind`]): those of
     /// `endpoint` (its name in the spec), or with `None` those of every endpoint, replacing
     /// every endpoint's own setting. An endpoint's own setting replaces the all-endpoints one
-    /// for it, so an empty set turns drift off for one endpoint. Takes a [`Drift`], an array of
+    /// for it, so an empty set turns drift off for one endpoint. Takes a [`DriftKind`], an array of
     /// them or a [`DriftSet`]; [`DriftSet::none()`] turns drift off.
     ///
     /// ```no_run
-    /// # use ipidea_sandbox::{Drift, DriftSet, Sandbox};
+    /// # use ipidea_sandbox::{DriftKind, DriftSet, Sandbox};
     /// # async fn run(sandbox: Sandbox) {
     /// sandbox.set_drift(None, DriftSet::all());
     /// sandbox.set_drift(Some("isp_ip_open"), DriftSet::none());
-    /// sandbox.set_drift(Some("white_list"), [Drift::Null, Drift::BadType]);
+    /// sandbox.set_drift(Some("white_list"), [DriftKind::Null, DriftKind::BadType]);
     /// # }
     /// ```
     pub fn set_drift(&self, endpoint: Option<&str>, kinds: impl Into<DriftSet>) {
@@ -471,7 +471,7 @@ impl SandboxBuilder {
     }
 
     /// Makes the successful answers of every endpoint drift from the spec with `kinds` (a
-    /// [`Drift`], an array of them or a [`DriftSet`]; see [`Drift`] for what each changes).
+    /// [`DriftKind`], an array of them or a [`DriftSet`]; see [`DriftKind`] for what each changes).
     /// Several calls add up. [`Sandbox::set_drift`] changes it while the sandbox runs.
     pub fn drift(mut self, kinds: impl Into<DriftSet>) -> SandboxBuilder {
         self.drift = self.drift.union(kinds.into());

@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+#[cfg(test)]
+use ipidea_spec::Changes;
 use serde_json::{Map, Value, json};
 
 /// A product line of the API. Each has its own orders and its own list endpoint.
@@ -72,6 +74,18 @@ pub(crate) enum Action {
     Open(Product),
     Renew(Product),
     List(Product),
+}
+
+#[cfg(test)]
+impl Action {
+    /// What this behaviour changes in the sandbox's books: opening and renewing spend the
+    /// account's money. A test checks it against each endpoint's `changes` in the spec.
+    pub(crate) fn changes(self) -> Changes {
+        match self {
+            Action::Open(_) | Action::Renew(_) => Changes::Money,
+            Action::List(_) => Changes::Nothing,
+        }
+    }
 }
 
 /// The hand-written behaviour of `endpoint`, if it has one.
@@ -529,6 +543,32 @@ pub(crate) fn page_object(
 
 #[cfg(test)]
 mod tests {
+    /// The sandbox's behaviours are written from the vendor's pages, not from the spec; what
+    /// each changes must still be what the spec says, for every endpoint that has one.
+    #[test]
+    fn each_behaviour_changes_what_the_spec_says() {
+        let spec = ipidea_spec::bundled();
+        let mut behaved = 0;
+        for endpoint in &spec.endpoints {
+            let changes = match (
+                action(&endpoint.name),
+                crate::account::action(&endpoint.name),
+            ) {
+                (Some(action), None) => action.changes(),
+                (None, Some(action)) => action.changes(),
+                (None, None) => continue,
+                (Some(_), Some(_)) => panic!("`{}` has two behaviours", endpoint.name),
+            };
+            assert_eq!(changes, endpoint.changes, "{}", endpoint.name);
+            behaved += 1;
+        }
+        assert_eq!(
+            behaved,
+            spec.endpoints.len(),
+            "every bundled endpoint has a behaviour"
+        );
+    }
+
     use super::*;
 
     #[test]

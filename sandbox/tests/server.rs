@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use common::*;
-use ipidea_sandbox::{Drift, DriftApplied, DriftSet, Fault, Product, Sandbox};
+use ipidea_sandbox::{DriftApplied, DriftKind, DriftSet, Fault, Product, Sandbox};
 use serde_json::{Value, json};
 
 /// Asserts an envelope refusal with this HTTP status; its `msg`.
@@ -138,6 +138,7 @@ fn extended_spec() -> ipidea_spec::Spec {
             "method": "POST",
             "path": "/api/open/black_add",
             "doc": { "en": "Add IPs to a blacklist.", "zh": "添加黑名单" },
+            "changes": "settings",
             "idempotent": false,
             "request": {
                 "ips": { "type": "csv<ip>", "required": true, "min_items": 1, "max_items": 5,
@@ -158,6 +159,7 @@ fn extended_spec() -> ipidea_spec::Spec {
             "method": "POST",
             "path": "/api/open/balance",
             "doc": { "en": "The account balance." },
+            "changes": "nothing",
             "idempotent": true,
             "request": {
                 "currency": { "type": "string", "doc": { "en": "Currency." } }
@@ -623,10 +625,11 @@ async fn a_purchase_over_the_balance_is_refused_and_changes_nothing() {
     assert!(msg.contains("at most 1000"), "{msg}");
 }
 
-/// The start of the vendor's day (midnight UTC+8) that unix second `at` falls on.
+/// The start of the vendor's day (from midnight at the spec's `api.utc_offset`) that unix
+/// second `at` falls on.
 fn vendor_day_start(at: i64) -> i64 {
-    const OFFSET: i64 = 8 * 3600;
-    (at + OFFSET).div_euclid(86_400) * 86_400 - OFFSET
+    let offset = ipidea_spec::bundled().api.utc_offset;
+    offset.day_start(offset.day_of(at))
 }
 
 #[tokio::test]
@@ -1125,14 +1128,14 @@ async fn each_kind_drifts_only_where_the_spec_has_a_place_for_it() {
     };
     for (kind, drifted) in [
         // `flow_left` is nullable, so it has no place for `null`, but has for the others.
-        (Drift::UnknownField, with_flow_left(&records)),
+        (DriftKind::UnknownField, with_flow_left(&records)),
         (
-            Drift::UnknownEnum,
+            DriftKind::UnknownEnum,
             vec!["flow_order_list", "mobile_flow_order_list"],
         ),
-        (Drift::Null, records.to_vec()),
-        (Drift::BadType, with_flow_left(&records)),
-        (Drift::UntypedShape, untyped.to_vec()),
+        (DriftKind::Null, records.to_vec()),
+        (DriftKind::BadType, with_flow_left(&records)),
+        (DriftKind::UntypedShape, untyped.to_vec()),
     ] {
         let sandbox = drift_sandbox(kind).await;
         for (endpoint, fields) in CALLS {
@@ -1151,7 +1154,7 @@ async fn each_kind_drifts_only_where_the_spec_has_a_place_for_it() {
             // Drift the client tolerates, and drift it does not: a verifier sees all but the
             // shapes of untyped places, which fit `json` whatever they are.
             match kind {
-                Drift::UntypedShape => assert_eq!(fits(&sandbox, endpoint, &data), Ok(())),
+                DriftKind::UntypedShape => assert_eq!(fits(&sandbox, endpoint, &data), Ok(())),
                 _ if altered.is_empty() => assert_eq!(fits(&sandbox, endpoint, &data), Ok(())),
                 _ => assert!(fits(&sandbox, endpoint, &data).is_err(), "{kind}: {data}"),
             }
@@ -1164,7 +1167,7 @@ async fn unknown_field_drift_adds_a_field_to_every_record() {
     let sandbox = drift_sandbox(DriftSet::none()).await;
     let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let plain_white = data_of(&sandbox, "white_list", &[]).await;
-    sandbox.set_drift(None, Drift::UnknownField);
+    sandbox.set_drift(None, DriftKind::UnknownField);
     let flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let white = data_of(&sandbox, "white_list", &[]).await;
     for order in flow["data"].as_array().unwrap() {
@@ -1198,7 +1201,7 @@ async fn unknown_enum_drift_puts_values_outside_their_enum() {
     let sandbox = drift_sandbox(DriftSet::none()).await;
     let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let plain_white = data_of(&sandbox, "white_list", &[]).await;
-    sandbox.set_drift(None, Drift::UnknownEnum);
+    sandbox.set_drift(None, DriftKind::UnknownEnum);
     let mut flow = data_of(&sandbox, "flow_order_list", &[]).await;
     for order in flow["data"].as_array_mut().unwrap() {
         // `pay_status` is an integer enum of 0 and 1.
@@ -1227,7 +1230,7 @@ async fn null_drift_empties_a_non_nullable_field_of_each_record() {
     let sandbox = drift_sandbox(DriftSet::none()).await;
     let plain_flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let plain_white = data_of(&sandbox, "white_list", &[]).await;
-    sandbox.set_drift(None, Drift::Null);
+    sandbox.set_drift(None, DriftKind::Null);
     let flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let white = data_of(&sandbox, "white_list", &[]).await;
     let spec = sandbox.spec();
@@ -1270,7 +1273,7 @@ async fn null_drift_empties_a_non_nullable_field_of_each_record() {
 
 #[tokio::test]
 async fn bad_type_drift_sends_values_outside_their_type() {
-    let sandbox = drift_sandbox(Drift::BadType).await;
+    let sandbox = drift_sandbox(DriftKind::BadType).await;
     let flow = data_of(&sandbox, "flow_order_list", &[]).await;
     let white = data_of(&sandbox, "white_list", &[]).await;
     assert_eq!(flow["data"][0]["recharge_id"], "abc");
@@ -1289,7 +1292,7 @@ async fn bad_type_drift_sends_values_outside_their_type() {
     );
 
     // With `null` on too, each takes its own field: a timestamp gets "soon".
-    let both = drift_sandbox([Drift::Null, Drift::BadType]).await;
+    let both = drift_sandbox([DriftKind::Null, DriftKind::BadType]).await;
     let flow = data_of(&both, "flow_order_list", &[]).await;
     let white = data_of(&both, "white_list", &[]).await;
     assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
@@ -1298,14 +1301,17 @@ async fn bad_type_drift_sends_values_outside_their_type() {
     assert_eq!(white["lists"][1]["updated_at"], "soon");
     // The whitelist record has one scalar field, which `null` takes.
     assert_eq!(white["white"], Value::Null);
-    let kinds: Vec<Drift> = both.drift_applied().iter().map(|a| a.kind).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == Drift::Null).count(), 6);
-    assert_eq!(kinds.iter().filter(|k| **k == Drift::BadType).count(), 5);
+    let kinds: Vec<DriftKind> = both.drift_applied().iter().map(|a| a.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == DriftKind::Null).count(), 6);
+    assert_eq!(
+        kinds.iter().filter(|k| **k == DriftKind::BadType).count(),
+        5
+    );
 }
 
 #[tokio::test]
 async fn untyped_shape_drift_puts_records_where_the_spec_says_json() {
-    let sandbox = drift_sandbox(Drift::UntypedShape).await;
+    let sandbox = drift_sandbox(DriftKind::UntypedShape).await;
     let shape = json!({
         "id": 4055, "name": "sandbox_drift", "created_at": "1653101538", "money": "0.01",
         "enabled": true
@@ -1343,10 +1349,10 @@ async fn untyped_shape_drift_puts_records_where_the_spec_says_json() {
 
 #[tokio::test]
 async fn drift_is_set_for_all_endpoints_or_one_at_run_time() {
-    let sandbox = drift_sandbox(Drift::UnknownField).await;
+    let sandbox = drift_sandbox(DriftKind::UnknownField).await;
     assert_eq!(
         sandbox.drift("white_list"),
-        DriftSet::from(Drift::UnknownField)
+        DriftSet::from(DriftKind::UnknownField)
     );
     sandbox.set_drift(Some("white_list"), DriftSet::none());
     assert!(sandbox.drift("white_list").is_empty());
@@ -1355,14 +1361,17 @@ async fn drift_is_set_for_all_endpoints_or_one_at_run_time() {
     let flow = data_of(&sandbox, "flow_order_list", &[]).await;
     assert_eq!(flow["data"][0]["sandbox_drift"], "x");
 
-    sandbox.set_drift(Some("flow_order_list"), [Drift::Null, Drift::UnknownEnum]);
+    sandbox.set_drift(
+        Some("flow_order_list"),
+        [DriftKind::Null, DriftKind::UnknownEnum],
+    );
     let flow = data_of(&sandbox, "flow_order_list", &[]).await;
     assert_eq!(flow["data"][0]["recharge_id"], Value::Null);
     assert_eq!(flow["data"][0]["pay_status"], 9);
     assert!(flow["data"][0].get("sandbox_drift").is_none());
 
     // All endpoints at once forgets the endpoints' own settings.
-    sandbox.set_drift(None, Drift::Null);
+    sandbox.set_drift(None, DriftKind::Null);
     assert_eq!(
         data_of(&sandbox, "white_list", &[]).await["white"],
         Value::Null
@@ -1389,10 +1398,13 @@ async fn a_drift_fault_plays_like_any_fault_and_refusals_never_drift() {
         "drift:unknown-field,untyped-shape"
             .parse::<Fault>()
             .unwrap(),
-        Fault::Drift(DriftSet::from([Drift::UnknownField, Drift::UntypedShape]))
+        Fault::Drift(DriftSet::from([
+            DriftKind::UnknownField,
+            DriftKind::UntypedShape
+        ]))
     );
-    for kind in Drift::ALL {
-        assert_eq!(kind.to_string().parse::<Drift>(), Ok(kind));
+    for kind in DriftKind::INJECTED {
+        assert_eq!(ipidea_sandbox::parse_drift(&kind.to_string()), Ok(kind));
     }
 
     let sandbox = drift_sandbox(DriftSet::none()).await;
@@ -1406,8 +1418,8 @@ async fn a_drift_fault_plays_like_any_fault_and_refusals_never_drift() {
     );
 
     // A fault adds to the standing drift.
-    sandbox.set_drift(None, Drift::UnknownField);
-    sandbox.inject_always("white_list", Fault::Drift(Drift::Null.into()));
+    sandbox.set_drift(None, DriftKind::UnknownField);
+    sandbox.inject_always("white_list", Fault::Drift(DriftKind::Null.into()));
     for _ in 0..2 {
         let white = data_of(&sandbox, "white_list", &[]).await;
         assert_eq!(

@@ -562,21 +562,35 @@ fn an_added_endpoint_is_additive() {
 }
 
 #[test]
-fn an_endpoint_that_stops_being_idempotent_is_breaking_behaviour() {
+fn an_endpoint_whose_idempotence_changes_is_breaking_behaviour() {
     let diff = diff_after(|spec| {
         set(
             spec,
-            "/endpoints/flow_order_list",
+            "/endpoints/balance_warning_set",
             "idempotent",
-            json!(false),
+            json!(true),
         );
     });
     only(
         &diff,
-        "endpoints.flow_order_list.idempotent",
+        "endpoints.balance_warning_set.idempotent",
         ChangeKind::Changed,
         Class::Breaking,
-        "`Client::flow_order_list` is no longer idempotent: it is never retried, and a failure after sending is `Error::OutcomeUnknown`",
+        "`Client::balance_warning_set` is now idempotent: it is retried after transient failures and no longer fails with `Error::OutcomeUnknown`",
+    );
+}
+
+#[test]
+fn an_endpoint_that_changes_something_else_is_breaking_behaviour() {
+    let diff = diff_after(|spec| {
+        set(spec, "/endpoints/white_add", "changes", json!("settings"));
+    });
+    only(
+        &diff,
+        "endpoints.white_add.changes",
+        ChangeKind::Changed,
+        Class::Breaking,
+        "`Client::white_add` now changes the account's settings; the spec said it changes the whitelist",
     );
 }
 
@@ -864,14 +878,11 @@ fn descriptions_follow_the_message_style() {
             "2",
             json!({ "name": "Refunded", "doc": { "en": "Refunded." } }),
         );
-        set(
-            spec,
-            "/endpoints/flow_order_list",
-            "idempotent",
-            json!(false),
-        );
+        set(spec, "/endpoints/white_add", "idempotent", json!(true));
+        set(spec, "/endpoints/white_del", "changes", json!("settings"));
+        set(spec, "/api", "utc_offset", json!("+09:00"));
     });
-    assert_eq!(diff.changes.len(), 5, "{:#?}", diff.changes);
+    assert_eq!(diff.changes.len(), 7, "{:#?}", diff.changes);
     for change in &diff.changes {
         let first = change.description.chars().next().unwrap();
         assert!(first == '`' || first.is_lowercase(), "{change}");

@@ -150,6 +150,7 @@ fn types_are_inferred_from_the_examples() {
     let endpoints = &entries["endpoints"];
     let types = &entries["types"];
     let list = &endpoints["flow_order_list"];
+    assert_eq!(list["changes"], "nothing");
     assert_eq!(list["idempotent"], true);
     assert_eq!(list["paging"], json!({"page": "page", "limit": "limit"}));
     assert_eq!(list["request"]["start_time"]["type"], "date");
@@ -191,6 +192,7 @@ fn types_are_inferred_from_the_examples() {
         endpoints["isp_ip_renew"]["request"]["renew_ip_list"]["type"],
         "csv<ip>"
     );
+    assert_eq!(endpoints["isp_ip_open"]["changes"], "money");
     assert_eq!(endpoints["isp_ip_open"]["idempotent"], false);
     assert_eq!(endpoints["isp_ip_open"]["response"], "IspIpOpenData");
     assert_eq!(
@@ -478,7 +480,7 @@ fn merging_a_new_endpoint_adds_it_with_its_types() {
                 || d.path.starts_with("types.BlackListItem"))
     );
     let decisions = messages(&merge.decisions);
-    assert!(!decisions.contains("idempotent"), "`_list` is idempotent");
+    assert!(!decisions.contains("changes:"), "`_list` changes nothing");
     // The spec's `created_at` and `mark` are an order's: their types fit, but their docs
     // would say "order", so the page's own comments are used.
     assert!(!decisions.contains("docs taken from fields"), "{decisions}");
@@ -635,7 +637,7 @@ fn a_page_with_no_request_body() {
     let fields = &import.types["BalanceData"]["fields"];
     assert_eq!(fields["balance"]["type"], "decimal");
     assert_eq!(fields["updated_at"]["type"], "timestamp");
-    assert!(messages(&import.decisions).contains("idempotent: is `balance` safe to send twice?"));
+    assert!(messages(&import.decisions).contains("changes: what does `balance` change?"));
     assert!(
         import.check(&bundled_json()).is_empty(),
         "{}",
@@ -982,31 +984,36 @@ const WHITELIST: &str = include_str!("data/whitelist.txt");
 const BALANCE: &str = include_str!("data/balance.txt");
 
 #[test]
-fn lookups_are_idempotent_by_their_last_word_and_setting_calls_ask_about_no_orders() {
+fn lookups_change_nothing_by_their_last_word_and_setting_calls_ask_about_no_orders() {
     let page = import(BALANCE, None).unwrap();
-    let idempotent = |name: &str| {
-        page.endpoints
+    let entry = |name: &str| {
+        let entry = &page
+            .endpoints
             .iter()
             .find(|e| e.name == name)
             .unwrap()
-            .entry["idempotent"]
-            .clone()
+            .entry;
+        (entry["changes"].clone(), entry["idempotent"].clone())
     };
-    assert_eq!(idempotent("balance_left"), true);
-    assert_eq!(idempotent("balance_use_record"), true);
-    assert_eq!(idempotent("balance_proxy_account_use_record"), true);
+    for name in [
+        "balance_left",
+        "balance_use_record",
+        "balance_proxy_account_use_record",
+    ] {
+        assert_eq!(entry(name), (json!("nothing"), json!(true)), "{name}");
+    }
     assert_eq!(
-        idempotent("balance_warning_set"),
-        false,
+        entry("balance_warning_set"),
+        (json!("settings"), json!(false)),
         "changes a setting"
     );
     let decisions = messages(&page.decisions);
-    assert!(!decisions.contains("idempotent"), "{decisions}");
+    assert!(!decisions.contains("changes:"), "{decisions}");
     assert!(
         !decisions.contains("reconciling"),
         "a setting spends no money, so there is no order to find: {decisions}"
     );
-    // A name that says nothing is still a question.
+    // A name that says nothing is still a question, imported as the careful `money`.
     let unknown = import(
         &page_of(
             "white_sync",
@@ -1017,9 +1024,11 @@ fn lookups_are_idempotent_by_their_last_word_and_setting_calls_ask_about_no_orde
     .unwrap();
     let decisions = messages(&unknown.decisions);
     assert!(
-        decisions.contains("idempotent: is `white_sync` safe"),
+        decisions.contains("changes: what does `white_sync` change? it is imported as `money`"),
         "{decisions}"
     );
+    assert_eq!(unknown.endpoints[0].entry["changes"], "money");
+    assert_eq!(unknown.endpoints[0].entry["idempotent"], false);
     assert!(decisions.contains("reconciling"), "{decisions}");
 }
 
@@ -1029,6 +1038,7 @@ fn a_plural_ip_field_is_a_comma_joined_list() {
     for name in ["white_add", "white_del"] {
         let endpoint = page.endpoints.iter().find(|e| e.name == name).unwrap();
         assert_eq!(endpoint.entry["request"]["white_ips"]["type"], "csv<ip>");
+        assert_eq!(endpoint.entry["changes"], "whitelist");
         assert_eq!(endpoint.entry["idempotent"], false);
     }
     let single = import(

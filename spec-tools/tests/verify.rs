@@ -2,11 +2,11 @@
 //! it stops, and the patch of what it learned.
 
 use chrono::NaiveDate;
-use ipidea_spec::{Spec, TypeRef};
+use ipidea_spec::{Changes, DriftKind, Spec, TypeRef};
 use ipidea_spec_tools::diff::{ChangeKind, Class};
 use ipidea_spec_tools::verify::{
-    self, FieldOverride, FindingKind, Flow, Outcome, PatchOptions, Planned, Report, Status,
-    Verdict, compare, compare_type,
+    self, FieldOverride, Flow, Outcome, PatchOptions, Planned, Report, Status, Verdict, compare,
+    compare_type,
 };
 use serde_json::{Value, json};
 
@@ -14,11 +14,16 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()
 }
 
-/// The bundled spec with every endpoint's `idempotent` flipped: the lookups become unsafe and
-/// the orders, renewals, whitelist changes and settings become "safe".
+/// The bundled spec with what every endpoint changes flipped: the lookups spend money and
+/// the orders, renewals, whitelist changes and settings become lookups.
 fn flipped(spec: &Spec) -> Spec {
     let mut spec = spec.clone();
     for endpoint in &mut spec.endpoints {
+        endpoint.changes = if endpoint.changes == Changes::Nothing {
+            Changes::Money
+        } else {
+            Changes::Nothing
+        };
         endpoint.idempotent = !endpoint.idempotent;
     }
     spec
@@ -44,15 +49,15 @@ fn field<'a>(fields: &'a [(&str, String)], name: &str) -> Option<&'a str> {
 }
 
 #[test]
-fn the_plan_never_picks_an_endpoint_that_is_not_idempotent() {
+fn the_plan_never_picks_an_endpoint_that_changes_anything() {
     let bundled = ipidea_spec::bundled();
     for spec in [bundled.clone(), flipped(&bundled)] {
         let planned = verify::plan(&spec, &[], today()).unwrap();
         assert!(!planned.is_empty());
         for step in &planned {
             assert!(
-                step.endpoint().idempotent,
-                "`{}` is not idempotent but was planned",
+                step.endpoint().changes == Changes::Nothing,
+                "`{}` changes the account but was planned",
                 step.endpoint().name
             );
         }
@@ -63,7 +68,11 @@ fn the_plan_never_picks_an_endpoint_that_is_not_idempotent() {
         let planned_names: Vec<&str> = planned.iter().map(|p| p.endpoint().name.as_str()).collect();
         assert_eq!(planned_names, safe);
         // Overrides cannot smuggle one in either.
-        for endpoint in spec.endpoints.iter().filter(|e| !e.idempotent) {
+        for endpoint in spec
+            .endpoints
+            .iter()
+            .filter(|e| e.changes != Changes::Nothing)
+        {
             let Some(first) = endpoint.request.first() else {
                 continue;
             };
@@ -73,14 +82,14 @@ fn the_plan_never_picks_an_endpoint_that_is_not_idempotent() {
                 value: "1".to_owned(),
             };
             let error = verify::plan(&spec, &[given], today()).unwrap_err();
-            assert!(error.contains("not idempotent"), "{error}");
+            assert!(error.contains("so verify never calls it"), "{error}");
         }
     }
     // The flipped spec plans exactly what the bundled one never calls.
     let never: Vec<&str> = bundled
         .endpoints
         .iter()
-        .filter(|e| !e.idempotent)
+        .filter(|e| e.changes != Changes::Nothing)
         .map(|e| e.name.as_str())
         .collect();
     assert!(never.contains(&"isp_ip_open") && never.contains(&"white_add"));
@@ -209,7 +218,10 @@ fn overrides_fill_and_replace_values_and_are_checked() {
     let refused = |text: &str| verify::plan(&spec, &[given(text)], today()).unwrap_err();
     assert!(refused("nope.page=1").contains("no endpoint `nope`"));
     assert!(refused("flow_order_list.pages=1").contains("no request field `pages`"));
-    assert!(refused("isp_ip_open.num=1").contains("not idempotent"));
+    assert!(
+        refused("isp_ip_open.num=1")
+            .contains("`isp_ip_open` spends money, so verify never calls it")
+    );
     let bad = refused("flow_order_list.pay_status=secret-ish-9");
     assert!(bad.contains("does not fit `PayStatus`"), "{bad}");
     assert!(
@@ -227,7 +239,7 @@ fn kinds(comparison: &verify::Comparison) -> Vec<(&str, &'static str)> {
     comparison
         .findings
         .iter()
-        .map(|f| (f.path.as_str(), f.kind().name()))
+        .map(|f| (f.path.as_str(), f.kind().as_str()))
         .collect()
 }
 
@@ -307,7 +319,7 @@ fn each_kind_of_drift_is_found_with_its_path() {
             ("ret_data.data[1].pay_status", "unknown-enum"),
         ]
     );
-    let by_path = |path: &str, kind: FindingKind| {
+    let by_path = |path: &str, kind: DriftKind| {
         comparison
             .findings
             .iter()
@@ -315,22 +327,22 @@ fn each_kind_of_drift_is_found_with_its_path() {
             .unwrap()
     };
     // One finding for the same field of every item, counted.
-    let unknown = by_path("ret_data.data[0].gift_flow", FindingKind::UnknownField);
+    let unknown = by_path("ret_data.data[0].gift_flow", DriftKind::UnknownField);
     assert_eq!(unknown.count, 2);
     assert_eq!(
         unknown.describe(),
         "`gift_flow` is not a field of `FlowOrder`; its values look like `string` (in 2 places)"
     );
-    let money = by_path("ret_data.data[0].money", FindingKind::BadType);
+    let money = by_path("ret_data.data[0].money", DriftKind::BadType);
     assert_eq!(money.describe(), "expected `decimal`, found a string");
-    let missing = by_path("ret_data.data[0].order_id", FindingKind::Null);
+    let missing = by_path("ret_data.data[0].order_id", DriftKind::Null);
     assert_eq!(
         missing.describe(),
         "missing, but the spec says `string`, not nullable"
     );
-    let null = by_path("ret_data.data[0].uid", FindingKind::Null);
+    let null = by_path("ret_data.data[0].uid", DriftKind::Null);
     assert!(null.describe().starts_with("`null`"), "{}", null.describe());
-    let status = by_path("ret_data.data[0].pay_status", FindingKind::UnknownEnum);
+    let status = by_path("ret_data.data[0].pay_status", DriftKind::UnknownEnum);
     assert_eq!(status.describe(), "`2` is not a value of `PayStatus`");
     // No value but the enum code ever shows.
     let text = serde_json::to_string(
@@ -533,7 +545,11 @@ fn a_refusal_of_the_first_call_stops_and_later_ones_do_not() {
         ],
     );
     assert_eq!(report.verdict(), Verdict::Drift);
-    assert!(report.render().contains("not called (not idempotent"));
+    assert!(
+        report
+            .render()
+            .contains("not called (they spend money or change the account")
+    );
 }
 
 #[test]
@@ -729,7 +745,7 @@ fn a_patch_learns_the_drift_additively_and_a_second_look_finds_none() {
         .filter(|(_, f)| {
             matches!(
                 f.kind(),
-                FindingKind::UnknownField | FindingKind::UnknownEnum | FindingKind::UntypedShape
+                DriftKind::UnknownField | DriftKind::UnknownEnum | DriftKind::UntypedShape
             )
         })
         .map(|(e, f)| format!("{e} {} {}", f.path, f.describe()))

@@ -26,22 +26,49 @@
 //! let errors = ipidea_spec::parse("broken.json", broken).unwrap_err();
 //! assert!(errors.to_string().contains("unknown key `typo`"));
 //! ```
+//!
+//! # Features
+//! - `loader` (default): the spec format itself, everything above. Without it the crate is
+//!   only the rules over wire values that the `ipidea` runtime shares with the tools:
+//!   [`days`] (where the API's days start), [`drift`] (the drift vocabulary) and
+//!   [`encode`] (the wire text of request values). These have no dependencies.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod diagnostic;
-pub mod load;
-pub mod locate;
-pub mod model;
-pub mod naming;
-pub mod text;
-pub mod valid;
-pub mod wire;
+pub mod days;
+pub mod drift;
+pub mod encode;
 
+pub use days::UtcOffset;
+pub use drift::DriftKind;
+
+#[cfg(feature = "loader")]
 pub use diagnostic::{Diagnostic, Diagnostics};
+#[cfg(feature = "loader")]
 pub use load::FORMAT;
+#[cfg(feature = "loader")]
 pub use model::*;
+#[cfg(feature = "loader")]
 pub use valid::check_bounds;
 
+#[cfg(feature = "loader")]
+pub mod diagnostic;
+#[cfg(feature = "loader")]
+pub mod load;
+#[cfg(feature = "loader")]
+pub mod locate;
+#[cfg(feature = "loader")]
+pub mod model;
+#[cfg(feature = "loader")]
+pub mod naming;
+#[cfg(feature = "loader")]
+pub mod text;
+#[cfg(feature = "loader")]
+pub mod valid;
+#[cfg(feature = "loader")]
+pub mod wire;
+
+#[cfg(feature = "loader")]
 /// Reads and validates the spec at `path`. Errors name the file as `path` was given.
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
     let path = path.as_ref();
@@ -60,6 +87,7 @@ pub fn load(path: impl AsRef<std::path::Path>) -> Result<Spec, Diagnostics> {
     }
 }
 
+#[cfg(feature = "loader")]
 /// Parses and validates spec `text`; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     let (spec, errors) = parse_partial(file, text);
@@ -72,6 +100,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     }
 }
 
+#[cfg(feature = "loader")]
 /// Parses and validates spec `text`, returning what could be read along with every problem,
 /// sorted by line. The model is present whenever the top level could be read, even with
 /// problems, so that a caller can still name the spec's types and endpoints.
@@ -87,12 +116,15 @@ pub fn parse_partial(file: &str, text: &str) -> (Option<Spec>, Vec<Diagnostic>) 
     (spec, cx.into_errors())
 }
 
+#[cfg(feature = "loader")]
 /// The text of the bundled spec, `spec/ipidea.json`.
 pub const BUNDLED: &str = include_str!("../ipidea.json");
 
+#[cfg(feature = "loader")]
 /// The file name that errors in the bundled spec are reported against.
 pub const BUNDLED_NAME: &str = "spec/ipidea.json";
 
+#[cfg(feature = "loader")]
 /// The bundled spec, loaded and validated.
 ///
 /// The bundled spec is validated by this crate's own tests and by the `generate!` expansion
@@ -107,7 +139,7 @@ pub fn bundled() -> Spec {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "loader"))]
 mod tests {
     #[test]
     fn the_bundled_spec_is_valid() {

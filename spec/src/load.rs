@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::days::UtcOffset;
 use crate::diagnostic::{Ctxt, Diagnostic, did_you_mean};
 use crate::locate::{child, index};
 use crate::model::*;
@@ -404,6 +405,31 @@ fn read_encoding(cx: &mut Ctxt, text: &str, path: &str) -> Option<Encoding> {
     found
 }
 
+/// An endpoint's `changes`: required, since nothing else says what a call does to the account.
+fn read_changes(cx: &mut Ctxt, obj: &Obj) -> Option<Changes> {
+    let names: Vec<&str> = Changes::ALL.iter().map(|c| c.name()).collect();
+    let hint = || {
+        format!(
+            "say what sending it changes: one of {} (`money` for calls that buy or renew)",
+            backticked(&names)
+        )
+    };
+    let Some(value) = obj.get("changes") else {
+        cx.error_hint(&obj.full_path(), "missing key `changes`", Some(hint()));
+        return None;
+    };
+    let name = as_string(cx, value, || obj.path("changes"))?;
+    let found = Changes::from_name(&name);
+    if found.is_none() {
+        cx.error_hint(
+            &obj.path("changes"),
+            format!("unknown value `{name}` of `changes`"),
+            Some(hint()),
+        );
+    }
+    found
+}
+
 fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
     let allowed = [
         "name",
@@ -412,6 +438,7 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
         "base_url",
         "encoding",
         "date_format",
+        "utc_offset",
         "auth",
         "envelope",
         "page",
@@ -425,6 +452,14 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
         .string(cx, "encoding")
         .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
     let date_format = obj.string(cx, "date_format");
+    let utc_offset = obj.string(cx, "utc_offset").and_then(|text| {
+        UtcOffset::parse(&text)
+            .map_err(|message| {
+                let hint = "the offset of the API's clock: its days start at midnight there";
+                cx.error_hint(&obj.path("utc_offset"), message, Some(hint.into()));
+            })
+            .ok()
+    });
     let auth = obj
         .entries(cx, "auth", "`auth`")
         .into_iter()
@@ -470,6 +505,7 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
         base_url: base_url?,
         encoding: encoding?,
         date_format: date_format?,
+        utc_offset: utc_offset?,
         auth,
         envelope: envelope?,
         page: page?,
@@ -634,6 +670,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         "doc",
         "unverified",
         "encoding",
+        "changes",
         "idempotent",
         "paging",
         "orders_in",
@@ -670,6 +707,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
     let encoding = obj
         .opt_string(cx, "encoding")
         .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
+    let changes = read_changes(cx, &obj);
     if obj.get("idempotent").is_none() {
         cx.error_hint(&obj.full_path(), "missing key `idempotent`", Some("say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money".into()));
     }
@@ -744,6 +782,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         doc,
         unverified,
         encoding,
+        changes: changes?,
         idempotent,
         paging,
         orders_in,

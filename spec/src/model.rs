@@ -83,6 +83,8 @@ pub struct Api {
     pub encoding: Encoding,
     /// The wire format of calendar dates, as a `strftime` pattern (`%Y-%-m-%-d`).
     pub date_format: String,
+    /// The API's offset from UTC (`+08:00`): its days start at midnight there.
+    pub utc_offset: crate::days::UtcOffset,
     /// Credentials sent with every call, in file order.
     pub auth: Vec<AuthField>,
     /// Where the response envelope keeps status, code, message, data and timestamp.
@@ -106,6 +108,7 @@ impl Api {
             base_url: text("https://api.invalid"),
             encoding: Encoding::Multipart,
             date_format: text("%Y-%m-%d"),
+            utc_offset: crate::days::UtcOffset::UTC,
             auth: Vec::new(),
             envelope: Envelope {
                 status: text("ret"),
@@ -533,7 +536,13 @@ pub struct Endpoint {
     pub unverified: Option<String>,
     /// Its own request encoding, where it differs from the API's.
     pub encoding: Option<Encoding>,
-    /// Whether sending it twice is harmless. List calls are; open and renew spend money.
+    /// What sending it changes: nothing, the account's money, its whitelist or its settings.
+    /// Docs, the CLI's questions and messages, `spec verify`'s choice of calls and the import
+    /// read this, never the endpoint's name.
+    pub changes: Changes,
+    /// Whether sending it twice is harmless: it is retried after transient failures. An
+    /// endpoint that changes nothing is; one that spends money is not (validation checks that
+    /// the two keys agree).
     pub idempotent: bool,
     /// Which request fields select the page, for endpoints that page.
     pub paging: Option<Paging>,
@@ -565,6 +574,56 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+        }
+    }
+}
+
+/// What sending an endpoint changes: the spec's `changes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Changes {
+    /// Nothing: a lookup. Always idempotent; the only kind `spec verify` calls.
+    Nothing,
+    /// The account's money: it buys or renews (orders). Never idempotent: sending it twice
+    /// spends twice.
+    Money,
+    /// Which IPs may use the account's proxies (the whitelist). Spends nothing.
+    Whitelist,
+    /// Another setting of the account, such as a balance warning. Spends nothing.
+    Settings,
+}
+
+impl Changes {
+    /// Every kind, with its name in the spec.
+    pub const ALL: [Changes; 4] = [
+        Changes::Nothing,
+        Changes::Money,
+        Changes::Whitelist,
+        Changes::Settings,
+    ];
+
+    /// The name used in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Changes::Nothing => "nothing",
+            Changes::Money => "money",
+            Changes::Whitelist => "whitelist",
+            Changes::Settings => "settings",
+        }
+    }
+
+    /// The kind called `name` in the spec.
+    pub fn from_name(name: &str) -> Option<Changes> {
+        Changes::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// What a call of this kind does to the account, in words for docs and messages: "changes
+    /// nothing", "spends money", "changes the whitelist", "changes the account's settings".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Changes::Nothing => "changes nothing",
+            Changes::Money => "spends money",
+            Changes::Whitelist => "changes the whitelist",
+            Changes::Settings => "changes the account's settings",
         }
     }
 }

@@ -139,6 +139,39 @@ pub const CLIENT_METHODS: [&str; 6] = [
     "with_timeout",
 ];
 
+/// The generated client's own type.
+pub const CLIENT_TYPE: &str = "Client";
+
+/// The types the `ipidea` runtime's root exports beside the generated API (`ipidea::Error`,
+/// `ipidea::Response`, ...). In the `ipidea` crate the generated items are glob-exported at the
+/// same root, where these names would silently win, and a user's `use ipidea::*` meets them
+/// too: no spec type or request type may take one. A test of the repository checks this list
+/// against the runtime's root.
+pub const RUNTIME_TYPES: [&str; 22] = [
+    "ApiRequest",
+    "ClientBuilder",
+    "Decimal",
+    "Drift",
+    "DriftKind",
+    "Empty",
+    "Error",
+    "InvalidInput",
+    "JsonString",
+    "Pace",
+    "Page",
+    "PageStream",
+    "PagedRequest",
+    "Response",
+    "RetryPolicy",
+    "SentRequest",
+    "SyncMode",
+    "Transport",
+    "WhitelistPlan",
+    "WhitelistStep",
+    "WhitelistSync",
+    "WhitelistSyncError",
+];
+
 /// The constructor of every generated request; an optional field of this name would make a
 /// setter that collides with it.
 pub const REQUEST_CONSTRUCTOR: &str = "new";

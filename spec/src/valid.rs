@@ -30,6 +30,7 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
         check_not_before(cx, spec, endpoint);
         check_examples_of_fields(cx, spec, &endpoint.request);
         check_paging(cx, spec, endpoint);
+        check_changes(cx, endpoint);
         check_orders_in(cx, spec, &endpoints, endpoint);
         check_endpoint_examples(cx, spec, endpoint);
     }
@@ -184,12 +185,36 @@ fn check_type_names(cx: &mut Ctxt, spec: &Spec) {
             );
         }
     }
-    for reserved in ["Client", "ClientBuilder"] {
+    if let Some(def) = spec.type_def(naming::CLIENT_TYPE) {
+        cx.error_hint(
+            &def.path,
+            format!(
+                "type name `{}` is reserved for the generated client",
+                def.name
+            ),
+            Some("rename the type".into()),
+        );
+    }
+    for reserved in naming::RUNTIME_TYPES {
         if let Some(def) = spec.type_def(reserved) {
             cx.error_hint(
                 &def.path,
-                format!("type name `{reserved}` is reserved for the generated client"),
-                Some("rename the type".into()),
+                format!("type name `{reserved}` is taken by the runtime (`ipidea::{reserved}`)"),
+                Some("rename the type: the runtime's item would hide it".into()),
+            );
+        }
+        if let Some(endpoint) = spec
+            .endpoints
+            .iter()
+            .find(|e| naming::request_type(&e.name) == reserved)
+        {
+            cx.error_hint(
+                &endpoint.path,
+                format!(
+                    "endpoint `{}` makes the request type `{reserved}`, which the runtime takes (`ipidea::{reserved}`)",
+                    endpoint.name
+                ),
+                Some("rename the endpoint: the runtime's item would hide its request type".into()),
             );
         }
     }
@@ -757,18 +782,41 @@ fn check_paging(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
     }
 }
 
+/// `changes` and `idempotent` agree: a call that changes nothing is safe to send twice, and
+/// one that spends money never is (the runtime would retry it). A call that changes the
+/// whitelist or a setting may be either.
+fn check_changes(cx: &mut Ctxt, endpoint: &Endpoint) {
+    let path = child(&endpoint.path, "idempotent");
+    match (endpoint.changes, endpoint.idempotent) {
+        (Changes::Nothing, false) => cx.error_hint(
+            &path,
+            "an endpoint that changes nothing is idempotent",
+            Some("say `idempotent: true`, or say in `changes` what it changes".into()),
+        ),
+        (Changes::Money, true) => cx.error_hint(
+            &path,
+            "an endpoint that spends money is not idempotent: sent twice, it spends twice",
+            Some("say `idempotent: false`".into()),
+        ),
+        _ => {}
+    }
+}
+
 /// `orders_in` names a paging list endpoint and an optional `date` field of it; only calls
-/// that are not idempotent have one.
+/// that spend money have one.
 fn check_orders_in(cx: &mut Ctxt, spec: &Spec, endpoints: &EndpointIndex, endpoint: &Endpoint) {
     let Some(orders_in) = &endpoint.orders_in else {
         return;
     };
     let path = child(&endpoint.path, "orders_in");
-    if endpoint.idempotent {
+    if endpoint.changes != Changes::Money {
         cx.error_hint(
             &path,
-            "an idempotent endpoint has nothing to reconcile",
-            Some("remove `orders_in`".into()),
+            format!(
+                "an endpoint that {} creates no orders to reconcile",
+                endpoint.changes.describe()
+            ),
+            Some("remove `orders_in`, or say `changes: money`".into()),
         );
     }
     let Some(list) = endpoints.orders_list(endpoint) else {

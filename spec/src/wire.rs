@@ -192,11 +192,16 @@ impl Spec {
                     None => Err(format!("expected an integer, found {}", describe(value))),
                 };
             }
-            Scalar::Bool => {
-                matches!(value, Value::Bool(_))
-                    || matches!(integer(value), Some(0 | 1))
-                    || matches!(value.as_str(), Some("true" | "false"))
-            }
+            // `true`, `false`, `0` and `1`; as text, `"0"` and `"1"` (spaces around allowed),
+            // and `"true"` and `"false"` as they are.
+            Scalar::Bool => match value {
+                Value::Bool(_) => true,
+                Value::Number(_) => matches!(integer(value), Some(0 | 1)),
+                Value::String(s) => {
+                    matches!(s.trim(), "0" | "1") || matches!(&**s, "true" | "false")
+                }
+                _ => false,
+            },
             Scalar::Decimal => match value {
                 Value::Number(_) => true,
                 Value::String(s) => s.trim().parse::<rust_decimal::Decimal>().is_ok(),

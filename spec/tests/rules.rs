@@ -4,7 +4,7 @@
 mod common;
 
 use common::{node, remove, set, spec};
-use ipidea_spec::{BUNDLED, Diagnostic, Method, parse};
+use ipidea_spec::{BUNDLED, Changes, Diagnostic, Method, parse};
 use serde_json::{Value, json};
 
 /// The text of a spec; `serde_json` keeps the key order, so lines follow the bundled file.
@@ -93,30 +93,30 @@ fn doc() -> Value {
 fn bundled_spec_has_every_vendor_endpoint() {
     let spec = ipidea_spec::bundled();
     let names: Vec<&str> = spec.endpoints.iter().map(|e| e.name.as_str()).collect();
-    // (name, idempotent, pages); the vendor's order, whitelist and balance pages.
+    // (name, changes, pages); the vendor's order, whitelist and balance pages.
     let vendor = [
-        ("isp_ip_open", false, false),
-        ("isp_ip_renew", false, false),
-        ("isp_order_list", true, true),
-        ("static_ip_open", false, false),
-        ("static_ip_renew", false, false),
-        ("datacenter_order_list", true, true),
-        ("flow_order_list", true, true),
-        ("mobile_flow_order_list", true, true),
-        ("white_list", true, false),
-        ("white_add", false, false),
-        ("white_del", false, false),
-        ("balance_left", true, false),
-        ("balance_warning_set", false, false),
-        ("balance_proxy_account_use_record", true, false),
-        ("balance_use_record", true, false),
+        ("isp_ip_open", Changes::Money, false),
+        ("isp_ip_renew", Changes::Money, false),
+        ("isp_order_list", Changes::Nothing, true),
+        ("static_ip_open", Changes::Money, false),
+        ("static_ip_renew", Changes::Money, false),
+        ("datacenter_order_list", Changes::Nothing, true),
+        ("flow_order_list", Changes::Nothing, true),
+        ("mobile_flow_order_list", Changes::Nothing, true),
+        ("white_list", Changes::Nothing, false),
+        ("white_add", Changes::Whitelist, false),
+        ("white_del", Changes::Whitelist, false),
+        ("balance_left", Changes::Nothing, false),
+        ("balance_warning_set", Changes::Settings, false),
+        ("balance_proxy_account_use_record", Changes::Nothing, false),
+        ("balance_use_record", Changes::Nothing, false),
     ];
     // No vendor page: from the evidence in API-NOTES.md, marked so.
     let unverified = [
-        ("flow_left", true),
-        ("flow_warning_set", false),
-        ("flow_use_record", true),
-        ("flow_proxy_account_use_record", true),
+        ("flow_left", Changes::Nothing),
+        ("flow_warning_set", Changes::Settings),
+        ("flow_use_record", Changes::Nothing),
+        ("flow_proxy_account_use_record", Changes::Nothing),
     ];
     let expected: Vec<&str> = vendor
         .iter()
@@ -124,19 +124,21 @@ fn bundled_spec_has_every_vendor_endpoint() {
         .chain(unverified.iter().map(|(name, _)| *name))
         .collect();
     assert_eq!(names, expected);
-    for (name, idempotent, pages) in vendor {
+    for (name, changes, pages) in vendor {
         let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
         assert_eq!(endpoint.url_path, format!("/api/open/{name}"));
         assert_eq!(endpoint.method, Method::Post, "{name}");
-        assert_eq!(endpoint.idempotent, idempotent, "{name}");
+        assert_eq!(endpoint.changes, changes, "{name}");
+        assert_eq!(endpoint.idempotent, changes == Changes::Nothing, "{name}");
         assert_eq!(endpoint.paging.is_some(), pages, "{name}");
         assert!(!endpoint.examples.is_empty(), "{name} has an example");
         assert_eq!(endpoint.unverified, None, "{name}");
     }
-    for (name, idempotent) in unverified {
+    for (name, changes) in unverified {
         let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
         assert_eq!(endpoint.url_path, format!("/api/open/{name}"));
-        assert_eq!(endpoint.idempotent, idempotent, "{name}");
+        assert_eq!(endpoint.changes, changes, "{name}");
+        assert_eq!(endpoint.idempotent, changes == Changes::Nothing, "{name}");
         let source = endpoint.unverified.as_deref().unwrap_or_default();
         assert!(
             source.contains("Source: pinclr/ipidea-proxy"),
@@ -314,6 +316,112 @@ fn missing_key_is_reported_at_its_object() {
     assert_eq!(
         error.line,
         Some(line_of(&text(&spec), "\"isp_ip_open\": {"))
+    );
+}
+
+#[test]
+fn missing_changes_lists_the_choices() {
+    let mut spec = spec();
+    remove(&mut spec, "/endpoints/isp_ip_open", "changes");
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open",
+        "missing key `changes`",
+        Some(
+            "say what sending it changes: one of `nothing`, `money`, `whitelist`, `settings` (`money` for calls that buy or renew)",
+        ),
+    );
+}
+
+#[test]
+fn an_unknown_changes_value_is_named() {
+    let mut spec = spec();
+    set(&mut spec, "/endpoints/white_add", "changes", json!("ips"));
+    let error = only_error(&spec);
+    assert_eq!(error.path, "endpoints.white_add.changes");
+    assert_eq!(error.message, "unknown value `ips` of `changes`");
+    set(&mut spec, "/endpoints/white_add", "changes", json!(true));
+    let error = only_error(&spec);
+    assert_eq!(error.message, "expected a string, found a boolean");
+}
+
+#[test]
+fn changes_and_idempotent_agree() {
+    // A lookup is idempotent; a call that spends money is not.
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "idempotent",
+        json!(true),
+    );
+    set(
+        &mut spec,
+        "/endpoints/white_list",
+        "idempotent",
+        json!(false),
+    );
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        error_at(&errors, "endpoints.isp_ip_open.idempotent"),
+        "endpoints.isp_ip_open.idempotent",
+        "an endpoint that spends money is not idempotent: sent twice, it spends twice",
+        Some("say `idempotent: false`"),
+    );
+    check(
+        error_at(&errors, "endpoints.white_list.idempotent"),
+        "endpoints.white_list.idempotent",
+        "an endpoint that changes nothing is idempotent",
+        Some("say `idempotent: true`, or say in `changes` what it changes"),
+    );
+    // A whitelist or settings call may be either.
+    let mut spec = common::spec();
+    set(&mut spec, "/endpoints/white_add", "idempotent", json!(true));
+    set(
+        &mut spec,
+        "/endpoints/balance_warning_set",
+        "idempotent",
+        json!(true),
+    );
+    assert!(parse("test.json", &text(&spec)).is_ok());
+}
+
+#[test]
+fn only_a_call_that_spends_money_has_orders_to_reconcile() {
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/isp_ip_open",
+        "changes",
+        json!("settings"),
+    );
+    let error = only_error(&spec);
+    check(
+        &error,
+        "endpoints.isp_ip_open.orders_in",
+        "an endpoint that changes the account's settings creates no orders to reconcile",
+        Some("remove `orders_in`, or say `changes: money`"),
+    );
+}
+
+#[test]
+fn utc_offset_is_an_offset_from_utc() {
+    let mut spec = spec();
+    set(&mut spec, "/api", "utc_offset", json!("UTC+8"));
+    let error = only_error(&spec);
+    check(
+        &error,
+        "api.utc_offset",
+        "`UTC+8` is not an offset from UTC such as `+08:00`",
+        Some("the offset of the API's clock: its days start at midnight there"),
+    );
+    remove(&mut spec, "/api", "utc_offset");
+    assert_eq!(only_error(&spec).message, "missing key `utc_offset`");
+    assert_eq!(
+        ipidea_spec::bundled().api.utc_offset,
+        ipidea_spec::UtcOffset::from_seconds(8 * 3600).unwrap()
     );
 }
 
@@ -754,6 +862,31 @@ fn type_names_reserved_for_the_client() {
         "types.Client",
         "type name `Client` is reserved for the generated client",
         Some("rename the type"),
+    );
+}
+
+#[test]
+fn names_the_runtime_takes() {
+    // A type, and an endpoint's request type, that `ipidea`'s own items would hide.
+    let mut spec = spec();
+    let record = json!({"kind": "record", "doc": doc(), "fields": {}});
+    set(&mut spec, "/types", "Response", record);
+    let mut api = node(&mut spec, "/endpoints/white_list").clone();
+    api["path"] = json!("/api/open/api");
+    set(&mut spec, "/endpoints", "api", api);
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        error_at(&errors, "types.Response"),
+        "types.Response",
+        "type name `Response` is taken by the runtime (`ipidea::Response`)",
+        Some("rename the type: the runtime's item would hide it"),
+    );
+    check(
+        error_at(&errors, "endpoints.api"),
+        "endpoints.api",
+        "endpoint `api` makes the request type `ApiRequest`, which the runtime takes (`ipidea::ApiRequest`)",
+        Some("rename the endpoint: the runtime's item would hide its request type"),
     );
 }
 
@@ -1906,7 +2039,7 @@ fn orders_in_names_a_paging_list_and_its_date_field() {
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("an idempotent endpoint has nothing to reconcile"))
+            .any(|m| m.contains("an endpoint that changes nothing creates no orders to reconcile"))
     );
 }
 

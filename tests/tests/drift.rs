@@ -246,7 +246,7 @@ async fn an_unknown_field_of_a_page_item_is_reported_once_per_path() {
         [finding(
             "flow_order_list",
             "ret_data.data[].api_token",
-            "unknown_field"
+            "unknown-field"
         )]
     );
 }
@@ -270,7 +270,7 @@ async fn an_unknown_enum_value_is_reported_without_the_value() {
         [finding(
             "flow_order_list",
             "ret_data.data[].pay_status",
-            "unknown_enum"
+            "unknown-enum"
         )]
     );
 }
@@ -284,8 +284,8 @@ async fn the_fields_of_nested_records_are_walked() {
     assert_eq!(
         heard.findings(),
         [
-            finding("white_list", "ret_data.lists[].label", "unknown_field"),
-            finding("white_list", "ret_data.quota", "unknown_field"),
+            finding("white_list", "ret_data.lists[].label", "unknown-field"),
+            finding("white_list", "ret_data.quota", "unknown-field"),
         ]
     );
 }
@@ -310,7 +310,7 @@ async fn the_records_of_a_list_response_are_walked() {
         [finding(
             "balance_use_record",
             "ret_data[].mobile_use",
-            "unknown_field"
+            "unknown-field"
         )]
     );
 }
@@ -427,8 +427,8 @@ async fn an_unknown_field_of_the_envelope_is_reported_and_data_keys_are_hidden()
     assert_eq!(
         heard.findings(),
         [
-            finding("white_list", "request_id", "unknown_field"),
-            finding("white_list", "ret_data.*", "unknown_field"),
+            finding("white_list", "request_id", "unknown-field"),
+            finding("white_list", "ret_data.*", "unknown-field"),
         ]
     );
     assert!(!heard.text.contains("13800138000"), "{}", heard.text);
@@ -484,6 +484,6 @@ async fn a_client_without_a_callback_still_emits_events() {
     let found: Vec<_> = events.iter().map(Event::finding).collect();
     assert_eq!(
         found,
-        [finding("white_list", "ret_data.quota", "unknown_field")]
+        [finding("white_list", "ret_data.quota", "unknown-field")]
     );
 }

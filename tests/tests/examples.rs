@@ -9,7 +9,7 @@ use ipidea_tests::{RecordingServer, Reply};
 /// Sends a request of `endpoint` and returns the data as JSON, so each example can be checked
 /// the same way whatever its type.
 async fn call(client: &ipidea::Client, endpoint: &str) -> Result<serde_json::Value, ipidea::Error> {
-    fn json<T: ipidea::Lenient>(response: Response<T>) -> serde_json::Value {
+    fn json<T: ipidea::runtime::Lenient>(response: Response<T>) -> serde_json::Value {
         let mut out = Vec::new();
         let mut serializer = serde_json::Serializer::new(&mut out);
         response.data.serialize_lenient(&mut serializer).unwrap();

@@ -1,5 +1,5 @@
 //! The generated client against a sandbox that drifts from the spec on purpose
-//! (`ipidea_sandbox::Drift`): the drift it tolerates decodes (unknown fields in `extra`, unknown
+//! (`ipidea_sandbox::DriftKind`): the drift it tolerates decodes (unknown fields in `extra`, unknown
 //! enum values as `Unknown`, shapes where the spec says `json`), and the drift it cannot is a
 //! decode error naming the path the sandbox altered.
 
@@ -8,7 +8,7 @@ mod common;
 use ipidea::{
     Client, Error, FlowOrderListRequest, IspOrderListRequest, PayStatus, WhiteListRequest,
 };
-use ipidea_sandbox::{DRIFT_FIELD, Drift, DriftSet, Sandbox};
+use ipidea_sandbox::{DRIFT_FIELD, DriftKind, DriftSet, Sandbox};
 
 fn client(sandbox: &Sandbox) -> Client {
     common::sandbox_client(sandbox)
@@ -25,7 +25,7 @@ async fn drifting(kinds: impl Into<DriftSet>) -> Sandbox {
 
 #[tokio::test]
 async fn unknown_fields_and_enum_values_still_decode() {
-    let sandbox = drifting([Drift::UnknownField, Drift::UnknownEnum]).await;
+    let sandbox = drifting([DriftKind::UnknownField, DriftKind::UnknownEnum]).await;
     let client = client(&sandbox);
     let page = client
         .flow_order_list(FlowOrderListRequest::default())
@@ -59,7 +59,7 @@ async fn unknown_fields_and_enum_values_still_decode() {
 
 #[tokio::test]
 async fn untyped_shapes_decode_as_json() {
-    let sandbox = drifting(Drift::UntypedShape).await;
+    let sandbox = drifting(DriftKind::UntypedShape).await;
     let page = client(&sandbox)
         .isp_order_list(IspOrderListRequest::default())
         .await
@@ -72,7 +72,7 @@ async fn untyped_shapes_decode_as_json() {
 
 #[tokio::test]
 async fn null_and_bad_type_are_decode_errors_naming_the_drifted_path() {
-    for kind in [Drift::Null, Drift::BadType] {
+    for kind in [DriftKind::Null, DriftKind::BadType] {
         let sandbox = drifting(kind).await;
         let client = client(&sandbox);
         let flow = client

@@ -25,7 +25,7 @@ struct Failure {
 
 impl Transport {
     /// The fields `request` would send, credentials left out, in wire order.
-    pub fn encode<R: ApiRequest>(&self, request: &R) -> Vec<(&'static str, String)> {
+    pub(crate) fn encode<R: ApiRequest>(&self, request: &R) -> Vec<(&'static str, String)> {
         let mut form = Form::new(FormContext {
             date_format: self.inner.api.date_format,
         });

@@ -52,6 +52,16 @@ impl Differ<'_> {
                 ),
             );
         }
+        if old.utc_offset != new.utc_offset {
+            self.changed(
+                &child(path, "utc_offset"),
+                Class::Breaking,
+                format!(
+                    "the API's days start at midnight {} instead of {}: `vendor_day_start`, `vendor_day` and `reconcile` move with them",
+                    new.utc_offset, old.utc_offset
+                ),
+            );
+        }
         self.auth();
         self.envelope();
         self.page_layout();

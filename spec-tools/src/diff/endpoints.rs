@@ -77,6 +77,7 @@ impl Differ<'_> {
         self.unverified(old, new);
         self.encoding(old, new);
         self.idempotence(old, new);
+        self.changes(old, new);
         self.paging(old, new);
         self.orders_in(old, new);
         self.response(old, new);
@@ -152,6 +153,23 @@ impl Differ<'_> {
                     method(new),
                     now.name(),
                     was.name()
+                ),
+            );
+        }
+    }
+
+    /// What a call changes decides its docs, the CLI's question before it and whether `spec
+    /// verify` calls it: another answer changes what the same call means to its users.
+    fn changes(&mut self, old: &Endpoint, new: &Endpoint) {
+        if old.changes != new.changes {
+            self.changed(
+                &child(&new.path, "changes"),
+                Class::Breaking,
+                format!(
+                    "`{}` now {}; the spec said it {}",
+                    method(new),
+                    new.changes.describe(),
+                    old.changes.describe()
                 ),
             );
         }

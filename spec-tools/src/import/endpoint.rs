@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{Encoding, Envelope, PageLayout, TypeKind, TypeRef};
+use ipidea_spec::model::{Changes, Encoding, Envelope, PageLayout, TypeKind, TypeRef};
 use ipidea_spec::naming;
 use ipidea_spec::text::{and_list, backticked};
 use ipidea_spec::wire;
@@ -128,7 +128,7 @@ impl Infer<'_> {
         let request = self.request_fields(&field_values, paging);
         let any_response = !examples.responses.is_empty();
         let response = self.response_type(&path, name, any_response, &data, paging, page_shaped);
-        let idempotent = self.idempotent(&path, name);
+        let changes = self.changes(&path, name);
         let encoding = self.encoding(&path, name, first);
         let heading = blocks.iter().find_map(|b| b.heading.as_deref());
         let title = page.title.as_deref();
@@ -154,7 +154,15 @@ impl Infer<'_> {
                 Value::String(encoding.name().to_owned()),
             );
         }
-        entry.insert("idempotent".to_owned(), Value::Bool(idempotent));
+        entry.insert(
+            "changes".to_owned(),
+            Value::String(changes.name().to_owned()),
+        );
+        // A lookup is safe to send twice; anything else is sent once until a person says so.
+        entry.insert(
+            "idempotent".to_owned(),
+            Value::Bool(changes == Changes::Nothing),
+        );
         if paging {
             entry.insert(
                 "paging".to_owned(),
@@ -433,24 +441,21 @@ impl Infer<'_> {
         }
     }
 
-    /// Whether `name` is idempotent, from its name: a lookup (`..._list`, `..._left`,
-    /// `..._record`) is; a call that spends money (`..._open`, `..._renew`) or changes a
-    /// setting (`..._add`, `..._del`, `..._set`) is not; any other is taken as not, a decision
-    /// to check.
-    fn idempotent(&mut self, path: &str, name: &str) -> bool {
-        match call_kind(name) {
-            CallKind::Lookup => true,
-            CallKind::Spends | CallKind::Changes => false,
-            CallKind::Unknown => {
-                self.decide(
-                path,
+    /// What `name` changes, from its name, the only evidence a vendor page gives: a lookup
+    /// (`..._list`, `..._left`, `..._record`) changes nothing; `..._open`, `..._renew` spend
+    /// money; `..._add`, `..._del`, `..._set` change the whitelist (`white_...`) or a setting.
+    /// Any other is imported as `money`, the most careful choice (asked for, sent once, never
+    /// called by `spec verify`), and is a decision to check.
+    fn changes(&mut self, path: &str, name: &str) -> Changes {
+        guess_changes(name).unwrap_or_else(|| {
+            self.decide(
+                child(path, "changes"),
                 format!(
-                    "idempotent: is `{name}` safe to send twice? it is imported as `false` (sent once, never retried); say `true` for lookups"
-                    ),
-                );
-                false
-            }
-        }
+                    "changes: what does `{name}` change? it is imported as `money` (asked before sending, sent once, never retried); say `nothing` for lookups, `whitelist` or `settings` for calls that spend nothing"
+                ),
+            );
+            Changes::Money
+        })
     }
 
     /// The encoding of `name`, from the Content-Type header of its first block, where it
@@ -580,28 +585,20 @@ impl Infer<'_> {
 }
 
 /// The method of a request line, if the client can send it.
-/// What a call does, as its name's last word says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum CallKind {
-    /// Reads and changes nothing: `..._list`, `..._left`, `..._record`, `..._info`.
-    Lookup,
-    /// Spends money: `..._open`, `..._renew`, `..._buy`.
-    Spends,
-    /// Changes a setting and spends nothing: `..._add`, `..._del`, `..._set`, ...
-    Changes,
-    /// The name does not say.
-    Unknown,
-}
-
-/// What the call `name` does, from the last word of its name.
-pub(super) fn call_kind(name: &str) -> CallKind {
+/// What the call `name` changes, from the words of its name (the last says what it does, the
+/// first what it does it to): `None` where they do not say.
+pub(super) fn guess_changes(name: &str) -> Option<Changes> {
     let last = name.rsplit('_').next().unwrap_or(name);
+    let first = name.split('_').next().unwrap_or(name);
     match last {
         "list" | "left" | "record" | "records" | "info" | "detail" | "details" | "query"
-        | "get" | "count" => CallKind::Lookup,
-        "open" | "renew" | "buy" | "recharge" => CallKind::Spends,
-        "add" | "del" | "delete" | "remove" | "set" | "update" | "edit" => CallKind::Changes,
-        _ => CallKind::Unknown,
+        | "get" | "count" => Some(Changes::Nothing),
+        "open" | "renew" | "buy" | "recharge" => Some(Changes::Money),
+        "add" | "del" | "delete" | "remove" | "set" | "update" | "edit" if first == "white" => {
+            Some(Changes::Whitelist)
+        }
+        "add" | "del" | "delete" | "remove" | "set" | "update" | "edit" => Some(Changes::Settings),
+        _ => None,
     }
 }
 
@@ -609,7 +606,7 @@ pub(super) fn call_kind(name: &str) -> CallKind {
 /// where it names a thing (`white_list` returns a `WhiteList`, `balance_left` a
 /// `BalanceLeft`), else `...Data` (`isp_ip_open` returns an `IspIpOpenData`).
 fn record_name(name: &str, camel: &str) -> String {
-    if call_kind(name) == CallKind::Lookup {
+    if guess_changes(name) == Some(Changes::Nothing) {
         camel.to_owned()
     } else {
         format!("{camel}Data")

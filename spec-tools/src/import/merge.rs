@@ -27,7 +27,7 @@ pub struct Merge {
     /// What a person must still decide about what was added.
     pub decisions: Vec<Note>,
     /// Where the page and the spec differ in a way the spec can live with: a field on one side
-    /// only, a different guess of `idempotent`, another doc.
+    /// only, a different guess of `changes` or `idempotent`, another doc.
     pub differences: Vec<Note>,
     /// Where the spec and the page cannot both be right: another path or method, an example
     /// value that does not fit the spec's type, a field the spec requires that the page does
@@ -243,7 +243,8 @@ fn compare_route(existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Mer
     }
 }
 
-/// Another encoding, or another guess of `idempotent`, is a difference.
+/// Another encoding, or another guess of `changes` (or, where that agrees, of `idempotent`),
+/// is a difference.
 fn compare_guesses(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint, out: &mut Merge) {
     let entry = &imported.entry;
     let name = &imported.name;
@@ -260,8 +261,17 @@ fn compare_guesses(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint
             ),
         ));
     }
+    let changes = entry["changes"].as_str().unwrap_or_default();
     let idempotent = entry["idempotent"].as_bool().unwrap_or(false);
-    if idempotent != existing.idempotent {
+    if changes != existing.changes.name() {
+        out.differences.push(Note::new(
+            child(&existing.path, "changes"),
+            format!(
+                "the import guesses `changes: {changes}` for `{name}` from its name; the spec says `{}`",
+                existing.changes.name()
+            ),
+        ));
+    } else if idempotent != existing.idempotent {
         out.differences.push(Note::new(
             child(&existing.path, "idempotent"),
             format!(

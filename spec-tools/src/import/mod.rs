@@ -12,7 +12,7 @@
 //!    as JSON in the spec format. It also lists what a person must still decide
 //!    ([`Import::decisions`](crate::import::Import::decisions)): which fields are required,
 //!    which strings are enums, whether a numeric-looking string is an id or a number, and so on.
-//!    A call that is not idempotent gets `orders_in` where the names make it plain (the one
+//!    A call that spends money (`changes: money`) gets `orders_in` where the names make it plain (the one
 //!    paging `..._list` endpoint, of the page or the known spec, whose name starts with the
 //!    same word, and its `date` field), also listed as a decision to check.
 //! 3. [`merge`](fn@crate::import::merge) adds what is new to an existing spec and reports what

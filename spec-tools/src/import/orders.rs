@@ -4,9 +4,8 @@
 use serde_json::{Map, Value};
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{Scalar, Spec, TypeRef};
+use ipidea_spec::model::{Changes, Scalar, Spec, TypeRef};
 
-use super::endpoint::{CallKind, call_kind};
 use super::infer::{ImportedEndpoint, Infer};
 
 /// A list endpoint that a money-spending call's orders may show up in: its name, and its
@@ -54,16 +53,15 @@ fn order_lists(endpoints: &[ImportedEndpoint], known: Option<&Spec>) -> Vec<Orde
 }
 
 impl Infer<'_> {
-    /// `orders_in` for the calls that are not idempotent, where the names make it plain: the
+    /// `orders_in` for the calls that spend money, where the names make it plain: the
     /// one paging `..._list` endpoint whose name starts with the same word (`isp_ip_open` and
     /// `isp_order_list`), and its one optional `date` field, or the one whose name says it
     /// starts a range. Each inference, and each call left without one, is a decision to check.
     pub(super) fn infer_orders_in(&mut self, endpoints: &mut [ImportedEndpoint]) {
         let lists = order_lists(endpoints, self.known);
         for endpoint in endpoints.iter_mut() {
-            if endpoint.entry["idempotent"] != Value::Bool(false)
-                || call_kind(&endpoint.name) == CallKind::Changes
-            {
+            // Only a call that spends money (or whose name does not say) creates orders.
+            if endpoint.entry["changes"] != Value::String(Changes::Money.name().to_owned()) {
                 continue;
             }
             let name = &endpoint.name;

@@ -12,51 +12,13 @@
 
 use std::collections::HashMap;
 
-use ipidea_spec::{Endpoint, EnumRepr, Scalar, Spec, TypeKind, TypeRef};
+use ipidea_spec::{DriftKind, Endpoint, EnumRepr, Scalar, Spec, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
 use crate::import::guess::{guess_scalar, unify};
 
 /// The longest enum value a report shows; longer ones are clipped.
 pub const ENUM_VALUE_CHARS: usize = 24;
-
-/// What kind of difference a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FindingKind {
-    /// A key that the record does not declare.
-    UnknownField,
-    /// A value that does not fit its type, even with the wire leniency.
-    BadType,
-    /// An enum value the spec does not list.
-    UnknownEnum,
-    /// `null` or missing where the spec does not allow it.
-    Null,
-    /// Records seen where the spec says `json`.
-    UntypedShape,
-}
-
-impl FindingKind {
-    /// Every kind.
-    pub const ALL: [FindingKind; 5] = [
-        FindingKind::UnknownField,
-        FindingKind::BadType,
-        FindingKind::UnknownEnum,
-        FindingKind::Null,
-        FindingKind::UntypedShape,
-    ];
-
-    /// The kind's name in reports: `unknown-field`, `bad-type`, `unknown-enum`, `null`,
-    /// `untyped-shape`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FindingKind::UnknownField => "unknown-field",
-            FindingKind::BadType => "bad-type",
-            FindingKind::UnknownEnum => "unknown-enum",
-            FindingKind::Null => "null",
-            FindingKind::UntypedShape => "untyped-shape",
-        }
-    }
-}
 
 /// Where a `json` value sits, which decides how a patch can type it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,14 +113,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The kind of the finding.
-    pub fn kind(&self) -> FindingKind {
+    /// The kind of the finding, in the drift vocabulary that the client and the sandbox
+    /// speak too (never [`DriftKind::Coercion`], which only the client's decoders see).
+    pub fn kind(&self) -> DriftKind {
         match self.detail {
-            Detail::UnknownField { .. } => FindingKind::UnknownField,
-            Detail::BadType { .. } => FindingKind::BadType,
-            Detail::UnknownEnum { .. } => FindingKind::UnknownEnum,
-            Detail::Null { .. } => FindingKind::Null,
-            Detail::UntypedShape { .. } => FindingKind::UntypedShape,
+            Detail::UnknownField { .. } => DriftKind::UnknownField,
+            Detail::BadType { .. } => DriftKind::BadType,
+            Detail::UnknownEnum { .. } => DriftKind::UnknownEnum,
+            Detail::Null { .. } => DriftKind::Null,
+            Detail::UntypedShape { .. } => DriftKind::UntypedShape,
         }
     }
 
@@ -210,7 +173,7 @@ impl Finding {
     pub fn to_json(&self) -> Value {
         let mut object = json!({
             "path": self.path,
-            "kind": self.kind().name(),
+            "kind": self.kind().as_str(),
             "count": self.count,
             "description": self.describe(),
         });

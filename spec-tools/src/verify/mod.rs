@@ -6,7 +6,7 @@
 //! one module each:
 //!
 //! 1. [`plan`](mod@plan) chooses the endpoints and their request values. Only endpoints the
-//!    spec marks `idempotent` are ever chosen ([`is_safe`]): lookups such as order lists, the
+//!    spec says change nothing (`changes: nothing`) are ever chosen ([`is_safe`]): lookups such as order lists, the
 //!    whitelist, the balance and usage records; never an order, a renewal, a whitelist change
 //!    or a warning setting. Optional fields are left out, required ones come from the
 //!    endpoint's example, time ranges are the last 7 days, a paging endpoint asks for one small
@@ -36,7 +36,7 @@
 //! let spec = ipidea_spec::bundled();
 //! let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
 //! let planned = verify::plan(&spec, &[], today).unwrap();
-//! assert!(planned.iter().all(|p| p.endpoint().idempotent));
+//! assert!(planned.iter().all(|p| p.endpoint().changes == ipidea_spec::Changes::Nothing));
 //!
 //! let mut report = Report::new(&spec, today);
 //! let balance = spec.endpoint("balance_left").unwrap();
@@ -44,7 +44,7 @@
 //! report.record(&spec, balance, Vec::new(), Outcome::Answered(data));
 //! let findings = &report.endpoints[0].findings;
 //! assert_eq!(findings[0].path, "ret_data.frozen");
-//! assert_eq!(findings[0].kind().name(), "unknown-field");
+//! assert_eq!(findings[0].kind().as_str(), "unknown-field");
 //! ```
 
 pub mod compare;
@@ -52,18 +52,19 @@ pub mod patch;
 pub mod plan;
 pub mod report;
 
-pub use compare::{Comparison, Finding, FindingKind, Site, compare, compare_type};
+pub use compare::{Comparison, Finding, Site, compare, compare_type};
 pub use patch::{Patch, PatchError, PatchOptions};
 pub use plan::{FieldOverride, PAGE_SIZE, Planned, plan};
 pub use report::{EndpointReport, Flow, Outcome, Report, Status, Stop, Verdict};
 
-use ipidea_spec::{Endpoint, Spec};
+use ipidea_spec::{Changes, Endpoint, Spec};
 
-/// Whether verification may call `endpoint`: only when the spec marks it idempotent, so that
-/// sending it is harmless. Calls that spend money, change the whitelist or change a setting
-/// are `idempotent: false` and are never called.
+/// Whether verification may call `endpoint`: only when the spec says it changes nothing
+/// (`changes: nothing`, which validation ties to `idempotent: true`), so that sending it is
+/// harmless. Calls that spend money, change the whitelist or change a setting are never
+/// called, even where a setting is idempotent.
 pub fn is_safe(endpoint: &Endpoint) -> bool {
-    endpoint.idempotent
+    endpoint.changes == Changes::Nothing && endpoint.idempotent
 }
 
 /// The endpoints of `spec` that verification may call, in spec order (see [`is_safe`]).

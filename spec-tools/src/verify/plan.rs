@@ -1,12 +1,12 @@
 //! Which endpoints verification calls, and with which request values.
 //!
 //! [`plan`] is a pure function of the spec, the user's `--field` overrides and the day: it
-//! never picks an endpoint that is not idempotent (see [`is_safe`]), and it sends as little
+//! never picks an endpoint that changes anything (see [`is_safe`]), and it sends as little
 //! as a call needs.
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeRef};
 use serde_json::Value;
 
@@ -17,9 +17,6 @@ pub const PAGE_SIZE: u32 = 5;
 
 /// Days in the time range of a call that needs one: the last 7 days, today included.
 const RANGE_DAYS: i64 = 7;
-
-/// The vendor's days start at midnight UTC+8 (see `ipidea::vendor_day_start`).
-const VENDOR_UTC_OFFSET_SECONDS: i64 = 8 * 60 * 60;
 
 /// A request value given by the user: `--field endpoint.field=value`, the value as it goes on
 /// the wire.
@@ -57,7 +54,7 @@ impl FromStr for FieldOverride {
 pub enum Planned<'a> {
     /// Call it once with these fields.
     Call {
-        /// The endpoint; always idempotent.
+        /// The endpoint; it always changes nothing.
         endpoint: &'a Endpoint,
         /// The request fields, wire names and wire values, in the spec's order.
         fields: Vec<(&'a str, String)>,
@@ -102,8 +99,8 @@ enum RangeEnd {
 /// - an optional field is left out.
 ///
 /// An endpoint with a required field that none of these supplies is skipped, with the
-/// `--field` to pass. An override that names an unknown endpoint or field, an endpoint that is
-/// not idempotent, a value that does not fit its field, or a range that ends before it starts
+/// `--field` to pass. An override that names an unknown endpoint or field, an endpoint that
+/// changes anything, a value that does not fit its field, or a range that ends before it starts
 /// is an error.
 pub fn plan<'a>(
     spec: &'a Spec,
@@ -130,8 +127,9 @@ fn check_override(spec: &Spec, given: &FieldOverride) -> Result<(), String> {
     };
     if !is_safe(endpoint) {
         return Err(format!(
-            "{flag}: `{}` is not idempotent, so verify never calls it",
-            endpoint.name
+            "{flag}: `{}` {}, so verify never calls it",
+            endpoint.name,
+            endpoint.changes.describe()
         ));
     }
     let Some(field) = endpoint.request.iter().find(|f| f.name == given.field) else {
@@ -289,13 +287,14 @@ fn range_value(
     };
     match field.ty {
         TypeRef::Scalar(Scalar::Date) => ipidea_spec::wire::format_date(day, &spec.api.date_format),
-        _ => Some(vendor_day_start(day).to_string()),
+        _ => Some(ipidea_spec::encode::timestamp(day_start(spec, day))),
     }
 }
 
-/// Unix seconds of midnight UTC+8 on `day`, as the vendor counts days.
-fn vendor_day_start(day: NaiveDate) -> i64 {
-    day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp() - VENDOR_UTC_OFFSET_SECONDS
+/// Unix seconds of the start of `day` as the API counts days (`api.utc_offset`).
+fn day_start(spec: &Spec, day: NaiveDate) -> i64 {
+    let number = ipidea_spec::days::days_from_civil(day.year().into(), day.month(), day.day());
+    spec.api.utc_offset.day_start(number.unwrap_or_default())
 }
 
 /// A wire value as form text; `None` for an empty one, which leaves a field out.

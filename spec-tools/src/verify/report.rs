@@ -158,7 +158,7 @@ pub struct Report {
     pub date: NaiveDate,
     /// The safe endpoints called or skipped, in the order they were.
     pub endpoints: Vec<EndpointReport>,
-    /// The endpoints never called, because they are not idempotent.
+    /// The endpoints never called, because they change the account.
     pub not_called: Vec<String>,
     /// Why verification stopped early, if it did.
     pub stopped: Option<Stop>,
@@ -374,7 +374,7 @@ impl Report {
             for finding in &entry.findings {
                 out.push_str(&format!(
                     "    {:<13} {}: {}\n",
-                    finding.kind().name(),
+                    finding.kind().as_str(),
                     finding.path,
                     finding.describe()
                 ));
@@ -385,7 +385,7 @@ impl Report {
         }
         if !self.not_called.is_empty() {
             out.push_str(&format!(
-                "not called (not idempotent: they spend money or change settings): {}\n",
+                "not called (they spend money or change the account): {}\n",
                 self.not_called.join(", ")
             ));
         }

@@ -1,0 +1,3 @@
+ipidea::generate!("../../../../tests/ui/specs/type-named-like-the-runtime.json");
+
+fn main() {}
