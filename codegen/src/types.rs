@@ -278,19 +278,10 @@ pub(crate) fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenSt
     let derives = record_derives();
     let layout = &spec.api.page;
     let item_ty = ty(spec, item);
-    let counts = [
-        (&layout.total, "Number of items in all pages."),
-        (&layout.per_page, "Page size."),
-        (&layout.current_page, "This page's number, from 1."),
-        (
-            &layout.last_page,
-            "The last page's number; 0 when there are no items.",
-        ),
-    ]
-    .map(|(wire, doc)| {
+    let counts = layout.counts().map(|(count, wire)| {
         let ident = snake(wire);
         let attr = page_field_attr(wire);
-        let doc = format!(" {doc} On the wire: `{wire}`.");
+        let doc = format!(" {} On the wire: `{wire}`.", count.doc());
         quote!(#[doc = #doc] #attr pub #ident: ::core::primitive::u64,)
     });
     let items_wire = &layout.items;
@@ -305,18 +296,14 @@ pub(crate) fn expand_page(spec: &Spec, def: &TypeDef, item: &TypeRef) -> TokenSt
     let lenient = lenient_via_serde(&name);
     let walk = drift_walk_fields(
         &name,
-        [
-            &layout.total,
-            &layout.per_page,
-            &layout.current_page,
-            &layout.last_page,
-        ]
-        .into_iter()
-        .map(|wire| (snake(wire), wire.as_str()))
-        .chain(std::iter::once((
-            format_ident!("items"),
-            items_wire.as_str(),
-        ))),
+        layout
+            .counts()
+            .into_iter()
+            .map(|(_, wire)| (snake(wire), wire))
+            .chain(std::iter::once((
+                format_ident!("items"),
+                items_wire.as_str(),
+            ))),
         "page_field",
     );
     quote! {

@@ -9,15 +9,13 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use ipidea_spec::DriftKind;
-use ipidea_spec::{EnumRepr, Field, Scalar, Spec, TypeKind, TypeRef};
+use ipidea_spec::walk::{Place, Shape, Step};
+use ipidea_spec::{EnumRepr, Field, Scalar, Spec, TypeRef};
 use serde_json::{Value, json};
 
 /// The name of the field that [`DriftKind::UnknownField`] adds to every record (or
 /// `sandbox_drift_1`, `sandbox_drift_2`, ... in a record that already declares it).
 pub const DRIFT_FIELD: &str = "sandbox_drift";
-
-/// How deep the walk goes into nested types; the spec's types nest far less.
-const MAX_DEPTH: usize = 32;
 
 /// The kinds of drift the sandbox can inject: [`DriftKind::INJECTED`], every kind of the
 /// drift vocabulary (`ipidea_spec::drift`, which the client and `spec verify` speak too) but
@@ -341,7 +339,7 @@ pub(crate) fn apply(
         return walker.made;
     }
     if let Some(data) = body.get_mut(&env.data) {
-        walker.walk(ty, data, &env.data, 0);
+        walker.walk(ty, data, &Place::root(&env.data));
     }
     walker.made
 }
@@ -396,36 +394,40 @@ impl Walker<'_> {
         self.kinds.contains(kind)
     }
 
-    fn walk(&mut self, ty: &TypeRef, value: &mut Value, path: &str, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        match ty {
-            TypeRef::Scalar(Scalar::Json) => self.untyped(value, path),
-            TypeRef::Scalar(_) | TypeRef::Csv(_) | TypeRef::Empty => {}
-            TypeRef::List(item) => {
-                let Value::Array(items) = value else { return };
-                if items.is_empty()
-                    && **item == TypeRef::Scalar(Scalar::Json)
-                    && self.on(DriftKind::UntypedShape)
-                {
-                    items.push(untyped_shape());
-                }
-                for (index, item_value) in items.iter_mut().enumerate() {
-                    self.walk(item, item_value, &format!("{path}[{index}]"), depth + 1);
+    /// Alters `value`, of type `ty`, at `place`: the walk of `ipidea_spec::walk` (its shapes
+    /// and places), written out here because it changes what it walks.
+    fn walk(&mut self, ty: &TypeRef, value: &mut Value, place: &Place<'_>) {
+        match self.spec.shape(ty) {
+            Shape::Scalar(Scalar::Json) => self.untyped(value, &place.path()),
+            Shape::List(item) => self.items(item, value, place),
+            Shape::Record { name, fields } => self.record(name, fields, value, place),
+            Shape::Page { name, item } => {
+                let key = &self.spec.api.page.items;
+                if let (Some(items), Some(at)) = (
+                    value.get_mut(key),
+                    place.child(Step::PageItems { page: name, key }),
+                ) {
+                    self.items(item, items, &at);
                 }
             }
-            TypeRef::Named(name) => match self.spec.type_def(name).map(|t| &t.kind) {
-                Some(TypeKind::Record { fields }) => self.record(fields, value, path, depth),
-                Some(TypeKind::Page { item }) => {
-                    let key = &self.spec.api.page.items;
-                    if let Some(items) = value.get_mut(key) {
-                        let list = TypeRef::List(Box::new(item.clone()));
-                        self.walk(&list, items, &format!("{path}.{key}"), depth + 1);
-                    }
-                }
-                Some(TypeKind::Enum { .. }) | None => {}
-            },
+            Shape::Scalar(_) | Shape::Csv(_) | Shape::Empty | Shape::Enum { .. } => {}
+            Shape::Unknown(_) => {}
+        }
+    }
+
+    /// The items of a list of `item`.
+    fn items(&mut self, item: &TypeRef, value: &mut Value, place: &Place<'_>) {
+        let Value::Array(items) = value else { return };
+        if items.is_empty()
+            && *item == TypeRef::Scalar(Scalar::Json)
+            && self.on(DriftKind::UntypedShape)
+        {
+            items.push(untyped_shape());
+        }
+        for (index, item_value) in items.iter_mut().enumerate() {
+            if let Some(at) = place.child(Step::Index(index)) {
+                self.walk(item, item_value, &at);
+            }
         }
     }
 
@@ -458,7 +460,7 @@ impl Walker<'_> {
 
     /// A record: its own alterations and its nested values, in field order, then the unknown
     /// field (added last, as the object's last key).
-    fn record(&mut self, fields: &[Field], value: &mut Value, path: &str, depth: usize) {
+    fn record(&mut self, record: &str, fields: &[Field], value: &mut Value, place: &Place<'_>) {
         let Value::Object(map) = value else { return };
         let nulled = self
             .on(DriftKind::Null)
@@ -478,6 +480,7 @@ impl Walker<'_> {
             })
             .flatten()
             .map(|f| f.name.as_str());
+        let path = place.path();
         for field in fields {
             let at = format!("{path}.{}", field.name);
             if Some(field.name.as_str()) == nulled {
@@ -491,8 +494,14 @@ impl Walker<'_> {
             } else if let Some(outside) = self.unknown_enum_value(&field.ty) {
                 map.insert(field.name.clone(), outside);
                 self.made.push((at, DriftKind::UnknownEnum));
-            } else if let Some(child) = map.get_mut(&field.name) {
-                self.walk(&field.ty, child, &at, depth + 1);
+            } else if let (Some(child), Some(below)) = (
+                map.get_mut(&field.name),
+                place.child(Step::Field {
+                    record,
+                    name: &field.name,
+                }),
+            ) {
+                self.walk(&field.ty, child, &below);
             }
         }
         if self.on(DriftKind::UnknownField) {
@@ -512,11 +521,7 @@ impl Walker<'_> {
         if !self.on(DriftKind::UnknownEnum) {
             return None;
         }
-        let TypeRef::Named(name) = ty else {
-            return None;
-        };
-        let Some(TypeKind::Enum { repr, values }) = self.spec.type_def(name).map(|t| &t.kind)
-        else {
+        let Shape::Enum { repr, values, .. } = self.spec.shape(ty) else {
             return None;
         };
         let known = |text: &str| values.iter().any(|v| v.value == text);
@@ -539,6 +544,7 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ipidea_spec::TypeKind;
 
     fn envelope(data: Value) -> Value {
         json!({"ret": 0, "code": "1", "msg": "success", "ret_data": data, "timestamp": 1})

@@ -2,7 +2,8 @@
 //! and values synthesized from a type where the spec has no example.
 
 use axum::http::StatusCode;
-use ipidea_spec::{Endpoint, EnumRepr, Scalar, Spec, TypeKind, TypeRef};
+use ipidea_spec::walk::{MAX_DEPTH, Shape};
+use ipidea_spec::{Endpoint, EnumRepr, PageCount, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
 /// The envelope status of each kind of refusal. They mirror HTTP status codes to be easy to
@@ -124,14 +125,15 @@ pub(crate) fn example_body(spec: &Spec, endpoint: &Endpoint) -> Value {
 }
 
 /// A value that fits `ty`: field examples where the spec has them, else the type's zero.
+/// Nested types end at the walk's depth limit (`ipidea_spec::walk::MAX_DEPTH`), as `null`.
 pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
-    if depth > 16 {
+    if depth > MAX_DEPTH {
         return Value::Null;
     }
-    match ty {
-        TypeRef::Empty | TypeRef::List(_) => json!([]),
-        TypeRef::Csv(_) => json!(""),
-        TypeRef::Scalar(scalar) => match scalar {
+    match spec.shape(ty) {
+        Shape::Empty | Shape::List(_) => json!([]),
+        Shape::Csv(_) => json!(""),
+        Shape::Scalar(scalar) => match scalar {
             Scalar::String => json!(""),
             Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 => json!(0),
             Scalar::Bool => json!(false),
@@ -147,43 +149,46 @@ pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
             Scalar::Json => Value::Null,
             Scalar::JsonString => json!("{}"),
         },
-        TypeRef::Named(name) => match spec.type_def(name).map(|t| &t.kind) {
+        Shape::Unknown(_) => Value::Null,
+        Shape::Enum { repr, values, .. } => match values.first() {
             None => Value::Null,
-            Some(TypeKind::Enum { repr, values }) => match values.first() {
-                None => Value::Null,
-                Some(first) => match repr {
-                    EnumRepr::Integer => first
-                        .value
-                        .parse::<i64>()
-                        .map(|n| json!(n))
-                        .unwrap_or_else(|_| json!(first.value)),
-                    EnumRepr::String => json!(first.value),
-                },
+            Some(first) => match repr {
+                EnumRepr::Integer => first
+                    .value
+                    .parse::<i64>()
+                    .map(|n| json!(n))
+                    .unwrap_or_else(|_| json!(first.value)),
+                EnumRepr::String => json!(first.value),
             },
-            Some(TypeKind::Record { fields }) => Value::Object(
-                fields
-                    .iter()
-                    .map(|field| {
-                        let value = match &field.example {
-                            Some(example) => example.clone(),
-                            None if field.nullable => Value::Null,
-                            None => synthesize(spec, &field.ty, depth + 1),
-                        };
-                        (field.name.clone(), value)
-                    })
-                    .collect(),
-            ),
-            Some(TypeKind::Page { .. }) => {
-                let layout = &spec.api.page;
-                let mut page = Map::new();
-                page.insert(layout.total.clone(), json!(0));
-                page.insert(layout.per_page.clone(), json!("15"));
-                page.insert(layout.current_page.clone(), json!(1));
-                page.insert(layout.last_page.clone(), json!(0));
-                page.insert(layout.items.clone(), json!([]));
-                Value::Object(page)
-            }
         },
+        Shape::Record { fields, .. } => Value::Object(
+            fields
+                .iter()
+                .map(|field| {
+                    let value = match &field.example {
+                        Some(example) => example.clone(),
+                        None if field.nullable => Value::Null,
+                        None => synthesize(spec, &field.ty, depth + 1),
+                    };
+                    (field.name.clone(), value)
+                })
+                .collect(),
+        ),
+        Shape::Page { .. } => {
+            let layout = &spec.api.page;
+            let mut page = Map::new();
+            for (count, key) in layout.counts() {
+                // `per_page` as text, as the vendor sends it.
+                let value = match count {
+                    PageCount::PerPage => json!("15"),
+                    PageCount::CurrentPage => json!(1),
+                    PageCount::Total | PageCount::LastPage => json!(0),
+                };
+                page.insert(key.to_owned(), value);
+            }
+            page.insert(layout.items.clone(), json!([]));
+            Value::Object(page)
+        }
     }
 }
 

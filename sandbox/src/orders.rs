@@ -9,6 +9,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 #[cfg(test)]
 use ipidea_spec::Changes;
+use ipidea_spec::PageCount;
 use serde_json::{Map, Value, json};
 
 /// A product line of the API. Each has its own orders and its own list endpoint.
@@ -532,11 +533,16 @@ pub(crate) fn page_object(
 ) -> Value {
     let limit = query.limit.max(1);
     let mut page = Map::new();
-    page.insert(layout.total.clone(), json!(total));
-    // The vendor sends the page size as a string and the page numbers as numbers.
-    page.insert(layout.per_page.clone(), json!(limit.to_string()));
-    page.insert(layout.current_page.clone(), json!(query.page.max(1)));
-    page.insert(layout.last_page.clone(), json!(total.div_ceil(limit)));
+    for (count, key) in layout.counts() {
+        // The vendor sends the page size as a string and the page numbers as numbers.
+        let value = match count {
+            PageCount::Total => json!(total),
+            PageCount::PerPage => json!(limit.to_string()),
+            PageCount::CurrentPage => json!(query.page.max(1)),
+            PageCount::LastPage => json!(total.div_ceil(limit)),
+        };
+        page.insert(key.to_owned(), value);
+    }
     page.insert(layout.items.clone(), Value::Array(items));
     Value::Object(page)
 }

@@ -28,6 +28,7 @@ use serde_json::{Map, Value, json};
 
 use ipidea_spec::model::*;
 use ipidea_spec::naming;
+use ipidea_spec::walk::Shape;
 
 /// The OpenAPI version of the export.
 pub const OPENAPI_VERSION: &str = "3.0.3";
@@ -152,11 +153,12 @@ fn reference(name: &str) -> Value {
 fn schema(spec: &Spec, ty: &TypeRef, side: Side) -> Value {
     match ty {
         TypeRef::Scalar(scalar) => scalar_schema(spec, *scalar),
-        TypeRef::Named(name) => match spec.type_def(name).map(|t| &t.kind) {
-            Some(TypeKind::Enum {
+        TypeRef::Named(name) => match spec.shape(ty) {
+            Shape::Enum {
                 repr: EnumRepr::Integer,
                 values,
-            }) if side == Side::Form => {
+                ..
+            } if side == Side::Form => {
                 let wire: Vec<Value> = values.iter().map(|v| v.value.clone().into()).collect();
                 json!({
                     "type": "string",
@@ -165,8 +167,8 @@ fn schema(spec: &Spec, ty: &TypeRef, side: Side) -> Value {
                     "x-enum-type": name,
                 })
             }
-            Some(_) => reference(name),
-            None => json!({}),
+            Shape::Unknown(_) => json!({}),
+            _ => reference(name),
         },
         TypeRef::List(inner) => json!({ "type": "array", "items": schema(spec, inner, side) }),
         TypeRef::Csv(inner) => json!({
@@ -560,18 +562,11 @@ fn type_schema(spec: &Spec, def: &TypeDef) -> Value {
         }
         TypeKind::Page { item } => {
             let layout = &spec.api.page;
-            let count = |doc: &str| json!({ "type": "integer", "format": "int64", "minimum": 0, "description": doc });
             let mut properties = Map::new();
-            properties.insert(layout.total.clone(), count("Number of items in all pages."));
-            properties.insert(layout.per_page.clone(), count("Page size."));
-            properties.insert(
-                layout.current_page.clone(),
-                count("This page's number, from 1."),
-            );
-            properties.insert(
-                layout.last_page.clone(),
-                count("The last page's number; 0 when there are no items."),
-            );
+            for (count, key) in layout.counts() {
+                let schema = json!({ "type": "integer", "format": "int64", "minimum": 0, "description": count.doc() });
+                properties.insert(key.to_owned(), schema);
+            }
             properties.insert(
                 layout.items.clone(),
                 json!({
@@ -580,13 +575,7 @@ fn type_schema(spec: &Spec, def: &TypeDef) -> Value {
                     "description": "The items of this page.",
                 }),
             );
-            let required = [
-                &layout.total,
-                &layout.per_page,
-                &layout.current_page,
-                &layout.last_page,
-                &layout.items,
-            ];
+            let required = layout.keys().map(|(_, name)| name);
             let mut schema = Map::new();
             schema.insert("type".into(), "object".into());
             schema.insert("properties".into(), Value::Object(properties));

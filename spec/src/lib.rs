@@ -66,6 +66,8 @@ pub mod text;
 #[cfg(feature = "loader")]
 pub mod valid;
 #[cfg(feature = "loader")]
+pub mod walk;
+#[cfg(feature = "loader")]
 pub mod wire;
 
 #[cfg(feature = "loader")]

@@ -488,14 +488,17 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
         })
     });
     let page = obj.required(cx, "page").and_then(|value| {
-        let keys = ["total", "per_page", "current_page", "last_page", "items"];
+        let keys = PageCount::ALL.map(PageCount::key);
+        let keys = [keys[0], keys[1], keys[2], keys[3], PAGE_ITEMS_KEY];
         let page = Obj::member(cx, value, path, "page", "`page`", &keys)?;
+        let [total, per_page, current_page, last_page] =
+            PageCount::ALL.map(|count| page.string(cx, count.key()));
         Some(PageLayout {
-            total: page.string(cx, "total")?,
-            per_page: page.string(cx, "per_page")?,
-            current_page: page.string(cx, "current_page")?,
-            last_page: page.string(cx, "last_page")?,
-            items: page.string(cx, "items")?,
+            total: total?,
+            per_page: per_page?,
+            current_page: current_page?,
+            last_page: last_page?,
+            items: page.string(cx, PAGE_ITEMS_KEY)?,
         })
     });
     Some(Api {

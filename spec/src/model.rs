@@ -205,6 +205,78 @@ pub struct PageLayout {
     pub items: String,
 }
 
+/// One of a page's four counts: the one home of the page layout's parts, which the loader,
+/// validation, codegen, the wire check, the spec tools and the sandbox all list through
+/// [`PageLayout::counts`] and [`PageLayout::keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageCount {
+    /// Number of items in all pages (`total`).
+    Total,
+    /// Page size (`per_page`).
+    PerPage,
+    /// This page's number, from 1 (`current_page`).
+    CurrentPage,
+    /// The last page's number; 0 when there are no items (`last_page`).
+    LastPage,
+}
+
+impl PageCount {
+    /// Every count, in the layout's order.
+    pub const ALL: [PageCount; 4] = [
+        PageCount::Total,
+        PageCount::PerPage,
+        PageCount::CurrentPage,
+        PageCount::LastPage,
+    ];
+
+    /// The count's key in the spec's `api.page`: `total`, `per_page`, `current_page`,
+    /// `last_page`.
+    pub fn key(self) -> &'static str {
+        match self {
+            PageCount::Total => "total",
+            PageCount::PerPage => "per_page",
+            PageCount::CurrentPage => "current_page",
+            PageCount::LastPage => "last_page",
+        }
+    }
+
+    /// What the count is, for docs and schemas.
+    pub fn doc(self) -> &'static str {
+        match self {
+            PageCount::Total => "Number of items in all pages.",
+            PageCount::PerPage => "Page size.",
+            PageCount::CurrentPage => "This page's number, from 1.",
+            PageCount::LastPage => "The last page's number; 0 when there are no items.",
+        }
+    }
+}
+
+/// The key of a page's items in the spec's `api.page`.
+pub const PAGE_ITEMS_KEY: &str = "items";
+
+impl PageLayout {
+    /// The wire name of `count`.
+    pub fn count(&self, count: PageCount) -> &str {
+        match count {
+            PageCount::Total => &self.total,
+            PageCount::PerPage => &self.per_page,
+            PageCount::CurrentPage => &self.current_page,
+            PageCount::LastPage => &self.last_page,
+        }
+    }
+
+    /// The four counts with their wire names, in the layout's order.
+    pub fn counts(&self) -> [(PageCount, &str); 4] {
+        PageCount::ALL.map(|count| (count, self.count(count)))
+    }
+
+    /// Every wire name of a page, the counts' and then the items': `(spec key, wire name)`.
+    pub fn keys(&self) -> [(&'static str, &str); 5] {
+        let [a, b, c, d] = self.counts().map(|(count, name)| (count.key(), name));
+        [a, b, c, d, (PAGE_ITEMS_KEY, self.items.as_str())]
+    }
+}
+
 /// A named type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {

@@ -111,13 +111,7 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
     }
     let layout = &api.page;
     let mut seen = HashMap::new();
-    for (key, value) in [
-        ("total", &layout.total),
-        ("per_page", &layout.per_page),
-        ("current_page", &layout.current_page),
-        ("last_page", &layout.last_page),
-        ("items", &layout.items),
-    ] {
+    for (key, value) in layout.keys() {
         let path = child("api.page", key);
         let rust = naming::snake(value);
         if let Some(problem) = naming::ident_problem(&rust) {
@@ -125,7 +119,7 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
                 &path,
                 format!("page field `{value}` cannot be a Rust field: {problem}"),
             );
-        } else if rust == naming::EXTRA_FIELD || (rust == "items" && key != "items") {
+        } else if rust == naming::EXTRA_FIELD || (rust == "items" && key != PAGE_ITEMS_KEY) {
             cx.error(
                 &path,
                 format!("page field `{value}` is taken by a generated field"),

@@ -11,133 +11,25 @@ use std::net::IpAddr;
 use serde_json::Value;
 
 use crate::model::*;
+use crate::walk::{self, Place, Shape, Step, Visitor};
 
 impl Spec {
-    /// Checks that `value` fits `ty` (or is `null` where `nullable`); the error says why not.
+    /// Checks that `value` fits `ty` (or is `null` where `nullable`); the error says why not,
+    /// from the outermost place in: ``field `lists`: item 0: expected `ip`, found `"x"` ``.
     pub fn check_value(&self, ty: &TypeRef, nullable: bool, value: &Value) -> Result<(), String> {
-        self.check_at(ty, nullable, value, 0)
-    }
-
-    fn check_at(
-        &self,
-        ty: &TypeRef,
-        nullable: bool,
-        value: &Value,
-        depth: usize,
-    ) -> Result<(), String> {
-        if depth > 32 {
-            return Err("the types nest too deeply".to_owned());
-        }
-        if *ty == TypeRef::Empty {
-            // `empty` data is whatever a call with nothing to return sends: `[]`, `{}` or `null`.
-            return Ok(());
-        }
-        if value.is_null() {
-            return if nullable {
-                Ok(())
-            } else {
-                Err("expected a value, found `null`".to_owned())
-            };
-        }
-        match ty {
-            TypeRef::Empty => Ok(()),
-            TypeRef::Scalar(scalar) => self.check_scalar(*scalar, value),
-            TypeRef::List(item) => match value {
-                Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item_value)| {
-                    self.check_at(item, false, item_value, depth + 1)
-                        .map_err(|e| format!("item {i}: {e}"))
-                }),
-                other => Err(format!("expected a list, found {}", describe(other))),
-            },
-            TypeRef::Csv(item) => match value {
-                Value::String(text) => split_csv(text).enumerate().try_for_each(|(i, part)| {
-                    self.check_at(item, false, &Value::String(part.to_owned()), depth + 1)
-                        .map_err(|e| format!("item {i} of the `,`-joined list: {e}"))
-                }),
-                other => Err(format!(
-                    "expected a `,`-joined string, found {}",
-                    describe(other)
-                )),
-            },
-            TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
-                None => Err(format!("unknown type `{name}`")),
-                Some(TypeKind::Enum { repr, values }) => {
-                    let text = match (value, repr) {
-                        (Value::String(s), _) => s.clone(),
-                        (Value::Number(n), EnumRepr::Integer) => n.to_string(),
-                        (other, _) => {
-                            return Err(format!(
-                                "expected a value of `{name}`, found {}",
-                                describe(other)
-                            ));
-                        }
-                    };
-                    if values.iter().any(|v| v.value == text) {
-                        Ok(())
-                    } else {
-                        let known: Vec<String> =
-                            values.iter().map(|v| format!("`{}`", v.value)).collect();
-                        Err(format!(
-                            "`{text}` is not a value of `{name}`; expected one of {}",
-                            known.join(", ")
-                        ))
-                    }
-                }
-                Some(TypeKind::Record { fields }) => {
-                    let Value::Object(map) = value else {
-                        return Err(format!(
-                            "expected a `{name}` object, found {}",
-                            describe(value)
-                        ));
-                    };
-                    for field in fields {
-                        match map.get(&field.name) {
-                            None if field.nullable => {}
-                            None => {
-                                return Err(format!("missing field `{}` of `{name}`", field.name));
-                            }
-                            Some(v) => self
-                                .check_at(&field.ty, field.nullable, v, depth + 1)
-                                .map_err(|e| format!("field `{}`: {e}", field.name))?,
-                        }
-                    }
-                    match map.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
-                        Some(extra) => Err(format!("field `{extra}` is not declared in `{name}`")),
-                        None => Ok(()),
-                    }
-                }
-                Some(TypeKind::Page { item }) => {
-                    let Value::Object(map) = value else {
-                        return Err(format!(
-                            "expected a `{name}` page object, found {}",
-                            describe(value)
-                        ));
-                    };
-                    let layout = &self.api.page;
-                    for key in [
-                        &layout.total,
-                        &layout.per_page,
-                        &layout.current_page,
-                        &layout.last_page,
-                    ] {
-                        let Some(v) = map.get(key) else {
-                            return Err(format!("missing page field `{key}`"));
-                        };
-                        self.check_scalar(Scalar::U64, v)
-                            .map_err(|e| format!("page field `{key}`: {e}"))?;
-                    }
-                    match map.get(&layout.items) {
-                        None => Err(format!("missing page field `{}`", layout.items)),
-                        Some(items) => self.check_at(
-                            &TypeRef::List(Box::new(item.clone())),
-                            false,
-                            items,
-                            depth + 1,
-                        ),
-                    }
-                }
-            },
-        }
+        let mut check = Check {
+            spec: self,
+            error: None,
+        };
+        walk::walk(
+            self,
+            ty,
+            nullable,
+            Some(value),
+            &Place::root(""),
+            &mut check,
+        );
+        check.error.map_or(Ok(()), Err)
     }
 
     /// The first range of `endpoint` that a request would send ending before it starts: a
@@ -230,6 +122,139 @@ impl Spec {
                 describe(value)
             ))
         }
+    }
+}
+
+/// The wire check as a walk: the first problem, in walk order, with its place.
+struct Check<'s> {
+    spec: &'s Spec,
+    error: Option<String>,
+}
+
+impl Check<'_> {
+    fn fail(&mut self, place: &Place<'_>, message: impl std::fmt::Display) {
+        if self.error.is_none() {
+            self.error = Some(format!("{}{message}", place.prose()));
+        }
+    }
+
+    /// The problem with `value` at a place of shape `shape`, where the value is there and is
+    /// not a `null` the walk allows; `Ok(true)` to walk into its children.
+    fn fits(&self, shape: Shape<'_>, value: &Value) -> Result<bool, String> {
+        match shape {
+            Shape::Empty => Ok(false),
+            Shape::Scalar(scalar) => self.spec.check_scalar(scalar, value).map(|()| false),
+            Shape::List(_) if value.is_array() => Ok(true),
+            Shape::List(_) => Err(format!("expected a list, found {}", describe(value))),
+            Shape::Csv(item) => match value {
+                Value::String(text) => {
+                    for (i, part) in split_csv(text).enumerate() {
+                        let part = Value::String(part.to_owned());
+                        self.spec
+                            .check_value(item, false, &part)
+                            .map_err(|e| format!("item {i} of the `,`-joined list: {e}"))?;
+                    }
+                    Ok(false)
+                }
+                other => Err(format!(
+                    "expected a `,`-joined string, found {}",
+                    describe(other)
+                )),
+            },
+            Shape::Unknown(name) => Err(format!("unknown type `{name}`")),
+            Shape::Enum { name, repr, values } => {
+                let text = match (value, repr) {
+                    (Value::String(s), _) => s.clone(),
+                    (Value::Number(n), EnumRepr::Integer) => n.to_string(),
+                    (other, _) => {
+                        return Err(format!(
+                            "expected a value of `{name}`, found {}",
+                            describe(other)
+                        ));
+                    }
+                };
+                if values.iter().any(|v| v.value == text) {
+                    Ok(false)
+                } else {
+                    let known: Vec<String> =
+                        values.iter().map(|v| format!("`{}`", v.value)).collect();
+                    Err(format!(
+                        "`{text}` is not a value of `{name}`; expected one of {}",
+                        known.join(", ")
+                    ))
+                }
+            }
+            Shape::Record { name, .. } if !value.is_object() => Err(format!(
+                "expected a `{name}` object, found {}",
+                describe(value)
+            )),
+            Shape::Page { name, .. } if !value.is_object() => Err(format!(
+                "expected a `{name}` page object, found {}",
+                describe(value)
+            )),
+            Shape::Record { .. } | Shape::Page { .. } => Ok(true),
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Check<'_> {
+    fn visit(
+        &mut self,
+        place: &Place<'_>,
+        shape: Shape<'a>,
+        nullable: bool,
+        value: Option<&'a Value>,
+    ) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        let at_parent = |place: &Place<'_>| place.parent().map(Place::prose).unwrap_or_default();
+        let value = match (place.step(), value) {
+            // `empty` data is whatever a call with nothing to return sends: `[]`, `{}` or `null`.
+            (_, _) if shape == Shape::Empty => return false,
+            (_, None) if nullable => return false,
+            (Step::Field { record, name }, None) => {
+                let message = format!("missing field `{name}` of `{record}`");
+                self.error = Some(format!("{}{message}", at_parent(place)));
+                return false;
+            }
+            (Step::PageCount(key) | Step::PageItems { key, .. }, None) => {
+                self.error = Some(format!("{}missing page field `{key}`", at_parent(place)));
+                return false;
+            }
+            (_, None) => return false,
+            // A page's count is read as a number whatever it is, `null` included.
+            (Step::PageCount(_), Some(value)) => value,
+            (_, Some(Value::Null)) if nullable => return false,
+            (_, Some(Value::Null)) => {
+                self.fail(place, "expected a value, found `null`");
+                return false;
+            }
+            (_, Some(value)) => value,
+        };
+        match self.fits(shape, value) {
+            Ok(walk_on) => walk_on,
+            Err(message) => {
+                self.fail(place, message);
+                false
+            }
+        }
+    }
+
+    /// A record's keys that it does not declare, once its fields are checked.
+    fn leave(&mut self, place: &Place<'_>, shape: Shape<'a>, value: Option<&'a Value>) {
+        if let (Shape::Record { name, fields }, Some(Value::Object(map))) = (shape, value) {
+            if let Some(extra) = map.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+                self.fail(
+                    place,
+                    format!("field `{extra}` is not declared in `{name}`"),
+                );
+            }
+        }
+    }
+
+    fn too_deep(&mut self, parent: &Place<'_>) {
+        self.fail(parent, "the types nest too deeply");
     }
 }
 

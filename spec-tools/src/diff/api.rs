@@ -2,7 +2,7 @@
 //! response envelope and the page layout.
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{AuthField, TypeKind};
+use ipidea_spec::model::{AuthField, PageCount, TypeKind};
 use ipidea_spec::naming::ident;
 use ipidea_spec::text::backticked;
 
@@ -251,13 +251,8 @@ impl Differ<'_> {
         } else {
             format!("every page type ({})", backticked(&pages))
         };
-        let counts = [
-            ("total", &old.total, &new.total),
-            ("per_page", &old.per_page, &new.per_page),
-            ("current_page", &old.current_page, &new.current_page),
-            ("last_page", &old.last_page, &new.last_page),
-        ];
-        for (key, was, now) in counts {
+        for count in PageCount::ALL {
+            let (key, was, now) = (count.key(), old.count(count), new.count(count));
             if was == now {
                 continue;
             }

@@ -744,14 +744,7 @@ fn successful_data<'n>(responses: &[Exchange<'n>], envelope: &Envelope) -> Vec<&
 fn page_shaped(data: &[&Node], layout: &PageLayout) -> bool {
     !data.is_empty()
         && data.iter().all(|d| {
-            [
-                &layout.total,
-                &layout.per_page,
-                &layout.current_page,
-                &layout.last_page,
-            ]
-            .iter()
-            .all(|key| d.get(key).is_some())
+            layout.counts().iter().all(|(_, key)| d.get(key).is_some())
                 && d.get(&layout.items).and_then(Node::items).is_some()
         })
 }

@@ -557,12 +557,7 @@ fn compare_page(
     out: &mut Merge,
 ) {
     let layout = &spec.api.page;
-    for key in [
-        &layout.total,
-        &layout.per_page,
-        &layout.current_page,
-        &layout.last_page,
-    ] {
+    for (_, key) in layout.counts() {
         match node.get(key) {
             None => out.conflicts.push(Note::new(
                 path,

@@ -12,7 +12,8 @@
 
 use std::collections::HashMap;
 
-use ipidea_spec::{DriftKind, Endpoint, EnumRepr, Scalar, Spec, TypeKind, TypeRef};
+use ipidea_spec::walk::{self, Place, Shape, Step, Visitor};
+use ipidea_spec::{DriftKind, Endpoint, EnumRepr, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
 use crate::import::guess::{guess_scalar, unify};
@@ -255,16 +256,14 @@ pub fn compare_type(spec: &Spec, ty: &TypeRef, data: &Value) -> Comparison {
 fn compare_at(spec: &Spec, ty: &TypeRef, site: Site, data: &Value) -> Comparison {
     let mut walker = Walker {
         spec,
+        response: site,
         found: Vec::new(),
         index: HashMap::new(),
         notes: Vec::new(),
         checked: false,
     };
-    let root = Path {
-        concrete: spec.api.envelope.data.clone(),
-        generic: spec.api.envelope.data.clone(),
-    };
-    walker.walk(ty, false, Some(data), &root, &site, 0);
+    let root = Place::root(&spec.api.envelope.data);
+    walk::walk(spec, ty, false, Some(data), &root, &mut walker);
     walker.finish()
 }
 
@@ -276,6 +275,13 @@ struct Path {
 }
 
 impl Path {
+    fn of(place: &Place<'_>) -> Path {
+        Path {
+            concrete: place.path(),
+            generic: place.generic_path(),
+        }
+    }
+
     fn key(&self, key: &str) -> Path {
         Path {
             concrete: format!("{}.{key}", self.concrete),
@@ -303,155 +309,131 @@ struct Gathered {
 
 struct Walker<'s> {
     spec: &'s Spec,
+    /// Where the response's own `json` sits.
+    response: Site,
     found: Vec<Gathered>,
     index: HashMap<String, usize>,
     notes: Vec<String>,
     checked: bool,
 }
 
-/// Deeper than any spec nests; a response that does is not walked further.
-const MAX_DEPTH: usize = 64;
-
-impl Walker<'_> {
-    fn walk(
+impl<'a> Visitor<'a> for Walker<'_> {
+    fn visit(
         &mut self,
-        ty: &TypeRef,
+        place: &Place<'_>,
+        shape: Shape<'a>,
         nullable: bool,
-        value: Option<&Value>,
-        path: &Path,
-        site: &Site,
-        depth: usize,
-    ) {
-        if depth > MAX_DEPTH || *ty == TypeRef::Empty {
-            return;
+        value: Option<&'a Value>,
+    ) -> bool {
+        if shape == Shape::Empty {
+            return false;
         }
-        let Some(value) = value else {
-            if !nullable {
-                self.null(ty, true, path);
+        let value = match value {
+            None | Some(Value::Null) if nullable => return false,
+            None => return self.null(shape, true, place),
+            Some(Value::Null) => return self.null(shape, false, place),
+            Some(value) => value,
+        };
+        match shape {
+            Shape::Empty | Shape::Unknown(_) => false,
+            Shape::Scalar(Scalar::Json) => {
+                let site = self.site(place);
+                self.untyped(value, &Path::of(place), &site);
+                false
             }
+            Shape::Scalar(scalar) => {
+                self.checked = true;
+                if self
+                    .spec
+                    .check_value(&TypeRef::Scalar(scalar), false, value)
+                    .is_err()
+                {
+                    self.bad_type(shape, value, place);
+                }
+                false
+            }
+            Shape::Csv(item) => {
+                self.checked = true;
+                let csv = TypeRef::Csv(Box::new(item.clone()));
+                if self.spec.check_value(&csv, false, value).is_err() {
+                    self.bad_type(shape, value, place);
+                }
+                false
+            }
+            Shape::List(_) if value.is_array() => true,
+            Shape::List(_) => self.bad_type(shape, value, place),
+            Shape::Enum { name, repr, values } => {
+                self.checked = true;
+                let text = match (value, repr) {
+                    (Value::String(text), _) => text.clone(),
+                    (Value::Number(n), EnumRepr::Integer) => n.to_string(),
+                    (other, _) => return self.bad_type(shape, other, place),
+                };
+                if !values.iter().any(|v| v.value == text) {
+                    self.unknown_enum(name, &text, &Path::of(place));
+                }
+                false
+            }
+            // PHP sends an empty object as `[]`; the client reads it as `{}`.
+            Shape::Record { .. } if value.is_object() || value == &json!([]) => {
+                self.checked = true;
+                true
+            }
+            Shape::Page { .. } if value.is_object() => {
+                self.checked = true;
+                true
+            }
+            Shape::Record { .. } | Shape::Page { .. } => self.bad_type(shape, value, place),
+        }
+    }
+
+    /// Once a record's fields or a page's parts are walked: the keys that neither declares.
+    fn leave(&mut self, place: &Place<'_>, shape: Shape<'a>, value: Option<&'a Value>) {
+        let Some(Value::Object(map)) = value else {
             return;
         };
-        if value.is_null() {
-            if !nullable {
-                self.null(ty, false, path);
+        match shape {
+            Shape::Record { name, fields } => {
+                for (key, key_value) in map {
+                    if !fields.iter().any(|f| &f.name == key) {
+                        let path = Path::of(place).key(key);
+                        self.unknown_field(name, key, key_value, &path);
+                    }
+                }
             }
-            return;
+            Shape::Page { .. } => {
+                let layout = &self.spec.api.page;
+                let extra: Vec<String> = map
+                    .keys()
+                    .filter(|k| !layout.keys().iter().any(|(_, name)| name == k))
+                    .map(|k| format!("`{k}`"))
+                    .collect();
+                if !extra.is_empty() {
+                    self.note(format!(
+                        "`{}` also has {}: the spec format has no place for keys of a page \
+                         beyond its counts and items, and the client ignores them",
+                        place.generic_path(),
+                        extra.join(", ")
+                    ));
+                }
+            }
+            _ => {}
         }
-        match ty {
-            TypeRef::Empty => {}
-            TypeRef::Scalar(Scalar::Json) => self.untyped(value, path, site),
-            TypeRef::Scalar(_) | TypeRef::Csv(_) => {
-                self.checked = true;
-                if self.spec.check_value(ty, false, value).is_err() {
-                    self.bad_type(ty, value, path);
-                }
-            }
-            TypeRef::List(item) => match value {
-                Value::Array(items) => {
-                    for (i, item_value) in items.iter().enumerate() {
-                        self.walk(
-                            item,
-                            false,
-                            Some(item_value),
-                            &path.index(i),
-                            site,
-                            depth + 1,
-                        );
-                    }
-                }
-                other => self.bad_type(ty, other, path),
+    }
+}
+
+impl Walker<'_> {
+    /// Where a `json` value at `place` sits: a record's field, a page's items, or the response.
+    fn site(&self, place: &Place<'_>) -> Site {
+        match place.owner() {
+            Step::Field { record, name } => Site::Field {
+                record: record.to_owned(),
+                field: name.to_owned(),
             },
-            TypeRef::Named(name) => match self.spec.type_def(name).map(|t| &t.kind) {
-                // A loaded spec names only types it has.
-                None => {}
-                Some(TypeKind::Enum { repr, values }) => {
-                    self.checked = true;
-                    let text = match (value, repr) {
-                        (Value::String(text), _) => text.clone(),
-                        (Value::Number(n), EnumRepr::Integer) => n.to_string(),
-                        (other, _) => return self.bad_type(ty, other, path),
-                    };
-                    if !values.iter().any(|v| v.value == text) {
-                        self.unknown_enum(name, &text, path);
-                    }
-                }
-                Some(TypeKind::Record { fields }) => {
-                    let empty = Map::new();
-                    let map = match value {
-                        Value::Object(map) => map,
-                        // PHP sends an empty object as `[]`; the client reads it as `{}`.
-                        Value::Array(items) if items.is_empty() => &empty,
-                        other => return self.bad_type(ty, other, path),
-                    };
-                    self.checked = true;
-                    for field in fields {
-                        let site = Site::Field {
-                            record: name.clone(),
-                            field: field.name.clone(),
-                        };
-                        self.walk(
-                            &field.ty,
-                            field.nullable,
-                            map.get(&field.name),
-                            &path.key(&field.name),
-                            &site,
-                            depth + 1,
-                        );
-                    }
-                    for (key, key_value) in map {
-                        if !fields.iter().any(|f| &f.name == key) {
-                            self.unknown_field(name, key, key_value, &path.key(key));
-                        }
-                    }
-                }
-                Some(TypeKind::Page { item }) => {
-                    let Value::Object(map) = value else {
-                        return self.bad_type(ty, value, path);
-                    };
-                    self.checked = true;
-                    let layout = &self.spec.api.page;
-                    let counts = [
-                        &layout.total,
-                        &layout.per_page,
-                        &layout.current_page,
-                        &layout.last_page,
-                    ];
-                    let count_type = TypeRef::Scalar(Scalar::U64);
-                    for key in counts {
-                        self.walk(
-                            &count_type,
-                            false,
-                            map.get(key),
-                            &path.key(key),
-                            site,
-                            depth + 1,
-                        );
-                    }
-                    let items_type = TypeRef::List(Box::new(item.clone()));
-                    let items_site = Site::PageItem { page: name.clone() };
-                    self.walk(
-                        &items_type,
-                        false,
-                        map.get(&layout.items),
-                        &path.key(&layout.items),
-                        &items_site,
-                        depth + 1,
-                    );
-                    let extra: Vec<String> = map
-                        .keys()
-                        .filter(|k| !counts.contains(k) && **k != layout.items)
-                        .map(|k| format!("`{k}`"))
-                        .collect();
-                    if !extra.is_empty() {
-                        self.note(format!(
-                            "`{}` also has {}: the spec format has no place for keys of a page \
-                             beyond its counts and items, and the client ignores them",
-                            path.generic,
-                            extra.join(", ")
-                        ));
-                    }
-                }
+            Step::PageItems { page, .. } => Site::PageItem {
+                page: page.to_owned(),
             },
+            Step::Root(_) | Step::Index(_) | Step::PageCount(_) => self.response.clone(),
         }
     }
 
@@ -480,21 +462,27 @@ impl Walker<'_> {
         }
     }
 
-    fn null(&mut self, ty: &TypeRef, missing: bool, path: &Path) {
-        self.gathered(format!("null {}", path.generic), path, || Detail::Null {
-            expected: ty.to_string(),
+    /// A `null` or missing value at `place`; walks no further.
+    fn null(&mut self, shape: Shape<'_>, missing: bool, place: &Place<'_>) -> bool {
+        let path = Path::of(place);
+        self.gathered(format!("null {}", path.generic), &path, || Detail::Null {
+            expected: shape.to_string(),
             missing,
         });
+        false
     }
 
-    fn bad_type(&mut self, ty: &TypeRef, value: &Value, path: &Path) {
+    /// A value at `place` that does not fit `shape`; walks no further.
+    fn bad_type(&mut self, shape: Shape<'_>, value: &Value, place: &Place<'_>) -> bool {
         let found = kind_of(value);
-        self.gathered(format!("bad {} {found}", path.generic), path, || {
+        let path = Path::of(place);
+        self.gathered(format!("bad {} {found}", path.generic), &path, || {
             Detail::BadType {
-                expected: ty.to_string(),
+                expected: shape.to_string(),
                 found,
             }
         });
+        false
     }
 
     fn unknown_enum(&mut self, enum_type: &str, value: &str, path: &Path) {
