@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use ipidea_spec::days::Date;
 use ipidea_spec::{Field, Scalar, Spec, TypeRef};
 use serde_json::Value;
 
@@ -33,11 +34,10 @@ fn scalar_to_wire(spec: &Spec, scalar: Scalar, text: &str) -> Result<String, Str
     let text = text.trim();
     match scalar {
         Scalar::Date => {
-            let date =
-                ipidea_spec::wire::parse_date(text, &spec.api.date_format).ok_or_else(|| {
-                    format!("`{text}` is not a date; write it as 2022-05-01 or 2022-5-1")
-                })?;
-            ipidea_spec::wire::format_date(date, &spec.api.date_format)
+            let date = Date::parse(text, &spec.api.date_format).ok_or_else(|| {
+                format!("`{text}` is not a date; write it as 2022-05-01 or 2022-5-1")
+            })?;
+            date.format(&spec.api.date_format)
                 .ok_or_else(|| "the spec's date format cannot write dates".to_owned())
         }
         Scalar::Ip => text
@@ -53,8 +53,8 @@ fn scalar_to_wire(spec: &Spec, scalar: Scalar, text: &str) -> Result<String, Str
             let offset = spec.api.utc_offset;
             let seconds = match chrono::DateTime::parse_from_rfc3339(text) {
                 Ok(time) => time.timestamp(),
-                Err(_) => match ipidea_spec::wire::parse_date(text, &spec.api.date_format) {
-                    Some(date) => ipidea::day_start(date, offset.seconds()).timestamp(),
+                Err(_) => match Date::parse(text, &spec.api.date_format) {
+                    Some(date) => offset.day_start(date.day_number()),
                     None => text.parse::<i64>().map_err(|_| {
                         format!(
                             "`{text}` is not a date (2022-06-30, the day from midnight \

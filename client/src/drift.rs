@@ -255,10 +255,19 @@ fn never(_: Option<&Value>) -> bool {
     false
 }
 
+/// Whether a decimal came as text beyond the spec's decimal grammar (`ipidea_spec::decimal`).
+fn coerced_decimal(raw: Option<&Value>) -> bool {
+    match raw {
+        Some(Value::String(s)) => !ipidea_spec::decimal::is_decimal(s.trim()),
+        _ => false,
+    }
+}
+
 walk_scalar!(coerced_integer: i32, i64, u32, u64, DateTime<Utc>);
 walk_scalar!(coerced_string: String);
 walk_scalar!(coerced_bool: bool);
-walk_scalar!(never: Decimal, NaiveDate, IpAddr, JsonString, Empty, Value);
+walk_scalar!(coerced_decimal: Decimal);
+walk_scalar!(never: NaiveDate, IpAddr, JsonString, Empty, Value);
 
 impl<T: DriftWalk> DriftWalk for Option<T> {
     #[inline]
@@ -475,6 +484,9 @@ mod tests {
             json!(" 15 "),
             json!("+15"),
             json!("1.5"),
+            json!("1."),
+            json!(".5"),
+            json!("1_000"),
             json!(true),
             json!(false),
             json!(0),

@@ -235,7 +235,16 @@ impl Lenient for Decimal {
             d,
             "a decimal amount, as a string or a number",
             |seen| match seen {
-                Seen::Str(s) => s.trim().parse().ok(),
+                Seen::Str(s) => {
+                    let text = s.trim();
+                    let decimal = text.parse().ok()?;
+                    // Undocumented: a form beyond the spec's decimal grammar that
+                    // `rust_decimal` still reads (`1.`, `.5`, `1_000`, 29 digits or more).
+                    if !ipidea_spec::decimal::is_decimal(text) {
+                        note_coercion();
+                    }
+                    Some(decimal)
+                }
                 Seen::I(n) => Some(Decimal::from(n)),
                 Seen::U(n) => Some(Decimal::from(n)),
                 Seen::F(f) => Decimal::try_from(f).ok(),

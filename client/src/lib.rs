@@ -71,7 +71,8 @@
 //!   `true` or `false` for a string; `"true"` or `"false"` with spaces around for a boolean; a
 //!   known enum value in another form than its wire text (a number for a string enum, a float
 //!   for an integer enum, or text that matches only once trimmed or parsed, such as `"01"` for
-//!   `1`); `{}` for a list; `[]` (PHP's empty object) for a response's data that is a record;
+//!   `1`); a decimal written beyond the spec's grammar (`"1."`, `".5"`, `"1_000"`); `{}` for a
+//!   list; `[]` (PHP's empty object) for a response's data that is a record;
 //!   and a page without one of its counts or its items, which then read as 0 and empty. Finding
 //!   where a coercion was costs a second parse of the response's data, paid only when one was
 //!   made.

@@ -2,6 +2,7 @@
 //! and values synthesized from a type where the spec has no example.
 
 use axum::http::StatusCode;
+use ipidea_spec::days::Date;
 use ipidea_spec::walk::{MAX_DEPTH, Shape};
 use ipidea_spec::{Endpoint, EnumRepr, PageCount, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
@@ -140,7 +141,8 @@ pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
             Scalar::Decimal => json!("0"),
             Scalar::Date => {
                 let today = chrono::Utc::now().date_naive();
-                let text = ipidea_spec::wire::format_date(today, &spec.api.date_format)
+                let text = Date::from(today)
+                    .format(&spec.api.date_format)
                     .unwrap_or_else(|| today.format("%Y-%m-%d").to_string());
                 json!(text)
             }

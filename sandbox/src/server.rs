@@ -15,6 +15,7 @@ use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use hyper_util::rt::TokioIo;
+use ipidea_spec::days::Date;
 use ipidea_spec::{Endpoint, Method, Spec};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -529,7 +530,8 @@ async fn answer(
             };
             let paging = endpoint.paging.as_ref();
             let date = |name: &str| {
-                get(name).and_then(|d| ipidea_spec::wire::parse_date(&d, &spec.api.date_format))
+                let date = get(name).and_then(|d| Date::parse(&d, &spec.api.date_format));
+                date.and_then(|date| chrono::NaiveDate::try_from(date).ok())
             };
             let query = ListQuery {
                 order_id: get("order_id"),

@@ -193,10 +193,8 @@ fn scalar_schema(spec: &Spec, scalar: Scalar) -> Value {
         Scalar::Decimal => json!({ "type": "string", "format": "decimal" }),
         Scalar::Date => {
             let pattern = &spec.api.date_format;
-            let mut example = String::new();
-            let written = chrono::NaiveDate::from_ymd_opt(2022, 5, 1)
-                .is_some_and(|d| write!(example, "{}", d.format(pattern)).is_ok());
-            let description = if written {
+            let example = ipidea_spec::days::Date::new(2022, 5, 1).and_then(|d| d.format(pattern));
+            let description = if let Some(example) = example {
                 format!(
                     "A date written `{pattern}`, such as `{example}`; ISO `2022-05-01` is read too."
                 )

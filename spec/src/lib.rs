@@ -30,12 +30,14 @@
 //! # Features
 //! - `loader` (default): the spec format itself, everything above. Without it the crate is
 //!   only the rules over wire values that the `ipidea` runtime shares with the tools:
-//!   [`days`] (where the API's days start), [`drift`] (the drift vocabulary) and
+//!   [`days`] (where the API's days start, and how it writes a date), [`decimal`] (the
+//!   decimal amounts it accepts), [`drift`] (the drift vocabulary) and
 //!   [`encode`] (the wire text of request values). These have no dependencies.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod days;
+pub mod decimal;
 pub mod drift;
 pub mod encode;
 

@@ -70,27 +70,18 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
             Some("write it like `https://api.ipidea.net`".into()),
         );
     }
-    let probe = chrono::NaiveDate::from_ymd_opt(2022, 5, 1).unwrap_or_default();
-    let items = chrono::format::StrftimeItems::new(&api.date_format);
-    if items
-        .clone()
-        .any(|item| matches!(item, chrono::format::Item::Error))
-        || api.date_format.is_empty()
-    {
-        cx.error_hint(
+    match crate::days::check_format(&api.date_format) {
+        Ok(()) => {}
+        Err(crate::days::FormatError::NotAFormat) => cx.error_hint(
             "api.date_format",
             format!("`{}` is not a date format", api.date_format),
             Some("write a strftime pattern such as `%Y-%-m-%-d`".into()),
-        );
-    } else if crate::wire::format_date(probe, &api.date_format)
-        .and_then(|text| crate::wire::parse_date(&text, &api.date_format))
-        != Some(probe)
-    {
-        cx.error_hint(
+        ),
+        Err(crate::days::FormatError::NotReadBack) => cx.error_hint(
             "api.date_format",
             format!("dates written as `{}` cannot be read back", api.date_format),
-            Some("use only the year, month and day (`%Y`, `%m`, `%d`, `%-m`, `%-d`)".into()),
-        );
+            Some("use the year, month and day once each (`%Y`, `%m`, `%d`, `%-m`, `%-d`)".into()),
+        ),
     }
     let mut seen = HashMap::new();
     for auth in &api.auth {

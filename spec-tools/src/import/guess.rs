@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
+use ipidea_spec::days::Date;
 use ipidea_spec::model::{Doc, Scalar, Spec, TypeKind, TypeRef};
 use ipidea_spec::wire;
 
@@ -91,7 +92,7 @@ fn is_date(text: &str) -> bool {
         && (1..=2).contains(&parts[1].len())
         && (1..=2).contains(&parts[2].len())
         && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && wire::parse_date(text, "%Y-%m-%d").is_some()
+        && Date::parse(text, "%Y-%m-%d").is_some()
 }
 
 /// The type of one scalar example value, from its name and its look.
@@ -133,7 +134,7 @@ fn guess_string(name: &str, text: &str, request: bool) -> Guess {
             Guess::new("string", Doubt::Numeric)
         };
     }
-    let decimal = text.parse::<rust_decimal::Decimal>().is_ok();
+    let decimal = ipidea_spec::decimal::is_decimal(text);
     if decimal && money_named(name) {
         return Guess::new("decimal", Doubt::None);
     }

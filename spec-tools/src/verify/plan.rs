@@ -6,7 +6,8 @@
 
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use ipidea_spec::days::Date;
 use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeRef};
 use serde_json::Value;
 
@@ -286,15 +287,14 @@ fn range_value(
         RangeEnd::End => today,
     };
     match field.ty {
-        TypeRef::Scalar(Scalar::Date) => ipidea_spec::wire::format_date(day, &spec.api.date_format),
+        TypeRef::Scalar(Scalar::Date) => Date::from(day).format(&spec.api.date_format),
         _ => Some(ipidea_spec::encode::timestamp(day_start(spec, day))),
     }
 }
 
 /// Unix seconds of the start of `day` as the API counts days (`api.utc_offset`).
 fn day_start(spec: &Spec, day: NaiveDate) -> i64 {
-    let number = ipidea_spec::days::days_from_civil(day.year().into(), day.month(), day.day());
-    spec.api.utc_offset.day_start(number.unwrap_or_default())
+    spec.api.utc_offset.day_start(Date::from(day).day_number())
 }
 
 /// A wire value as form text; `None` for an empty one, which leaves a field out.
