@@ -5,6 +5,7 @@
 //! here with no code change.
 
 mod command;
+mod described;
 mod diff;
 mod exit;
 mod fields;
@@ -13,6 +14,7 @@ mod openapi;
 mod output;
 mod run;
 mod session;
+mod tell;
 mod threshold;
 mod verify;
 mod whitelist;
@@ -20,7 +22,7 @@ mod whitelist;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let spec: &'static ipidea_spec::Spec = Box::leak(Box::new(ipidea_spec::bundled()));
+    let spec = described::bundled();
     let matches = match command::build(spec).try_get_matches() {
         Ok(matches) => matches,
         Err(error) => {

@@ -240,9 +240,7 @@ fn format_value(
         None => key.ends_with("_at") || key.ends_with("_time"),
     };
     if timestamp {
-        let seconds = value
-            .as_i64()
-            .or_else(|| value.as_str()?.trim().parse().ok());
+        let seconds = ipidea_spec::wire::integer(value).and_then(|n| i64::try_from(n).ok());
         if let Some(time) = seconds.and_then(|s| DateTime::from_timestamp(s, 0)) {
             return zone.format(time);
         }

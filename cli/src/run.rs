@@ -6,15 +6,16 @@ use std::process::ExitCode;
 use clap::ArgMatches;
 use ipidea::Transport;
 use ipidea::runtime::EndpointInfo;
+use ipidea_spec::request::RequestProblem;
 use ipidea_spec::{Changes, Endpoint, Spec};
 use serde_json::Value;
 
 use crate::command::{self, command_name, flag_name};
+use crate::described::endpoint as endpoint_info;
 use crate::exit;
 use crate::output;
-use crate::session::{
-    Effect, Target, ask, block_on, effect, endpoint_info, pace, report, target, transport, usage,
-};
+use crate::session::{Target, block_on, pace, target, transport, usage};
+use crate::tell::{Effect, ask, effect, report};
 
 /// Runs the parsed command line.
 pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
@@ -79,31 +80,45 @@ fn spec_command(matches: &ArgMatches) -> ExitCode {
     }
 }
 
-/// Refuses a range whose end is before its start (`not_before` in the spec), before anything
-/// is sent. Each flag's own value was checked when it was parsed.
-fn ranges_in_order(
+/// Refuses a request the spec's one request check finds a problem in, before anything is
+/// sent: a range whose end is before its start (`not_before`), or (which clap rules out) a
+/// field that is missing or does not fit. Each flag's own value was checked when it was parsed.
+fn request_problem(
     spec: &Spec,
     endpoint: &Endpoint,
     fields: &[(&str, String)],
 ) -> Result<(), String> {
-    match spec.reversed_range(endpoint, |name| ipidea_spec::wire::form_value(fields, name)) {
-        Some((end, start)) => {
-            let flag = |name: &str| format!("--{}", name.replace('_', "-"));
-            let shown = |name: &str| {
-                ipidea_spec::wire::form_value(fields, name)
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            };
-            Err(format!(
-                "{} ({}) is before {} ({}): a range must not end before it starts",
-                flag(&end.name),
-                shown(&end.name),
-                flag(&start.name),
-                shown(&start.name)
-            ))
+    let request: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
+        .collect();
+    let flag = |name: &str| format!("--{}", crate::command::flag_of(name));
+    let shown = |name: &str| {
+        request
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let Some(problem) = spec.check_request(endpoint, &request).into_iter().next() else {
+        return Ok(());
+    };
+    Err(match problem {
+        RequestProblem::Reversed { end, start } => format!(
+            "{} ({}) is before {} ({}): a range must not end before it starts",
+            flag(&end.name),
+            shown(&end.name),
+            flag(&start.name),
+            shown(&start.name)
+        ),
+        RequestProblem::Missing(field) => format!("{} is required", flag(&field.name)),
+        RequestProblem::Value { field, problem } | RequestProblem::Bounds { field, problem } => {
+            format!("{}: {problem}", flag(&field.name))
         }
-        None => Ok(()),
-    }
+        RequestProblem::Unknown { name, .. } => {
+            format!("{} is not a flag of this command", flag(&name))
+        }
+    })
 }
 
 fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) -> ExitCode {
@@ -116,7 +131,7 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                 .map(|value| (field.name.as_str(), value.clone()))
         })
         .collect();
-    if let Err(problem) = ranges_in_order(spec, endpoint, &fields) {
+    if let Err(problem) = request_problem(spec, endpoint, &fields) {
         return usage(problem);
     }
     let all = matches.get_flag("all");
@@ -215,10 +230,11 @@ async fn fetch_one(
     Ok(response.data)
 }
 
-/// Every item of every page, with a progress bar on stderr when it is a terminal.
+/// Every item of every page, with a progress bar on stderr when it is a terminal. The pages
+/// follow the runtime's rule (`ipidea::runtime::next_page`), as a generated stream does.
 async fn fetch_all(
-    spec: &Spec,
-    endpoint: &Endpoint,
+    spec: &'static Spec,
+    endpoint: &'static Endpoint,
     info: &'static EndpointInfo,
     transport: &Transport,
     mut fields: Vec<(&'static str, String)>,
@@ -226,13 +242,15 @@ async fn fetch_all(
     let Some(paging) = &endpoint.paging else {
         return Ok(Value::Null);
     };
-    let page_field: &'static str = Box::leak(paging.page.clone().into_boxed_str());
+    let page_field = paging.page.as_str();
     let layout = &spec.api.page;
-    let mut page: u64 = fields
-        .iter()
-        .find(|(n, _)| *n == page_field)
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(1);
+    let number = |value: Option<&Value>| {
+        value
+            .and_then(ipidea_spec::wire::integer)
+            .and_then(|n| u64::try_from(n).ok())
+    };
+    let given = fields.iter().find(|(n, _)| *n == page_field);
+    let mut page = number(given.map(|(_, v)| Value::String(v.clone())).as_ref()).unwrap_or(1);
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -246,12 +264,7 @@ async fn fetch_all(
         fields.retain(|(n, _)| *n != page_field);
         fields.push((page_field, page.to_string()));
         let data = transport.send_fields_untyped(info, &fields).await?.data;
-        let number = |key: &str| {
-            data.get(key)
-                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
-                .unwrap_or(0)
-        };
-        let last = number(&layout.last_page);
+        let last = number(data.get(&layout.last_page)).unwrap_or(0);
         let page_items = data
             .get(&layout.items)
             .and_then(Value::as_array)
@@ -261,12 +274,12 @@ async fn fetch_all(
             bar.set_length(last.max(page));
             bar.set_position(page);
         }
-        let done = page_items.is_empty() || page >= last;
+        let next = ipidea::runtime::next_page(page, last, page_items.len());
         items.extend(page_items);
-        if done {
-            break;
+        match next {
+            Some(next) => page = next,
+            None => break,
         }
-        page += 1;
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();

@@ -3,10 +3,8 @@
 //! amount ([`exit::BELOW_THRESHOLD`]).
 
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use clap::{Arg, ArgMatches};
-use ipidea::Decimal;
 use ipidea_spec::Endpoint;
 use serde_json::Value;
 
@@ -60,23 +58,26 @@ pub fn args(endpoint: &Endpoint) -> Vec<Arg> {
     ]
 }
 
-fn amount_arg(text: &str) -> Result<Decimal, String> {
-    Decimal::from_str(text.trim())
-        .map_err(|_| format!("`{text}` is not a number: write an amount such as 100 or 12.5"))
+fn amount_arg(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if ipidea_spec::decimal::is_decimal(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not a number: write an amount such as 100 or 12.5"
+        ))
+    }
 }
 
-/// The value of `field` in `data` as a decimal: a JSON number, or a number sent as a string.
-fn amount(data: &Value, field: &str) -> Option<Decimal> {
-    match data.get(field)? {
-        Value::Number(number) => {
-            let text = number.to_string();
-            Decimal::from_str(&text)
-                .or_else(|_| Decimal::from_scientific(&text))
-                .ok()
-        }
-        Value::String(text) => Decimal::from_str(text.trim()).ok(),
-        _ => None,
-    }
+/// The value of `field` in `data` as decimal text: a JSON number, or a number sent as a
+/// string, read as the spec's wire check reads a `decimal`.
+fn amount(data: &Value, field: &str) -> Option<String> {
+    let text = match data.get(field)? {
+        Value::Number(number) => number.to_string(),
+        Value::String(text) => text.trim().to_owned(),
+        _ => return None,
+    };
+    ipidea_spec::decimal::is_decimal(&text).then_some(text)
 }
 
 /// The exit code of a call whose `data` was printed: success without `--below`; else the
@@ -84,16 +85,14 @@ fn amount(data: &Value, field: &str) -> Option<Decimal> {
 pub fn check(endpoint: &Endpoint, matches: &ArgMatches, data: &Value) -> ExitCode {
     let (Some((field, _)), Some(below)) = (
         field(endpoint),
-        matches
-            .try_get_one::<Decimal>(BELOW)
-            .ok()
-            .flatten()
-            .copied(),
+        matches.try_get_one::<String>(BELOW).ok().flatten(),
     ) else {
         return ExitCode::SUCCESS;
     };
+    let below_it =
+        |value: &str| ipidea_spec::decimal::compare(value, below) == Some(std::cmp::Ordering::Less);
     match amount(data, field) {
-        Some(value) if value < below => {
+        Some(value) if below_it(&value) => {
             eprintln!("{field}: {value}, below {below}");
             ExitCode::from(exit::BELOW_THRESHOLD)
         }
@@ -120,9 +119,9 @@ mod tests {
     #[test]
     fn amounts_are_read_from_numbers_and_strings() {
         let data = serde_json::json!({"a": 31950, "b": "12.50", "c": 1.5e3, "d": null, "e": "x"});
-        assert_eq!(amount(&data, "a"), Some(Decimal::from(31950)));
-        assert_eq!(amount(&data, "b"), Decimal::from_str("12.5").ok());
-        assert_eq!(amount(&data, "c"), Some(Decimal::from(1500)));
+        assert_eq!(amount(&data, "a").as_deref(), Some("31950"));
+        assert_eq!(amount(&data, "b").as_deref(), Some("12.50"));
+        assert_eq!(amount(&data, "c").as_deref(), Some("1500.0"));
         assert_eq!(amount(&data, "d"), None);
         assert_eq!(amount(&data, "e"), None);
         assert_eq!(amount(&data, "f"), None);
@@ -131,9 +130,6 @@ mod tests {
                 .unwrap_err()
                 .contains("`abc` is not a number")
         );
-        assert_eq!(
-            amount_arg(" -2.5 "),
-            Decimal::from_str("-2.5").map_err(|e| e.to_string())
-        );
+        assert_eq!(amount_arg(" -2.5 ").as_deref(), Ok("-2.5"));
     }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use ipidea::Transport;
 use ipidea_spec::Spec;
 use ipidea_spec_tools::verify::{
     self, FieldOverride, Flow, Outcome, Patch, PatchOptions, Planned, Report, Verdict,
@@ -122,8 +123,8 @@ pub fn run(bundled: &'static Spec, spec_matches: &ArgMatches) -> ExitCode {
     session::block_on(verify_all(spec, &spec_text, matches, planned, today))
 }
 
-/// Loads `--spec FILE`, printing its errors; the spec lives as long as the process, as the
-/// transport's descriptions need.
+/// Loads `--spec FILE`, printing its errors; the spec is kept for the rest of the run
+/// (`described`), as the transport's descriptions need.
 fn load(file: &str) -> Option<(&'static Spec, String)> {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
@@ -133,7 +134,13 @@ fn load(file: &str) -> Option<(&'static Spec, String)> {
         }
     };
     match ipidea_spec::parse(file, &text) {
-        Ok(spec) => Some((Box::leak(Box::new(spec)), text)),
+        Ok(spec) => match crate::described::keep_loaded(spec) {
+            Ok(spec) => Some((spec, text)),
+            Err(problem) => {
+                eprintln!("error: {problem}");
+                None
+            }
+        },
         Err(errors) => {
             for line in errors.lines() {
                 eprintln!("{line}");
@@ -161,6 +168,8 @@ fn overrides(spec: &Spec, matches: &ArgMatches) -> Result<Vec<FieldOverride>, St
     Ok(overrides)
 }
 
+/// Verification in phases: the connection (target, pace, transport), the calls of the plan
+/// into a report, the patch where asked, and the report printed.
 async fn verify_all(
     spec: &'static Spec,
     spec_text: &str,
@@ -173,17 +182,11 @@ async fn verify_all(
         Err(code) => return code,
     };
     let sandbox = target.sandbox.is_some();
-    let shown_url = if sandbox {
-        "the embedded sandbox".to_owned()
-    } else {
-        without_userinfo(target.base_url.as_deref().unwrap_or(&spec.api.base_url))
-    };
     let interval = interval(
         matches.get_one::<Duration>("min-interval").copied(),
         sandbox,
         target.base_url.as_deref(),
     );
-    let pace = ipidea::Pace::one_at_a_time().with_min_interval(interval);
     let appkey = target.appkey.clone();
     let transport = match session::transport(
         spec,
@@ -191,13 +194,66 @@ async fn verify_all(
         target.uid.clone(),
         target.appkey.clone(),
         matches.get_one::<u64>("timeout").copied(),
-        pace,
+        ipidea::Pace::one_at_a_time().with_min_interval(interval),
     ) {
         Ok(transport) => transport,
         Err(error) => return usage(redact(&error.to_string(), &appkey)),
     };
     let json_output = matches.get_flag("json");
     let progress = !json_output && std::io::stderr().is_terminal();
+    let report = call_all(spec, &transport, planned, today, progress).await;
+    let mut code = match report.verdict() {
+        Verdict::Clean => ExitCode::SUCCESS,
+        Verdict::Drift => ExitCode::from(exit::DRIFT),
+        Verdict::Refused | Verdict::SomeRefused => ExitCode::from(exit::REFUSED),
+        Verdict::Unreachable | Verdict::SomeFailed => ExitCode::from(exit::FAILED),
+    };
+    let patch = match matches.get_one::<String>("write-patch") {
+        Some(file) => {
+            let options = PatchOptions {
+                mark_verified: matches.get_flag("mark-verified"),
+            };
+            let written = written_patch(spec, spec_text, &report, options, file, &appkey);
+            if written.failed {
+                code = ExitCode::from(exit::FAILED);
+            }
+            written
+        }
+        None => WrittenPatch::default(),
+    };
+    let shown_url = if sandbox {
+        "the embedded sandbox".to_owned()
+    } else {
+        without_userinfo(target.base_url.as_deref().unwrap_or(&spec.api.base_url))
+    };
+    let shown = Shown {
+        url: shown_url,
+        today,
+        interval,
+        sandbox,
+    };
+    let text = if json_output {
+        json_text(&report, &shown, patch.json)
+    } else {
+        plain_text(spec, &report, &shown, &patch.text)
+    };
+    print!("{}", redact(&text, &appkey));
+    if let Some(stop) = &report.stopped {
+        eprintln!("error: {}", redact(&stop.describe(), &appkey));
+    }
+    drop(target);
+    code
+}
+
+/// Calls each endpoint of the plan once, in order, into a report; a stop of the report ends
+/// the calls.
+async fn call_all(
+    spec: &'static Spec,
+    transport: &Transport,
+    planned: Vec<Planned<'static>>,
+    today: chrono::NaiveDate,
+    progress: bool,
+) -> Report {
     let mut report = Report::new(spec, today);
     for step in planned {
         match step {
@@ -214,7 +270,7 @@ async fn verify_all(
                 if progress {
                     eprintln!("calling `{}`…", endpoint.name);
                 }
-                let info = session::endpoint_info(spec, endpoint);
+                let info = crate::described::endpoint(spec, endpoint);
                 let result = transport.send_fields_untyped(info, &fields).await;
                 if report.record(spec, endpoint, notes, outcome(result)) == Flow::Stop {
                     break;
@@ -222,70 +278,92 @@ async fn verify_all(
             }
         }
     }
-    let mut code = match report.verdict() {
-        Verdict::Clean => ExitCode::SUCCESS,
-        Verdict::Drift => ExitCode::from(exit::DRIFT),
-        Verdict::Refused | Verdict::SomeRefused => ExitCode::from(exit::REFUSED),
-        Verdict::Unreachable | Verdict::SomeFailed => ExitCode::from(exit::FAILED),
-    };
-    let mut patch_json = Value::Null;
-    let mut patch_text = String::new();
-    if let Some(file) = matches.get_one::<String>("write-patch") {
-        let options = PatchOptions {
-            mark_verified: matches.get_flag("mark-verified"),
-        };
-        match write_patch(spec, spec_text, &report, options, file, &appkey) {
-            Ok(patch) => {
-                patch_text = patch_section(&patch, file);
-                patch_json = json!({
-                    "file": file,
-                    "learned": patch.learned,
-                    "left_out": patch.left_out,
-                    "diff": patch.diff.to_json(),
-                });
-            }
-            Err(problem) => {
-                eprintln!("error: {}", redact(&problem, &appkey));
-                patch_json = json!({"file": file, "error": problem});
-                code = ExitCode::from(exit::FAILED);
+    report
+}
+
+/// A patch written (or not) for the report: its section of the plain report, its part of the
+/// JSON one, and whether writing it failed.
+#[derive(Default)]
+struct WrittenPatch {
+    text: String,
+    json: Value,
+    failed: bool,
+}
+
+fn written_patch(
+    spec: &Spec,
+    spec_text: &str,
+    report: &Report,
+    options: PatchOptions,
+    file: &str,
+    appkey: &str,
+) -> WrittenPatch {
+    match write_patch(spec, spec_text, report, options, file, appkey) {
+        Ok(patch) => WrittenPatch {
+            text: patch_section(&patch, file),
+            json: json!({
+                "file": file,
+                "learned": patch.learned,
+                "left_out": patch.left_out,
+                "diff": patch.diff.to_json(),
+            }),
+            failed: false,
+        },
+        Err(problem) => {
+            eprintln!("error: {}", redact(&problem, appkey));
+            WrittenPatch {
+                text: String::new(),
+                json: json!({"file": file, "error": problem}),
+                failed: true,
             }
         }
     }
-    if json_output {
-        let mut document = report.to_json();
-        document["target"] = Value::String(shown_url);
-        document["patch"] = patch_json;
-        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-        println!("{}", redact(&text, &appkey));
+}
+
+/// What the report's heading says about the run.
+struct Shown {
+    /// Where the calls went, without credentials.
+    url: String,
+    today: chrono::NaiveDate,
+    interval: Duration,
+    sandbox: bool,
+}
+
+/// The report as JSON, with where the calls went and the patch.
+fn json_text(report: &Report, shown: &Shown, patch: Value) -> String {
+    let mut document = report.to_json();
+    document["target"] = Value::String(shown.url.clone());
+    document["patch"] = patch;
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The report as text: a heading of the run, the report, the patch's section.
+fn plain_text(spec: &Spec, report: &Report, shown: &Shown, patch: &str) -> String {
+    let pace = if shown.interval.is_zero() {
+        "one call at a time".to_owned()
     } else {
-        let pace = if interval.is_zero() {
-            "one call at a time".to_owned()
-        } else {
-            format!(
-                "one call at a time, at least {} s apart",
-                interval.as_secs_f64()
-            )
-        };
-        let mut text = format!(
-            "spec verify: `{}` against {shown_url}, {} (the vendor's day); {pace}\n",
-            spec.file,
-            today.format("%Y-%m-%d"),
+        format!(
+            "one call at a time, at least {} s apart",
+            shown.interval.as_secs_f64()
+        )
+    };
+    let mut text = format!(
+        "spec verify: `{}` against {}, {} (the vendor's day); {pace}\n",
+        spec.file,
+        shown.url,
+        shown.today.format("%Y-%m-%d"),
+    );
+    if shown.sandbox {
+        text.push_str(
+            "note: the sandbox is a fake of the API built from the spec; what it finds says \
+             nothing about the live API\n",
         );
-        if sandbox {
-            text.push_str(
-                "note: the sandbox is a fake of the API built from the spec; what it finds says \
-                 nothing about the live API\n",
-            );
-        }
-        text.push_str(&report.render());
-        text.push_str(&patch_text);
-        print!("{}", redact(&text, &appkey));
     }
-    if let Some(stop) = &report.stopped {
-        eprintln!("error: {}", redact(&stop.describe(), &appkey));
-    }
-    drop(target);
-    code
+    text.push_str(&report.render());
+    text.push_str(patch);
+    text
 }
 
 /// The interval between the starts of two calls: `--min-interval` where given, else none

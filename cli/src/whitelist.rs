@@ -111,7 +111,7 @@ async fn sync(
     let plan = match client.whitelist_plan(desired, mode).await {
         Ok(plan) => plan,
         Err(error) => {
-            session::report(spec, &error);
+            crate::tell::report(spec, &error);
             return exit::of(&error);
         }
     };
@@ -188,7 +188,7 @@ fn confirm(yes: bool) -> Result<(), ExitCode> {
     if yes {
         return Ok(());
     }
-    session::ask(
+    crate::tell::ask(
         "Change the whitelist as above?",
         "change the whitelist without a question (or --dry-run to see the plan only)",
     )

@@ -418,11 +418,16 @@ async fn exit_codes_tell_failures_apart() {
     )
     .await;
     assert_eq!(code(&unknown), 5, "{:?}", text(&unknown));
+    // From the vendor's day before the call's, as `Client::reconcile` lists them.
+    let since = ipidea::vendor_day(ipidea::chrono::Utc::now())
+        .pred_opt()
+        .unwrap()
+        .format("%Y-%m-%d");
     assert!(
         text(&unknown).1.contains("may or may not exist")
             && text(&unknown)
                 .1
-                .contains("ipidea isp-order-list --start-time "),
+                .contains(&format!("ipidea isp-order-list --start-time {since}")),
         "the order list of the spec's `orders_in`: {:?}",
         text(&unknown)
     );

@@ -149,6 +149,7 @@ pub mod runtime {
     pub use crate::api::{ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method};
     pub use crate::form::{Form, FormContext, ToWire, WireEnum};
     pub use crate::lenient::Lenient;
+    pub use crate::transport::next_page;
 }
 
 /// What generated code needs; not part of the public API.

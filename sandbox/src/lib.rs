@@ -66,6 +66,7 @@ mod drift;
 mod envelope;
 mod fault;
 mod orders;
+mod purchase;
 mod request;
 mod server;
 mod validate;

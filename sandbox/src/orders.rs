@@ -9,7 +9,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 #[cfg(test)]
 use ipidea_spec::Changes;
-use ipidea_spec::PageCount;
+use ipidea_spec::days::Date;
+use ipidea_spec::{Endpoint, PageCount, Spec};
 use serde_json::{Map, Value, json};
 
 /// A product line of the API. Each has its own orders and its own list endpoint.
@@ -522,6 +523,42 @@ pub(crate) fn parse_seed(
         }
     }
     Ok(out)
+}
+
+/// The answer of a list endpoint of `product` for account `uid`: the page that the request
+/// fields `given` ask for (filters, page and size; `page_size` when the request gives none), in
+/// the spec's page layout.
+pub(crate) fn list_page(
+    orders: &State,
+    uid: &str,
+    product: Product,
+    given: &Map<String, Value>,
+    spec: &Spec,
+    endpoint: &Endpoint,
+    page_size: u32,
+) -> Value {
+    let get = |name: &str| given.get(name).and_then(text);
+    let number = |name: Option<&String>| {
+        let value = Value::String(get(name?)?);
+        u64::try_from(ipidea_spec::wire::integer(&value)?).ok()
+    };
+    let date = |name: &str| {
+        let date = Date::parse(&get(name)?, &spec.api.date_format)?;
+        NaiveDate::try_from(date).ok()
+    };
+    let paging = endpoint.paging.as_ref();
+    let query = ListQuery {
+        order_id: get("order_id"),
+        start: date("start_time"),
+        end: date("end_time"),
+        pay_status: get("pay_status"),
+        page: number(paging.map(|p| &p.page)).unwrap_or(1).max(1),
+        limit: number(paging.map(|p| &p.limit))
+            .unwrap_or(u64::from(page_size))
+            .max(1),
+    };
+    let (total, items) = orders.list(uid, product, &query);
+    page_object(&spec.api.page, total, &query, items)
 }
 
 /// Builds a page object with the spec's page field names.

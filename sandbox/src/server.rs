@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use hyper_util::rt::TokioIo;
-use ipidea_spec::days::Date;
 use ipidea_spec::{Endpoint, Method, Spec};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -26,7 +25,8 @@ use crate::account::{self, Accounts, Warning};
 use crate::drift::{self, DriftApplied, DriftSet, Drifts};
 use crate::envelope::{self, Refusal, ret};
 use crate::fault::Fault;
-use crate::orders::{self, Action, ListQuery, OpenRequest, Product, RenewRequest, text};
+use crate::orders::{self, Action, Product};
+use crate::purchase::{self, Purchase};
 use crate::request::{self, BodyError, DecodeError, MAX_BODY_BYTES};
 use crate::validate::{self, Account};
 
@@ -262,30 +262,70 @@ fn refusal_response(spec: &Spec, refusal: &Refusal) -> Response {
     )
 }
 
-/// Every request comes here: the endpoint is looked up in the spec's table (so any path is
-/// served literally, whatever characters it holds), then faults, body, checks and behaviour.
+/// Every request comes here, in phases: the endpoint is looked up in the spec's table (so any
+/// path is served literally, whatever characters it holds), then its fault, the body, the
+/// answer (checks and behaviour), and what the fault does after it.
 async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let spec = &shared.spec;
     let (parts, body) = request.into_parts();
-    let path = normalize(parts.uri.path());
-    let Some(candidates) = shared.routes.get(path) else {
-        return refusal_response(
-            spec,
-            &Refusal::http(
-                StatusCode::NOT_FOUND,
-                ret::NOT_FOUND,
-                format!("no endpoint at `{path}`"),
-            ),
-        );
+    let endpoint = match route(&shared, &parts.method, parts.uri.path()) {
+        Ok(endpoint) => endpoint,
+        Err(refused) => return *refused,
     };
-    let method = match parts.method {
+    *lock(&shared.seen).entry(endpoint.name.clone()).or_default() += 1;
+    let fault = shared.take_fault(&endpoint.name);
+    let body = match read_body(spec, body).await {
+        Ok(body) => body,
+        Err(refused) => return *refused,
+    };
+    let after = match before_answer(spec, endpoint, fault).await {
+        Ok(after) => after,
+        Err(faulted) => return *faulted,
+    };
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let answered = answer(&shared, endpoint, parts.uri.query(), content_type, body).await;
+    if after.drop {
+        return close_connection();
+    }
+    match answered {
+        Ok(mut body) => {
+            // Drift alters what is sent, so it comes last, and only to answers that go out.
+            shared.apply_drift(endpoint, after.drift, &mut body);
+            json_response(StatusCode::OK, &body)
+        }
+        Err(refusal) => refusal_response(spec, &refusal),
+    }
+}
+
+/// The endpoint at `path` that takes `method`, or the refusal: 404 for no endpoint there, 405
+/// (with `Allow`) for another method.
+fn route<'s>(
+    shared: &'s Shared,
+    method: &HttpMethod,
+    path: &str,
+) -> Result<&'s Endpoint, Box<Response>> {
+    let spec = &shared.spec;
+    let path = normalize(path);
+    let not_found = |message: String| {
+        refusal_response(
+            spec,
+            &Refusal::http(StatusCode::NOT_FOUND, ret::NOT_FOUND, message),
+        )
+    };
+    let Some(candidates) = shared.routes.get(path) else {
+        return Err(Box::new(not_found(format!("no endpoint at `{path}`"))));
+    };
+    let wanted = match *method {
         HttpMethod::GET => Some(Method::Get),
         HttpMethod::POST => Some(Method::Post),
         _ => None,
     };
     let Some(index) = candidates
         .iter()
-        .find(|(m, _)| Some(*m) == method)
+        .find(|(m, _)| Some(*m) == wanted)
         .map(|(_, i)| *i)
     else {
         let allowed: Vec<&str> = candidates.iter().map(|(m, _)| m.name()).collect();
@@ -295,8 +335,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 StatusCode::METHOD_NOT_ALLOWED,
                 ret::METHOD,
                 format!(
-                    "`{path}` does not take {}; use {}",
-                    parts.method,
+                    "`{path}` does not take {method}; use {}",
                     allowed.join(" or ")
                 ),
             ),
@@ -304,43 +343,53 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
             response.headers_mut().insert(ALLOW, allow);
         }
-        return response;
+        return Err(Box::new(response));
     };
-    let Some(endpoint) = spec.endpoints.get(index) else {
-        return refusal_response(
-            spec,
-            &Refusal::http(StatusCode::NOT_FOUND, ret::NOT_FOUND, "no such endpoint"),
-        );
-    };
-    *lock(&shared.seen).entry(endpoint.name.clone()).or_default() += 1;
-    let fault = shared.take_fault(&endpoint.name);
+    spec.endpoints
+        .get(index)
+        .ok_or_else(|| Box::new(not_found("no such endpoint".to_owned())))
+}
 
-    let body = match request::read_body(body, MAX_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return refusal_response(
-                spec,
-                &Refusal::http(
+/// The request body, up to [`MAX_BODY_BYTES`], or the refusal.
+async fn read_body(spec: &Spec, body: Body) -> Result<Bytes, Box<Response>> {
+    request::read_body(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|error| {
+            let refusal = match error {
+                BodyError::TooLarge => Refusal::http(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     ret::TOO_LARGE,
                     format!("the request body is over {MAX_BODY_BYTES} bytes (1 MiB)"),
                 ),
-            );
-        }
-        Err(BodyError::Read(e)) => {
-            return refusal_response(
-                spec,
-                &Refusal::http(
+                BodyError::Read(e) => Refusal::http(
                     StatusCode::BAD_REQUEST,
                     ret::INVALID,
                     format!("the request body could not be read: {e}"),
                 ),
-            );
-        }
-    };
+            };
+            Box::new(refusal_response(spec, &refusal))
+        })
+}
 
-    let mut commit_then_drop = false;
-    let mut fault_drift = DriftSet::none();
+/// What a fault leaves to do once the call is answered.
+struct AfterAnswer {
+    /// Close the connection instead of answering (the call took effect).
+    drop: bool,
+    /// Drift on top of the endpoint's standing drift.
+    drift: DriftSet,
+}
+
+/// Plays the part of `fault` that comes before the answer: a delay, or a response of its own
+/// (`Err`) in place of the answer.
+async fn before_answer(
+    spec: &Spec,
+    endpoint: &Endpoint,
+    fault: Option<Fault>,
+) -> Result<AfterAnswer, Box<Response>> {
+    let mut after = AfterAnswer {
+        drop: false,
+        drift: DriftSet::none(),
+    };
     match fault {
         None => {}
         Some(Fault::Latency(delay)) => tokio::time::sleep(delay).await,
@@ -354,7 +403,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 "status": status.as_u16(),
                 "error": status.canonical_reason().unwrap_or("error"),
             });
-            return json_response(status, &body);
+            return Err(Box::new(json_response(status, &body)));
         }
         Some(Fault::HtmlError) => {
             let mut response = Response::new(Body::from(HTML_500));
@@ -363,36 +412,23 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
-            return response;
+            return Err(Box::new(response));
         }
         Some(Fault::Truncated) => {
             let full = envelope::example_body(spec, endpoint).to_string();
-            return truncated(Bytes::from(full));
+            return Err(Box::new(truncated(Bytes::from(full))));
         }
-        Some(Fault::Drop) => return close_connection(),
+        Some(Fault::Drop) => return Err(Box::new(close_connection())),
         Some(Fault::Refuse { ret, msg }) => {
-            return json_response(StatusCode::OK, &envelope::refusal_body(spec, ret, &msg));
+            return Err(Box::new(json_response(
+                StatusCode::OK,
+                &envelope::refusal_body(spec, ret, &msg),
+            )));
         }
-        Some(Fault::CommitThenDrop) => commit_then_drop = true,
-        Some(Fault::Drift(kinds)) => fault_drift = kinds,
+        Some(Fault::CommitThenDrop) => after.drop = true,
+        Some(Fault::Drift(kinds)) => after.drift = kinds,
     }
-
-    let content_type = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let answered = answer(&shared, endpoint, parts.uri.query(), content_type, body).await;
-    if commit_then_drop {
-        return close_connection();
-    }
-    match answered {
-        Ok(mut body) => {
-            // Drift alters what is sent, so it comes last, and only to answers that go out.
-            shared.apply_drift(endpoint, fault_drift, &mut body);
-            json_response(StatusCode::OK, &body)
-        }
-        Err(refusal) => refusal_response(spec, &refusal),
-    }
+    Ok(after)
 }
 
 /// A `200` response whose `Content-Length` is that of `full` but which sends only its first
@@ -446,108 +482,34 @@ async fn answer(
     let account = validate::authenticate(spec, &shared.accounts, &fields)?;
     let given = validate::validate(spec, endpoint, &fields)?;
     let now = chrono::Utc::now();
-    if let Some(action) = account::action(&endpoint.name) {
+    let uid = account.uid.as_str();
+    let data = if let Some(action) = account::action(&endpoint.name) {
         let mut state = lock(&shared.state);
         let World { orders, accounts } = &mut *state;
-        let data = account::perform(accounts, orders, &account.uid, action, &given, now)?;
-        return Ok(envelope::success_body(spec, endpoint, data));
-    }
-    let Some(action) = orders::action(&endpoint.name) else {
-        return Ok(envelope::example_body(spec, endpoint));
-    };
-    let get = |name: &str| given.get(name).and_then(text);
-    match action {
-        Action::Open(product) => {
-            let request = OpenRequest {
-                region: get("region").unwrap_or_default(),
-                duration: get("duration").unwrap_or_default(),
-                num: get("num").and_then(|n| n.trim().parse().ok()).unwrap_or(1),
-                remark: get("remark"),
-                pool_tag: get("pool_tag"),
-            };
-            // Checked, paid for and created under one lock: a refused purchase spends nothing.
-            let mut state = lock(&shared.state);
-            state
-                .orders
-                .check_open(product, request.num)
-                .map_err(|msg| Refusal::api(ret::INVALID, msg))?;
-            let cost = account::cost(product, &request.duration, request.num as usize);
-            state.accounts.afford(&account.uid, cost)?;
-            let order_id = state
-                .orders
-                .open(&account.uid, product, request, now)
-                .map_err(|msg| Refusal::api(ret::INVALID, msg))?;
-            state
-                .accounts
-                .spend(&account.uid, product, cost, now.timestamp());
-            Ok(envelope::success_body(
-                spec,
-                endpoint,
-                json!({ "order_id": order_id }),
-            ))
-        }
-        Action::Renew(product) => {
-            let list = get("renew_ip_list").unwrap_or_default();
-            let mut ips = Vec::new();
-            for part in ipidea_spec::wire::split_csv(&list) {
-                let ip = part.parse().map_err(|_| {
-                    Refusal::api(
-                        ret::INVALID,
-                        format!("`renew_ip_list`: `{part}` is not an IP address"),
-                    )
-                })?;
-                ips.push(ip);
+        account::perform(accounts, orders, uid, action, &given, now)?
+    } else {
+        let purchase = match orders::action(&endpoint.name) {
+            None => return Ok(envelope::example_body(spec, endpoint)),
+            Some(Action::List(product)) => {
+                let state = lock(&shared.state);
+                let page_size = shared.page_size;
+                let page = orders::list_page(
+                    &state.orders,
+                    uid,
+                    product,
+                    &given,
+                    spec,
+                    endpoint,
+                    page_size,
+                );
+                return Ok(envelope::success_body(spec, endpoint, page));
             }
-            let request = RenewRequest {
-                ips,
-                duration: get("duration").unwrap_or_default(),
-                remark: get("remark"),
-            };
-            let mut state = lock(&shared.state);
-            let renewed = state
-                .orders
-                .check_renew(&account.uid, product, &request.ips)
-                .map_err(|msg| Refusal::api(ret::NOT_OWNED, msg))?;
-            let cost = account::cost(product, &request.duration, renewed.len());
-            state.accounts.afford(&account.uid, cost)?;
-            let order_id = state
-                .orders
-                .renew(&account.uid, product, request, now)
-                .map_err(|msg| Refusal::api(ret::NOT_OWNED, msg))?;
-            state
-                .accounts
-                .spend(&account.uid, product, cost, now.timestamp());
-            Ok(envelope::success_body(
-                spec,
-                endpoint,
-                json!({ "order_id": order_id }),
-            ))
-        }
-        Action::List(product) => {
-            let number = |name: Option<&String>| {
-                name.and_then(|n| get(n))
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-            };
-            let paging = endpoint.paging.as_ref();
-            let date = |name: &str| {
-                let date = get(name).and_then(|d| Date::parse(&d, &spec.api.date_format));
-                date.and_then(|date| chrono::NaiveDate::try_from(date).ok())
-            };
-            let query = ListQuery {
-                order_id: get("order_id"),
-                start: date("start_time"),
-                end: date("end_time"),
-                pay_status: get("pay_status"),
-                page: number(paging.map(|p| &p.page)).unwrap_or(1).max(1),
-                limit: number(paging.map(|p| &p.limit))
-                    .unwrap_or(u64::from(shared.page_size))
-                    .max(1),
-            };
-            let (total, items) = lock(&shared.state)
-                .orders
-                .list(&account.uid, product, &query);
-            let page = orders::page_object(&spec.api.page, total, &query, items);
-            Ok(envelope::success_body(spec, endpoint, page))
-        }
-    }
+            Some(Action::Open(product)) => Purchase::Open(product),
+            Some(Action::Renew(product)) => Purchase::Renew(product),
+        };
+        let mut state = lock(&shared.state);
+        let World { orders, accounts } = &mut *state;
+        purchase::perform(orders, accounts, uid, purchase, &given, now)?
+    };
+    Ok(envelope::success_body(spec, endpoint, data))
 }

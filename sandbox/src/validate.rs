@@ -1,9 +1,9 @@
-//! Checking a request against the spec: credentials, unknown fields, required fields, types
-//! (through [`Spec::check_value`], the same lenient check as the client's decoders), bounds
-//! (through [`ipidea_spec::check_bounds`]) and the order of `not_before` fields (through
-//! [`Spec::reversed_range`]).
+//! Checking a request against the spec: credentials here, then unknown fields, required fields,
+//! types, bounds and the order of `not_before` fields through the spec's one request check
+//! ([`Spec::check_request`]), refused in the vendor's manner.
 
-use ipidea_spec::{Bounds, Endpoint, Field, Spec};
+use ipidea_spec::request::{RequestProblem, describe_bounds, is_absent};
+use ipidea_spec::{Endpoint, Spec};
 use serde_json::{Map, Value};
 
 use crate::envelope::{Refusal, ret};
@@ -14,16 +14,6 @@ use crate::orders::text;
 pub(crate) struct Account {
     pub uid: String,
     pub appkey: String,
-}
-
-/// Whether a wire value leaves the field out: missing, `null` or the empty string (the vendor's
-/// examples send `""` for filters they do not use).
-fn is_absent(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        Some(_) => false,
-    }
 }
 
 /// Finds the account that the request's credentials (the spec's `api.auth` fields) name.
@@ -86,109 +76,70 @@ pub(crate) fn authenticate<'a>(
     }
 }
 
-/// Checks the endpoint's fields; returns the ones given (not absent), in spec order.
+/// Checks the endpoint's fields (through the spec's one request check,
+/// [`Spec::check_request`]) and refuses the first problem in the vendor's manner; returns the
+/// fields given (not absent), in spec order.
 pub(crate) fn validate(
     spec: &Spec,
     endpoint: &Endpoint,
     fields: &Map<String, Value>,
 ) -> Result<Map<String, Value>, Refusal> {
-    let refuse = |msg: String| Refusal::api(ret::INVALID, msg);
-    for name in fields.keys() {
-        let known = endpoint.request.iter().any(|f| &f.name == name)
-            || spec.api.auth.iter().any(|a| &a.name == name);
-        if !known {
-            let hint = closest(name, endpoint.request.iter().map(|f| f.name.as_str()))
+    let credential = |name: &str| spec.api.auth.iter().any(|a| a.name == name);
+    let request: Map<String, Value> = fields
+        .iter()
+        .filter(|(name, _)| !credential(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    if let Some(problem) = spec.check_request(endpoint, &request).into_iter().next() {
+        return Err(Refusal::api(
+            ret::INVALID,
+            words(endpoint, &request, problem),
+        ));
+    }
+    Ok(endpoint
+        .request
+        .iter()
+        .filter_map(|field| {
+            let value = request.get(&field.name).filter(|v| !is_absent(Some(v)))?;
+            Some((field.name.clone(), value.clone()))
+        })
+        .collect())
+}
+
+/// A request problem in the sandbox's words.
+fn words(endpoint: &Endpoint, fields: &Map<String, Value>, problem: RequestProblem<'_>) -> String {
+    match problem {
+        RequestProblem::Unknown { name, closest } => {
+            let hint = closest
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
-            return Err(refuse(format!(
-                "`{name}` is not a field of `{}`{hint}",
-                endpoint.name
-            )));
+            format!("`{name}` is not a field of `{}`{hint}", endpoint.name)
+        }
+        RequestProblem::Missing(field) => format!("`{}` is required", field.name),
+        RequestProblem::Value { field, problem } => {
+            format!("`{}` is not a valid `{}`: {problem}", field.name, field.ty)
+        }
+        RequestProblem::Bounds { field, problem } => format!(
+            "`{}` must be {} ({problem})",
+            field.name,
+            describe_bounds(field)
+        ),
+        RequestProblem::Reversed { end, start } => {
+            let shown = |name: &str| {
+                fields
+                    .get(name)
+                    .map(|v| text(v).unwrap_or_else(|| v.to_string()))
+                    .unwrap_or_default()
+            };
+            format!(
+                "`{}` must not be earlier than `{}` ({} is before {})",
+                end.name,
+                start.name,
+                shown(&end.name),
+                shown(&start.name)
+            )
         }
     }
-    let mut given = Map::new();
-    for field in &endpoint.request {
-        let value = fields.get(&field.name);
-        let Some(value) = value.filter(|v| !is_absent(Some(v))) else {
-            if field.required {
-                return Err(refuse(format!("`{}` is required", field.name)));
-            }
-            continue;
-        };
-        if let Err(problem) = spec.check_value(&field.ty, false, value) {
-            return Err(refuse(format!(
-                "`{}` is not a valid `{}`: {problem}",
-                field.name, field.ty
-            )));
-        }
-        if let Err(problem) = ipidea_spec::check_bounds(field, value) {
-            return Err(refuse(format!(
-                "`{}` must be {} ({problem})",
-                field.name,
-                describe_bounds(field)
-            )));
-        }
-        given.insert(field.name.clone(), value.clone());
-    }
-    // `not_before`: the end of a range is not before its start, where both are given.
-    if let Some((end, start)) = spec.reversed_range(endpoint, |name| given.get(name).cloned()) {
-        let shown = |name: &str| {
-            given
-                .get(name)
-                .map(|v| text(v).unwrap_or_else(|| v.to_string()))
-                .unwrap_or_default()
-        };
-        return Err(refuse(format!(
-            "`{}` must not be earlier than `{}` ({} is before {})",
-            end.name,
-            start.name,
-            shown(&end.name),
-            shown(&start.name)
-        )));
-    }
-    Ok(given)
-}
-
-/// The field's bounds in words: `at least 1`, `between 1 and 5 characters long`.
-fn describe_bounds(field: &Field) -> String {
-    fn range<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> Option<String> {
-        match (min, max) {
-            (Some(min), Some(max)) => Some(format!("between {min} and {max}")),
-            (Some(min), None) => Some(format!("at least {min}")),
-            (None, Some(max)) => Some(format!("at most {max}")),
-            (None, None) => None,
-        }
-    }
-    let Bounds {
-        minimum,
-        maximum,
-        min_length,
-        max_length,
-        min_items,
-        max_items,
-    } = field.bounds;
-    let parts: Vec<String> = [
-        range(minimum, maximum),
-        range(min_length, max_length).map(|r| format!("{r} characters long")),
-        range(min_items, max_items).map(|r| format!("a list of {r} items")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        "within its bounds".to_owned()
-    } else {
-        parts.join(" and ")
-    }
-}
-
-/// The candidate closest to `name`, if it is close enough to be a typo.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::levenshtein(name, c), c))
-        .filter(|(distance, _)| *distance <= 2.max(name.chars().count() / 3))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

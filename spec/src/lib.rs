@@ -64,6 +64,8 @@ pub mod model;
 #[cfg(feature = "loader")]
 pub mod naming;
 #[cfg(feature = "loader")]
+pub mod request;
+#[cfg(feature = "loader")]
 pub mod text;
 #[cfg(feature = "loader")]
 pub mod valid;

@@ -859,10 +859,7 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
                 Some(field) if !field.required && value.as_str() == Some("") => {}
                 Some(field) if !resolves(spec, &field.ty) => {}
                 Some(field) => {
-                    if let Err(problem) = spec
-                        .check_value(&field.ty, false, value)
-                        .and_then(|()| check_bounds(field, value))
-                    {
+                    if let Err(problem) = spec.check_field(field, value) {
                         cx.error(
                             &path(),
                             format!("example value does not fit `{}`: {problem}", field.ty),

@@ -686,9 +686,9 @@ async fn reconcile_lists_orders_from_the_day_before_the_call() {
     let start = list.field("start_time").await.expect("a start date");
     let start = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").unwrap();
     assert_eq!(
-        start,
-        (sent.sent_at - chrono::Duration::days(1)).date_naive(),
-        "from the day before the order was sent"
+        Some(start),
+        ipidea::vendor_day(sent.sent_at).pred_opt(),
+        "from the vendor's day before the one the order was sent on"
     );
 }
 

@@ -19,7 +19,7 @@ use crate::drift::OnDrift;
 
 pub use builder::ClientBuilder;
 pub use pace::Pace;
-pub use paging::PageStream;
+pub use paging::{PageStream, next_page};
 pub use retry::RetryPolicy;
 
 /// Default time allowed to open a connection.

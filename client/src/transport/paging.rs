@@ -48,15 +48,32 @@ impl Transport {
                 let data = state.transport.send(&state.request).await?.into_data();
                 let last = data.last_page();
                 let items = data.into_items();
-                state.next_page = if items.is_empty() || page >= last {
-                    None
-                } else {
-                    Some(page + 1)
-                };
+                state.next_page = next_page(page, last, items.len());
                 state.items = items.into_iter();
             }
         });
         Box::pin(stream)
+    }
+}
+
+/// The page to fetch after page `page`, which held `items` items and reported `last_page` as
+/// the last: the next one, or `None` after the last page or at an empty page. The rule of every
+/// walk of a list's pages: the generated `*_stream` methods, and tools that page untyped
+/// results (the `ipidea` CLI's `--all`).
+///
+/// ```
+/// use ipidea::runtime::next_page;
+///
+/// assert_eq!(next_page(1, 3, 15), Some(2));
+/// assert_eq!(next_page(3, 3, 15), None);
+/// assert_eq!(next_page(1, 3, 0), None, "an empty page ends the walk");
+/// assert_eq!(next_page(1, 0, 15), None, "0 is the last page of an empty list");
+/// ```
+pub fn next_page(page: u64, last_page: u64, items: usize) -> Option<u64> {
+    if items == 0 || page >= last_page {
+        None
+    } else {
+        page.checked_add(1)
     }
 }
 

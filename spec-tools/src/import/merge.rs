@@ -407,10 +407,7 @@ fn compare_request_field(spec: &Spec, field: &Field, key: &str, node: &Node, out
     if !field.required && value.as_str() == Some("") {
         return;
     }
-    if let Err(problem) = spec
-        .check_value(&field.ty, false, &value)
-        .and_then(|()| ipidea_spec::check_bounds(field, &value))
-    {
+    if let Err(problem) = spec.check_field(field, &value).map_err(|p| p.to_string()) {
         out.conflicts.push(Note::new(
             child(&field.path, "type"),
             format!(

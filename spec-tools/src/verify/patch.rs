@@ -94,168 +94,208 @@ struct NewShape {
     endpoints: BTreeSet<String>,
 }
 
-/// Builds the patched spec from `spec` (loaded from `spec_text`) and the `report` of a
-/// verification against it.
-pub fn build(
-    spec: &Spec,
-    spec_text: &str,
-    report: &Report,
-    options: PatchOptions,
-) -> Result<Patch, PatchError> {
-    let mut root: Value =
-        serde_json::from_str(spec_text).map_err(|e| PatchError::NotJson(e.to_string()))?;
-    if !root.is_object() {
-        return Err(PatchError::NotJson(
-            "the top level is not an object".to_owned(),
-        ));
+/// An enum value to add.
+struct NewValue {
+    enum_type: String,
+    value: String,
+    endpoints: BTreeSet<String>,
+}
+
+/// What the findings of a report ask of the spec, one entry per record field, enum value and
+/// shape (the endpoints that showed each gathered), and the findings a patch leaves to a person.
+#[derive(Default)]
+struct Wanted {
+    fields: Vec<NewField>,
+    values: Vec<NewValue>,
+    shapes: Vec<NewShape>,
+    left_out: Vec<String>,
+}
+
+impl Wanted {
+    fn gather(report: &Report) -> Wanted {
+        let mut wanted = Wanted::default();
+        for (endpoint, finding) in report.findings() {
+            let at = format!("`{}` of `{endpoint}`", finding.path);
+            match &finding.detail {
+                Detail::UnknownField {
+                    record,
+                    field,
+                    guessed,
+                } => wanted.field(endpoint, record, field, guessed),
+                Detail::UnknownEnum {
+                    enum_type,
+                    clipped: true,
+                    ..
+                } => wanted.left_out.push(format!(
+                    "{at}: a value of `{enum_type}` too long to be a code; is it an enum?"
+                )),
+                Detail::UnknownEnum {
+                    enum_type, value, ..
+                } => wanted.value(endpoint, enum_type, value),
+                Detail::UntypedShape {
+                    site: Site::Field { record, field },
+                    ..
+                } => wanted.left_out.push(format!(
+                    "{at}: records in the `json` field `{record}.{field}`; typing a field is left \
+                     to a person"
+                )),
+                Detail::UntypedShape { site, list, fields } => {
+                    wanted.shape(endpoint, site, *list, fields)
+                }
+                Detail::BadType { expected, .. } => wanted.left_out.push(format!(
+                    "{at}: a value that is not `{expected}`; changing a type is breaking and left to a person"
+                )),
+                Detail::Null { expected, .. } => wanted.left_out.push(format!(
+                    "{at}: `null` or missing where `{expected}` is not nullable; making it nullable is \
+                     breaking and left to a person"
+                )),
+            }
+        }
+        wanted
     }
-    let date = report.date.format("%Y-%m-%d").to_string();
-    let seen = |endpoints: &BTreeSet<String>| {
-        let names: Vec<String> = endpoints.iter().map(|e| format!("`{e}`")).collect();
-        format!(
-            "Seen in the live response of {} on {date}; not on the vendor's pages (added by \
-             `ipidea spec verify`).",
-            names.join(", ")
-        )
-    };
-    let mut learned = Vec::new();
-    let mut left_out = Vec::new();
-    let mut fields: Vec<NewField> = Vec::new();
-    let mut values: Vec<(String, String, BTreeSet<String>)> = Vec::new();
-    let mut shapes: Vec<NewShape> = Vec::new();
-    for (endpoint, finding) in report.findings() {
-        let at = format!("`{}` of `{endpoint}`", finding.path);
-        match &finding.detail {
-            Detail::UnknownField {
-                record,
-                field,
-                guessed,
-            } => match fields
-                .iter_mut()
-                .find(|f| &f.record == record && &f.name == field)
-            {
-                Some(known) => {
-                    known.ty = unify(&known.ty, guessed);
-                    known.endpoints.insert(endpoint.to_owned());
-                }
-                None => fields.push(NewField {
-                    record: record.clone(),
-                    name: field.clone(),
-                    ty: guessed.clone(),
-                    endpoints: BTreeSet::from([endpoint.to_owned()]),
-                }),
-            },
-            Detail::UnknownEnum {
-                enum_type,
-                value,
-                clipped,
-            } => {
-                if *clipped {
-                    left_out.push(format!(
-                        "{at}: a value of `{enum_type}` too long to be a code; is it an enum?"
-                    ));
-                    continue;
-                }
-                match values
-                    .iter_mut()
-                    .find(|(e, v, _)| e == enum_type && v == value)
-                {
-                    Some((_, _, endpoints)) => {
-                        endpoints.insert(endpoint.to_owned());
-                    }
-                    None => values.push((
-                        enum_type.clone(),
-                        value.clone(),
-                        BTreeSet::from([endpoint.to_owned()]),
-                    )),
-                }
+
+    /// A field of `record` that `endpoint` sent: its type unified with the others seen.
+    fn field(&mut self, endpoint: &str, record: &str, name: &str, guessed: &str) {
+        match self
+            .fields
+            .iter_mut()
+            .find(|f| f.record == record && f.name == name)
+        {
+            Some(known) => {
+                known.ty = unify(&known.ty, guessed);
+                known.endpoints.insert(endpoint.to_owned());
             }
-            Detail::UntypedShape { site, list, fields } => {
-                if let Site::Field { record, field } = site {
-                    left_out.push(format!(
-                        "{at}: records in the `json` field `{record}.{field}`; typing a field \
-                         is left to a person"
-                    ));
-                    continue;
-                }
-                match shapes.iter_mut().find(|s| &s.site == site) {
-                    Some(known) => {
-                        known.list |= *list;
-                        known.endpoints.insert(endpoint.to_owned());
-                        for field in fields {
-                            match known.fields.iter_mut().find(|f| f.name == field.name) {
-                                Some(had) => {
-                                    had.guessed = unify(&had.guessed, &field.guessed);
-                                    had.always &= field.always;
-                                }
-                                None => known.fields.push(field.clone()),
-                            }
-                        }
-                    }
-                    None => shapes.push(NewShape {
-                        site: site.clone(),
-                        list: *list,
-                        fields: fields.clone(),
-                        endpoints: BTreeSet::from([endpoint.to_owned()]),
-                    }),
-                }
-            }
-            Detail::BadType { expected, .. } => left_out.push(format!(
-                "{at}: a value that is not `{expected}`; changing a type is breaking and left to a person"
-            )),
-            Detail::Null { expected, .. } => left_out.push(format!(
-                "{at}: `null` or missing where `{expected}` is not nullable; making it nullable is \
-                 breaking and left to a person"
-            )),
+            None => self.fields.push(NewField {
+                record: record.to_owned(),
+                name: name.to_owned(),
+                ty: guessed.to_owned(),
+                endpoints: BTreeSet::from([endpoint.to_owned()]),
+            }),
         }
     }
 
-    for field in &fields {
-        let record_fields = root
+    /// A value of `enum_type` that `endpoint` sent.
+    fn value(&mut self, endpoint: &str, enum_type: &str, value: &str) {
+        match self
+            .values
+            .iter_mut()
+            .find(|v| v.enum_type == enum_type && v.value == value)
+        {
+            Some(known) => {
+                known.endpoints.insert(endpoint.to_owned());
+            }
+            None => self.values.push(NewValue {
+                enum_type: enum_type.to_owned(),
+                value: value.to_owned(),
+                endpoints: BTreeSet::from([endpoint.to_owned()]),
+            }),
+        }
+    }
+
+    /// Records that `endpoint` sent where the spec says `json`, at `site`: their fields merged
+    /// with those seen there before.
+    fn shape(&mut self, endpoint: &str, site: &Site, list: bool, fields: &[ShapeField]) {
+        let Some(known) = self.shapes.iter_mut().find(|s| &s.site == site) else {
+            self.shapes.push(NewShape {
+                site: site.clone(),
+                list,
+                fields: fields.to_vec(),
+                endpoints: BTreeSet::from([endpoint.to_owned()]),
+            });
+            return;
+        };
+        known.list |= list;
+        known.endpoints.insert(endpoint.to_owned());
+        for field in fields {
+            match known.fields.iter_mut().find(|f| f.name == field.name) {
+                Some(had) => {
+                    had.guessed = unify(&had.guessed, &field.guessed);
+                    had.always &= field.always;
+                }
+                None => known.fields.push(field.clone()),
+            }
+        }
+    }
+}
+
+/// The spec's JSON being patched, with what the patch learned and what it left out.
+struct Patcher<'s> {
+    spec: &'s Spec,
+    root: Value,
+    /// The day of the verification, for the docs of what it adds.
+    date: String,
+    learned: Vec<String>,
+    left_out: Vec<String>,
+}
+
+impl Patcher<'_> {
+    /// The doc of something seen in the responses of `endpoints`.
+    fn seen(&self, endpoints: &BTreeSet<String>) -> String {
+        let names: Vec<String> = endpoints.iter().map(|e| format!("`{e}`")).collect();
+        format!(
+            "Seen in the live response of {} on {}; not on the vendor's pages (added by \
+             `ipidea spec verify`).",
+            names.join(", "),
+            self.date
+        )
+    }
+
+    /// A nullable field added to its record, where the name can be a field.
+    fn add_field(&mut self, field: &NewField) {
+        let doc = self.seen(&field.endpoints);
+        let record_fields = self
+            .root
             .pointer_mut(&format!("/types/{}/fields", pointer(&field.record)))
             .and_then(Value::as_object_mut);
         let Some(record_fields) = record_fields else {
-            left_out.push(format!("`{}`: no such record in the spec", field.record));
-            continue;
+            self.left_out
+                .push(format!("`{}`: no such record in the spec", field.record));
+            return;
         };
         if let Some(why) = field_name_problem(&field.name, record_fields.keys()) {
-            left_out.push(format!(
+            self.left_out.push(format!(
                 "`{}.{}`: {why}; the client keeps it in `extra`",
                 field.record, field.name
             ));
-            continue;
+            return;
         }
         record_fields.insert(
             field.name.clone(),
-            json!({"type": field.ty, "nullable": true, "doc": {"en": seen(&field.endpoints)}}),
+            json!({"type": field.ty, "nullable": true, "doc": {"en": doc}}),
         );
-        learned.push(format!(
+        self.learned.push(format!(
             "`{}` gains the nullable field `{}` (`{}`)",
             field.record, field.name, field.ty
         ));
     }
 
-    for (enum_type, value, endpoints) in &values {
+    /// A value added to its enum, named where its text makes no variant of its own.
+    fn add_value(&mut self, new: &NewValue) {
+        let (enum_type, value) = (&new.enum_type, &new.value);
         let Some(TypeKind::Enum {
             repr,
             values: known,
-        }) = spec.type_def(enum_type).map(|t| &t.kind)
+        }) = self.spec.type_def(enum_type).map(|t| &t.kind)
         else {
-            left_out.push(format!("`{enum_type}`: no such enum in the spec"));
-            continue;
+            self.left_out
+                .push(format!("`{enum_type}`: no such enum in the spec"));
+            return;
         };
         if *repr == EnumRepr::Integer && value.parse::<i64>().is_err() {
-            left_out.push(format!(
+            self.left_out.push(format!(
                 "`{value}` of `{enum_type}`: not an integer, and `{enum_type}` takes integers"
             ));
-            continue;
+            return;
         }
-        let Some(enum_values) = root
+        let doc = self.seen(&new.endpoints);
+        let Some(enum_values) = self
+            .root
             .pointer_mut(&format!("/types/{}/values", pointer(enum_type)))
             .and_then(Value::as_object_mut)
         else {
-            left_out.push(format!("`{enum_type}`: no values to add to"));
-            continue;
+            self.left_out
+                .push(format!("`{enum_type}`: no values to add to"));
+            return;
         };
         let mut taken: Vec<String> = known
             .iter()
@@ -278,39 +318,43 @@ pub fn build(
             }
             entry.insert("name".to_owned(), Value::String(name));
         }
-        entry.insert("doc".to_owned(), json!({"en": seen(endpoints)}));
+        entry.insert("doc".to_owned(), json!({"en": doc}));
         enum_values.insert(value.clone(), Value::Object(entry));
-        learned.push(format!("`{enum_type}` gains the value `{value}`"));
+        self.learned
+            .push(format!("`{enum_type}` gains the value `{value}`"));
     }
 
-    for shape in &shapes {
-        let record_fields = shape_fields(shape, &seen(&shape.endpoints), &mut left_out);
+    /// A record for records seen where the spec says `json`, which the response or the page's
+    /// items then name.
+    fn type_shape(&mut self, shape: &NewShape) {
+        let doc = self.seen(&shape.endpoints);
+        let record_fields = shape_fields(shape, &doc, &mut self.left_out);
         if record_fields.is_empty() {
-            continue;
+            return;
         }
-        let (base, target, current): (String, String, Option<String>) = match &shape.site {
+        let (base, target, current, what) = match &shape.site {
             Site::PageItem { page } => (
                 page.strip_suffix("Page")
                     .filter(|b| !b.is_empty())
                     .map_or_else(|| format!("{page}Item"), str::to_owned),
                 format!("/types/{}/item", pointer(page)),
                 None,
+                format!("the items of `{page}` become"),
             ),
             Site::Response { endpoint } => (
                 camel(endpoint),
                 format!("/endpoints/{}/response", pointer(endpoint)),
-                spec.endpoint(endpoint).map(|e| e.response.to_string()),
+                self.spec.endpoint(endpoint).map(|e| e.response.to_string()),
+                format!("the response of `{endpoint}` becomes"),
             ),
-            Site::Field { .. } => continue,
+            Site::Field { .. } => return,
         };
-        let name = type_name(spec, &root, &base);
-        let Some(types) = root.get_mut("types").and_then(Value::as_object_mut) else {
-            continue;
+        let name = type_name(self.spec, &self.root, &base);
+        let Some(types) = self.root.get_mut("types").and_then(Value::as_object_mut) else {
+            return;
         };
-        let record_doc = format!(
-            "Records seen where the spec said `json`. {}",
-            seen(&shape.endpoints)
-        );
+        let record_doc = format!("Records seen where the spec said `json`. {doc}");
+        let count = record_fields.len();
         types.insert(
             name.clone(),
             json!({"kind": "record", "doc": {"en": record_doc}, "fields": record_fields}),
@@ -318,31 +362,27 @@ pub fn build(
         let list = shape.list || current.as_deref().is_some_and(|c| c.starts_with("list<"));
         let new_type = match (&shape.site, list) {
             (Site::Response { .. }, true) => format!("list<{name}>"),
-            _ => name.clone(),
+            _ => name,
         };
-        if let Some(slot) = root.pointer_mut(&target) {
+        if let Some(slot) = self.root.pointer_mut(&target) {
             *slot = Value::String(new_type.clone());
         }
-        let what = match &shape.site {
-            Site::PageItem { page } => format!("the items of `{page}` become"),
-            Site::Response { endpoint } => format!("the response of `{endpoint}` becomes"),
-            Site::Field { .. } => continue,
-        };
-        learned.push(format!(
-            "{what} `{new_type}`, a new record of {} field{} (breaking: was `json`)",
-            record_fields.len(),
-            if record_fields.len() == 1 { "" } else { "s" }
+        self.learned.push(format!(
+            "{what} `{new_type}`, a new record of {count} field{} (breaking: was `json`)",
+            if count == 1 { "" } else { "s" }
         ));
     }
 
-    if options.mark_verified {
+    /// `unverified` removed from the endpoints whose live response matched the spec.
+    fn mark_verified(&mut self, report: &Report) {
         for entry in report.endpoints.iter().filter(|e| e.confirmed) {
-            let removed = root
+            let removed = self
+                .root
                 .pointer_mut(&format!("/endpoints/{}", pointer(&entry.endpoint)))
                 .and_then(Value::as_object_mut)
                 .and_then(|endpoint| endpoint.shift_remove("unverified"));
             if removed.is_some() {
-                learned.push(format!(
+                self.learned.push(format!(
                     "`{}` is no longer marked unverified: its live response matched the spec",
                     entry.endpoint
                 ));
@@ -350,18 +390,61 @@ pub fn build(
         }
     }
 
-    let mut text = serde_json::to_string_pretty(&root).unwrap_or_default();
-    text.push('\n');
-    let patched = ipidea_spec::parse(&spec.file, &text).map_err(PatchError::Invalid)?;
-    let diff = crate::diff::diff(spec, &patched);
-    Ok(Patch {
-        json: root,
-        text,
-        spec: patched,
-        diff,
-        learned,
-        left_out,
-    })
+    /// The patched spec, loaded again, and its difference from the spec.
+    fn finish(self) -> Result<Patch, PatchError> {
+        let mut text = serde_json::to_string_pretty(&self.root).unwrap_or_default();
+        text.push('\n');
+        let patched = ipidea_spec::parse(&self.spec.file, &text).map_err(PatchError::Invalid)?;
+        let diff = crate::diff::diff(self.spec, &patched);
+        Ok(Patch {
+            json: self.root,
+            text,
+            spec: patched,
+            diff,
+            learned: self.learned,
+            left_out: self.left_out,
+        })
+    }
+}
+
+/// Builds the patched spec from `spec` (loaded from `spec_text`) and the `report` of a
+/// verification against it, in phases: the findings gathered per thing they ask for, then
+/// fields, enum values and records added, then `unverified` removed where asked, then the
+/// result loaded again.
+pub fn build(
+    spec: &Spec,
+    spec_text: &str,
+    report: &Report,
+    options: PatchOptions,
+) -> Result<Patch, PatchError> {
+    let root: Value =
+        serde_json::from_str(spec_text).map_err(|e| PatchError::NotJson(e.to_string()))?;
+    if !root.is_object() {
+        return Err(PatchError::NotJson(
+            "the top level is not an object".to_owned(),
+        ));
+    }
+    let wanted = Wanted::gather(report);
+    let mut patcher = Patcher {
+        spec,
+        root,
+        date: report.date.format("%Y-%m-%d").to_string(),
+        learned: Vec::new(),
+        left_out: wanted.left_out,
+    };
+    for field in &wanted.fields {
+        patcher.add_field(field);
+    }
+    for value in &wanted.values {
+        patcher.add_value(value);
+    }
+    for shape in &wanted.shapes {
+        patcher.type_shape(shape);
+    }
+    if options.mark_verified {
+        patcher.mark_verified(report);
+    }
+    patcher.finish()
 }
 
 /// The fields of the record for `shape`: each key that can be a field name, nullable (one

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use ipidea_spec::days::Date;
+use ipidea_spec::request::RequestProblem;
 use ipidea_spec::{Endpoint, Field, Scalar, Spec, TypeRef};
 use serde_json::Value;
 
@@ -151,8 +152,7 @@ fn check_override(spec: &Spec, given: &FieldOverride) -> Result<(), String> {
     };
     // The value itself is the user's and is not repeated: it may be an account's id.
     let value = Value::String(given.value.clone());
-    spec.check_value(&field.ty, false, &value)
-        .and_then(|()| ipidea_spec::check_bounds(field, &value))
+    spec.check_field(field, &value)
         .map_err(|_| format!("{flag}: the value does not fit `{}`", field.ty))
 }
 
@@ -314,9 +314,22 @@ fn looks_like_an_id(name: &str) -> bool {
     lower == "id" || lower.ends_with("_id") || name.ends_with("Id")
 }
 
-/// Refuses a planned range that ends before it starts (an override can make one).
+/// Refuses a planned request that the spec's one request check finds a range in that ends
+/// before it starts (an override can make one). Its values were each checked as they were
+/// planned.
 fn check_ranges(spec: &Spec, endpoint: &Endpoint, fields: &[(&str, String)]) -> Result<(), String> {
-    match spec.reversed_range(endpoint, |name| ipidea_spec::wire::form_value(fields, name)) {
+    let request: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
+        .collect();
+    let reversed = spec
+        .check_request(endpoint, &request)
+        .into_iter()
+        .find_map(|problem| match problem {
+            RequestProblem::Reversed { end, start } => Some((end, start)),
+            _ => None,
+        });
+    match reversed {
         Some((end, start)) => Err(format!(
             "`{}` of `{}` would end before its `{}`: a range must not end before it starts; \
              check the --field values",
