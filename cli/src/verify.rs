@@ -213,7 +213,11 @@ async fn verify_all(
             let options = PatchOptions {
                 mark_verified: matches.get_flag("mark-verified"),
             };
-            let written = written_patch(spec, spec_text, &report, options, file, &appkey);
+            let written = written_patch(
+                file,
+                &appkey,
+                write_patch(spec, spec_text, &report, options, file, &appkey),
+            );
             if written.failed {
                 code = ExitCode::from(exit::FAILED);
             }
@@ -290,15 +294,9 @@ struct WrittenPatch {
     failed: bool,
 }
 
-fn written_patch(
-    spec: &Spec,
-    spec_text: &str,
-    report: &Report,
-    options: PatchOptions,
-    file: &str,
-    appkey: &str,
-) -> WrittenPatch {
-    match write_patch(spec, spec_text, report, options, file, appkey) {
+/// The report's parts of a patch written to `file`, or of the reason it was not.
+fn written_patch(file: &str, appkey: &str, written: Result<Patch, String>) -> WrittenPatch {
+    match written {
         Ok(patch) => WrittenPatch {
             text: patch_section(&patch, file),
             json: json!({

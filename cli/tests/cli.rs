@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{code, ipidea, text};
+use common::{code, help_of, ipidea, output_of, text};
 use ipidea_sandbox::Sandbox;
 use ipidea_tests::{RecordingServer, Reply};
 use serde_json::Value;
@@ -89,10 +89,7 @@ fn every_subcommand_runs_against_the_embedded_sandbox() {
 
 #[test]
 fn the_sandbox_list_prints_a_table() {
-    let output = ipidea()
-        .args(["--sandbox", "--utc", "isp-order-list"])
-        .output()
-        .unwrap();
+    let output = output_of(&["--sandbox", "--utc", "isp-order-list"]);
     let (stdout, _) = text(&output);
     assert_eq!(code(&output), 0);
     assert!(
@@ -183,10 +180,7 @@ fn json_keeps_the_wire_timestamps_whatever_the_zone() {
 
 #[test]
 fn tables_name_enum_values() {
-    let output = ipidea()
-        .args(["--sandbox", "flow-order-list"])
-        .output()
-        .unwrap();
+    let output = output_of(&["--sandbox", "flow-order-list"]);
     let (stdout, _) = text(&output);
     assert_eq!(code(&output), 0);
     assert!(stdout.contains("pay_status"), "{stdout}");
@@ -437,10 +431,7 @@ async fn exit_codes_tell_failures_apart() {
         "an order is never retried"
     );
 
-    let usage = ipidea()
-        .args(["isp-ip-open", "--region", "hk"])
-        .output()
-        .unwrap();
+    let usage = output_of(&["isp-ip-open", "--region", "hk"]);
     assert_eq!(code(&usage), 2);
 }
 
@@ -577,7 +568,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 
 #[test]
 fn missing_credentials_are_a_usage_error() {
-    let output = ipidea().args(["isp-order-list"]).output().unwrap();
+    let output = output_of(&["isp-order-list"]);
     assert_eq!(code(&output), 2);
     assert!(
         text(&output).1.contains("IPIDEA_UID"),
@@ -588,7 +579,7 @@ fn missing_credentials_are_a_usage_error() {
 
 #[test]
 fn spec_check_reports_every_error() {
-    let ok = ipidea().args(["spec", "check"]).output().unwrap();
+    let ok = output_of(&["spec", "check"]);
     assert_eq!(code(&ok), 0);
     let endpoints = ipidea_spec::bundled().endpoints.len();
     assert!(text(&ok).0.contains(&format!("{endpoints} endpoints")));
@@ -599,10 +590,7 @@ fn spec_check_reports_every_error() {
         .replacen("\"IspDuration\"", "\"IspDuraton\"", 1)
         .replacen("\"idempotent\": true", "\"idempotent\": \"yes\"", 1);
     std::fs::write(&broken, text_of_spec).unwrap();
-    let output = ipidea()
-        .args(["spec", "check", broken.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = output_of(&["spec", "check", broken.to_str().unwrap()]);
     let (_, stderr) = text(&output);
     assert_eq!(code(&output), 1);
     assert!(
@@ -614,16 +602,13 @@ fn spec_check_reports_every_error() {
 
 #[test]
 fn completions_and_help_read_well() {
-    let output = ipidea().args(["completions", "bash"]).output().unwrap();
+    let output = output_of(&["completions", "bash"]);
     assert_eq!(code(&output), 0);
     assert!(text(&output).0.contains("isp-order-list"));
     let spec = ipidea_spec::bundled();
     for endpoint in &spec.endpoints {
         let command = endpoint.name.replace('_', "-");
-        let output = ipidea()
-            .args([command.as_str(), "--help"])
-            .output()
-            .unwrap();
+        let output = output_of(&[command.as_str(), "--help"]);
         let (stdout, _) = text(&output);
         assert_eq!(code(&output), 0);
         // The help wraps lines; compare words.
@@ -647,13 +632,7 @@ fn completions_and_help_read_well() {
             );
         }
     }
-    let help = text(
-        &ipidea()
-            .args(["flow-order-list", "--help"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let help = text(&output_of(&["flow-order-list", "--help"])).0;
     assert!(
         help.contains("unpaid") || help.contains("Not paid"),
         "enum values are listed: {help}"
@@ -790,25 +769,19 @@ async fn whitelist_sync_applies_with_yes_and_a_second_run_changes_nothing() {
 
 #[test]
 fn whitelist_sync_in_the_embedded_sandbox_lists_what_was_added() {
-    let output = ipidea()
-        .args(["--sandbox", "whitelist", "sync", "--yes", "203.0.113.9"])
-        .output()
-        .unwrap();
+    let output = output_of(&["--sandbox", "whitelist", "sync", "--yes", "203.0.113.9"]);
     let (stdout, stderr) = text(&output);
     assert_eq!(code(&output), 0, "{stderr}");
     assert!(stdout.contains("add:    203.0.113.9"), "{stdout}");
     assert!(stdout.contains("added:   203.0.113.9"), "{stdout}");
-    let output = ipidea()
-        .args([
-            "--sandbox",
-            "--json",
-            "whitelist",
-            "sync",
-            "--dry-run",
-            "203.0.113.9",
-        ])
-        .output()
-        .unwrap();
+    let output = output_of(&[
+        "--sandbox",
+        "--json",
+        "whitelist",
+        "sync",
+        "--dry-run",
+        "203.0.113.9",
+    ]);
     let (stdout, stderr) = text(&output);
     assert_eq!(code(&output), 0, "{stderr}");
     let plan: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
@@ -978,7 +951,7 @@ async fn a_whitelist_change_asks_without_speaking_of_money() {
         "white-add spends nothing: {stderr}"
     );
     assert_eq!(sandbox.requests_seen("white_add"), 0, "nothing was sent");
-    let help = text(&ipidea().args(["white-add", "--help"]).output().unwrap()).0;
+    let help = help_of(&["white-add"]);
     assert!(
         help.contains("Changes the account (spends nothing)") && !help.contains("Spends money"),
         "{help}"
@@ -1031,10 +1004,7 @@ async fn an_unknown_outcome_says_what_to_check_by_what_the_call_changes() {
 
 #[test]
 fn below_sets_the_exit_code_of_balance_left() {
-    let below = ipidea()
-        .args(["--sandbox", "balance-left", "--below", "1000000000000"])
-        .output()
-        .unwrap();
+    let below = output_of(&["--sandbox", "balance-left", "--below", "1000000000000"]);
     let (stdout, stderr) = text(&below);
     assert_eq!(code(&below), 6, "{stderr}");
     assert!(
@@ -1045,10 +1015,7 @@ fn below_sets_the_exit_code_of_balance_left() {
         stderr.contains("balance_left: ") && stderr.contains("below 1000000000000"),
         "{stderr}"
     );
-    let above = ipidea()
-        .args(["--sandbox", "--json", "balance-left", "--below", "0"])
-        .output()
-        .unwrap();
+    let above = output_of(&["--sandbox", "--json", "balance-left", "--below", "0"]);
     let (stdout, stderr) = text(&above);
     assert_eq!(code(&above), 0, "{stderr}");
     let data: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
@@ -1114,23 +1081,17 @@ fn help_documents_whitelist_sync_and_below() {
         help.contains("whitelist") && help.contains("  6  "),
         "{help}"
     );
-    let sync = text(
-        &ipidea()
-            .args(["whitelist", "sync", "--help"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let sync = text(&output_of(&["whitelist", "sync", "--help"])).0;
     assert!(
         sync.contains("--dry-run") && sync.contains("--keep-others") && sync.contains("--yes"),
         "{sync}"
     );
-    let balance = text(&ipidea().args(["balance-left", "--help"]).output().unwrap()).0;
+    let balance = help_of(&["balance-left"]);
     assert!(balance.contains("--below <AMOUNT>"), "{balance}");
     // Units as far as they are known: none stated for the balance, MB unverified for traffic.
     let balance = balance.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(balance.contains("not stated by the vendor"), "{balance}");
-    let flow = text(&ipidea().args(["flow-left", "--help"]).output().unwrap()).0;
+    let flow = help_of(&["flow-left"]);
     let flow = flow.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flow.contains("in MB according to unverified evidence"),
@@ -1145,18 +1106,15 @@ fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
         ("flow-order-list", "2022-07-01", "2022-06-30"),
         ("flow-use-record", "1656604800", "1656518400"),
     ] {
-        let output = ipidea()
-            .args([
-                "--sandbox",
-                "-v",
-                command,
-                "--start-time",
-                start,
-                "--end-time",
-                end,
-            ])
-            .output()
-            .unwrap();
+        let output = output_of(&[
+            "--sandbox",
+            "-v",
+            command,
+            "--start-time",
+            start,
+            "--end-time",
+            end,
+        ]);
         let (_, stderr) = text(&output);
         assert_eq!(code(&output), 2, "{command}: {stderr}");
         assert!(
@@ -1169,34 +1127,28 @@ fn a_range_that_ends_before_it_starts_is_refused_before_sending() {
         );
     }
     // The same day for both ends is one day, as in the vendor's example.
-    let output = ipidea()
-        .args([
-            "--sandbox",
-            "balance-use-record",
-            "--start-time",
-            "2022-05-24",
-            "--end-time",
-            "2022-05-24",
-        ])
-        .output()
-        .unwrap();
+    let output = output_of(&[
+        "--sandbox",
+        "balance-use-record",
+        "--start-time",
+        "2022-05-24",
+        "--end-time",
+        "2022-05-24",
+    ]);
     assert_eq!(code(&output), 0, "{}", text(&output).1);
 }
 
 #[test]
 fn a_date_for_a_timestamp_is_that_day_from_midnight_utc_plus_8() {
-    let output = ipidea()
-        .args([
-            "--sandbox",
-            "-v",
-            "balance-use-record",
-            "--start-time",
-            "2022-06-30",
-            "--end-time",
-            "2022-07-01",
-        ])
-        .output()
-        .unwrap();
+    let output = output_of(&[
+        "--sandbox",
+        "-v",
+        "balance-use-record",
+        "--start-time",
+        "2022-06-30",
+        "--end-time",
+        "2022-07-01",
+    ]);
     let (_, stderr) = text(&output);
     assert_eq!(code(&output), 0, "{stderr}");
     assert!(stderr.contains("start_time: 1656518400"), "{stderr}");
@@ -1205,10 +1157,7 @@ fn a_date_for_a_timestamp_is_that_day_from_midnight_utc_plus_8() {
 
 #[test]
 fn records_with_entries_and_lists_of_records_print_as_tables() {
-    let output = ipidea()
-        .args(["--sandbox", "--utc", "white-list"])
-        .output()
-        .unwrap();
+    let output = output_of(&["--sandbox", "--utc", "white-list"]);
     let (stdout, stderr) = text(&output);
     assert_eq!(code(&output), 0, "{stderr}");
     // The demo whitelist, one row per entry, with the count above.

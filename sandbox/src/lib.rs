@@ -65,6 +65,7 @@ mod account;
 mod drift;
 mod envelope;
 mod fault;
+pub mod loopback;
 mod orders;
 mod purchase;
 mod request;

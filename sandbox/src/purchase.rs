@@ -32,6 +32,15 @@ pub(crate) fn perform(
     now: DateTime<Utc>,
 ) -> Result<Value, Refusal> {
     let get = |name: &str| given.get(name).and_then(text);
+    let product = match purchase {
+        Purchase::Open(product) | Purchase::Renew(product) => product,
+    };
+    let bought = Bought {
+        uid,
+        product,
+        duration: get("duration").unwrap_or_default(),
+        now,
+    };
     let order_id = match purchase {
         Purchase::Open(product) => {
             let request = OpenRequest {
@@ -40,12 +49,6 @@ pub(crate) fn perform(
                 num: get("num").and_then(|n| n.trim().parse().ok()).unwrap_or(1),
                 remark: get("remark"),
                 pool_tag: get("pool_tag"),
-            };
-            let bought = Bought {
-                uid,
-                product,
-                duration: request.duration.clone(),
-                now,
             };
             let count = orders
                 .check_open(product, request.num)
@@ -60,12 +63,6 @@ pub(crate) fn perform(
                 ips: ips(&get("renew_ip_list").unwrap_or_default())?,
                 duration: get("duration").unwrap_or_default(),
                 remark: get("remark"),
-            };
-            let bought = Bought {
-                uid,
-                product,
-                duration: request.duration.clone(),
-                now,
             };
             let count = orders
                 .check_renew(uid, product, &request.ips)

@@ -5,7 +5,6 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -14,25 +13,20 @@ use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use hyper_util::rt::TokioIo;
 use ipidea_spec::{Endpoint, Method, Spec};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::account::{self, Accounts, Warning};
 use crate::drift::{self, DriftApplied, DriftSet, Drifts};
 use crate::envelope::{self, Refusal, ret};
 use crate::fault::Fault;
+use crate::loopback;
 use crate::orders::{self, Action, Product};
 use crate::purchase::{self, Purchase};
 use crate::request::{self, BodyError, DecodeError, MAX_BODY_BYTES};
 use crate::validate::{self, Account};
-
-/// How long a truncated body stays open after its bytes were handed to hyper, so that they
-/// reach the socket before the connection is cut.
-const TRUNCATE_FLUSH_GRACE: Duration = Duration::from_millis(50);
 
 /// The nginx-style page of [`Fault::HtmlError`].
 const HTML_500: &str = "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n\
@@ -183,47 +177,26 @@ impl Shared {
     }
 }
 
-/// Accepts connections until the future is dropped or aborted; the connection tasks live in a
-/// `JoinSet` owned by this future, so they end with it.
+/// Serves the router on `listener` (`loopback::serve`) until the future is dropped or aborted.
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let router = Router::new()
         .fallback(dispatch)
         .with_state(Arc::clone(&shared));
-    let mut connections = JoinSet::new();
-    loop {
-        while connections.try_join_next().is_some() {}
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // Out of file descriptors, say: back off instead of spinning.
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        shared.connections.fetch_add(1, Ordering::SeqCst);
+    let handle = move |request: hyper::Request<hyper::body::Incoming>| {
         let router = router.clone();
-        connections.spawn(async move {
-            let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
-                let router = router.clone();
-                async move {
-                    let response = match router.oneshot(request.map(Body::new)).await {
-                        Ok(response) => response,
-                        Err(never) => match never {},
-                    };
-                    if response.extensions().get::<CloseConnection>().is_some() {
-                        Err(CloseConnection)
-                    } else {
-                        Ok(response)
-                    }
-                }
-            });
-            // Errors (a dropped connection, a client going away) just end the connection.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
+        async move {
+            let response = match router.oneshot(request.map(Body::new)).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            if response.extensions().get::<CloseConnection>().is_some() {
+                Err(CloseConnection)
+            } else {
+                Ok(response)
+            }
+        }
+    };
+    loopback::serve(listener, &shared.connections, handle).await;
 }
 
 /// Marks a response that must not be written: the connection is closed instead. Also the error
@@ -432,21 +405,13 @@ async fn before_answer(
 }
 
 /// A `200` response whose `Content-Length` is that of `full` but which sends only its first
-/// half, stays open long enough for hyper to flush it, then ends: hyper cuts the connection
-/// because the declared length was not reached.
+/// half (`loopback::cut_short`): hyper cuts the connection because the declared length was not
+/// reached.
 fn truncated(full: Bytes) -> Response {
     let claimed = full.len();
     let sent = full.slice(..full.len() / 2);
-    let frames = futures_util::stream::unfold(Some(sent), |data| async move {
-        match data {
-            Some(data) => Some((Ok::<_, std::io::Error>(data), None)),
-            None => {
-                tokio::time::sleep(TRUNCATE_FLUSH_GRACE).await;
-                None
-            }
-        }
-    });
-    let mut response = Response::new(Body::from_stream(frames));
+    let frames = loopback::cut_short::<std::io::Error>(sent);
+    let mut response = Response::new(Body::new(http_body_util::StreamBody::new(frames)));
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),

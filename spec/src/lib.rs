@@ -44,35 +44,27 @@ pub mod encode;
 pub use days::UtcOffset;
 pub use drift::DriftKind;
 
-#[cfg(feature = "loader")]
-pub use diagnostic::{Diagnostic, Diagnostics};
-#[cfg(feature = "loader")]
-pub use load::FORMAT;
-#[cfg(feature = "loader")]
-pub use model::*;
-#[cfg(feature = "loader")]
-pub use valid::check_bounds;
+/// Items of the `loader` feature: the spec format itself.
+macro_rules! loader {
+    ($($item:item)*) => { $( #[cfg(feature = "loader")] $item )* };
+}
 
-#[cfg(feature = "loader")]
-pub mod diagnostic;
-#[cfg(feature = "loader")]
-pub mod load;
-#[cfg(feature = "loader")]
-pub mod locate;
-#[cfg(feature = "loader")]
-pub mod model;
-#[cfg(feature = "loader")]
-pub mod naming;
-#[cfg(feature = "loader")]
-pub mod request;
-#[cfg(feature = "loader")]
-pub mod text;
-#[cfg(feature = "loader")]
-pub mod valid;
-#[cfg(feature = "loader")]
-pub mod walk;
-#[cfg(feature = "loader")]
-pub mod wire;
+loader! {
+    pub use diagnostic::{Diagnostic, Diagnostics};
+    pub use load::FORMAT;
+    pub use model::*;
+    pub use valid::check_bounds;
+    pub mod diagnostic;
+    pub mod load;
+    pub mod locate;
+    pub mod model;
+    pub mod naming;
+    pub mod request;
+    pub mod text;
+    pub mod valid;
+    pub mod walk;
+    pub mod wire;
+}
 
 #[cfg(feature = "loader")]
 /// Reads and validates the spec at `path`. Errors name the file as `path` was given.

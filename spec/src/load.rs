@@ -51,9 +51,90 @@ pub(crate) fn read(cx: &mut Ctxt, file: &str) -> Option<Spec> {
             });
         }
     }
+    if root.get(EXTENDS).is_some() {
+        root = extend(cx, root)?;
+    }
     let mut spec = read_spec(cx, file, &root)?;
     move_examples(&mut root, &mut spec);
     Some(spec)
+}
+
+/// The key of a spec that adds to the bundled one.
+const EXTENDS: &str = "extends";
+
+/// A spec that says `"extends": "ipidea"`: the bundled spec (of this crate's version), its
+/// `api` included, with this file's types and endpoints added after its own. A name the bundled
+/// spec already has is an error at this file's entry: an extension adds, it does not replace.
+/// `None` where what it extends is not the bundled spec.
+fn extend(cx: &mut Ctxt, mut own: Value) -> Option<Value> {
+    let Value::Object(map) = &mut own else {
+        return Some(own);
+    };
+    let base_name = match map.shift_remove(EXTENDS) {
+        Some(Value::String(name)) => name,
+        other => {
+            let found = other.map_or("nothing".to_owned(), |v| kind(&v).to_owned());
+            cx.error_hint(
+                EXTENDS,
+                format!("expected the name of the spec this one extends, found {found}"),
+                Some("write `\"extends\": \"ipidea\"`, the bundled spec".into()),
+            );
+            return None;
+        }
+    };
+    let Ok(Value::Object(mut base)) = serde_json::from_str::<Value>(crate::BUNDLED) else {
+        return None;
+    };
+    let bundled_name = base
+        .get("api")
+        .and_then(|api| api.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if base_name != bundled_name {
+        cx.error_hint(
+            EXTENDS,
+            format!("`{base_name}` is not a spec this version can extend"),
+            Some(format!("a spec extends the bundled spec, `{bundled_name}`")),
+        );
+        return None;
+    }
+    if map.contains_key("api") {
+        cx.error_hint(
+            "api",
+            "a spec that extends another takes its `api`",
+            Some(format!(
+                "remove `api`, or write a whole spec without `{EXTENDS}`"
+            )),
+        );
+    }
+    for section in ["types", "endpoints"] {
+        let Some(Value::Object(added)) = map.shift_remove(section) else {
+            continue;
+        };
+        let Some(Value::Object(into)) = base.get_mut(section) else {
+            continue;
+        };
+        for (name, value) in added {
+            if into.contains_key(&name) {
+                cx.error_hint(
+                    &child(section, &name),
+                    format!("`{name}` is already in the spec `{base_name}` extends"),
+                    Some(
+                        "give it a name of its own: an extension adds, it does not replace".into(),
+                    ),
+                );
+                continue;
+            }
+            into.insert(name, value);
+        }
+    }
+    for (key, value) in std::mem::take(map) {
+        if !matches!(key.as_str(), "api" | "types" | "endpoints") {
+            base.insert(key, value);
+        }
+    }
+    Some(Value::Object(base))
 }
 
 /// Moves each example's request and response from the JSON into the model, where reading

@@ -89,6 +89,439 @@ fn doc() -> Value {
 
 // The bundled spec.
 
+/// A spec broken in one way, and the one error it must give.
+struct OneError {
+    /// The rule, in words (a failure names it).
+    rule: &'static str,
+    /// How the bundled spec is broken.
+    edit: fn(&mut Value),
+    path: &'static str,
+    message: &'static str,
+    hint: Option<&'static str>,
+}
+
+/// The rules whose breach is one error at one path, with its message and hint: most of the
+/// format's rules. The tests after this table check rules with more to say (several errors,
+/// a line, a message built from the spec).
+fn one_error_cases() -> Vec<OneError> {
+    vec![
+        OneError {
+            rule: "unknown record field key lists the allowed keys",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/OrderCreated/fields/order_id",
+                    "required",
+                    json!(true),
+                )
+            },
+            path: "types.OrderCreated.fields.order_id.required",
+            message: "unknown key `required` in a record field",
+            hint: Some("a record field allows `type`, `doc`, `example`, `nullable`"),
+        },
+        OneError {
+            rule: "unknown key in a doc",
+            edit: |spec| set(spec, "/api/doc", "zh_tw", json!("x")),
+            path: "api.doc.zh_tw",
+            message: "unknown key `zh_tw` in a doc",
+            hint: Some("did you mean `zh`?"),
+        },
+        OneError {
+            rule: "a type only takes the keys of its kind",
+            edit: |spec| set(spec, "/types/OrderCreated", "item", json!("json")),
+            path: "types.OrderCreated.item",
+            message: "a `record` type has no `item`",
+            hint: None,
+        },
+        OneError {
+            rule: "missing changes lists the choices",
+            edit: |spec| remove(spec, "/endpoints/isp_ip_open", "changes"),
+            path: "endpoints.isp_ip_open",
+            message: "missing key `changes`",
+            hint: Some(
+                "say what sending it changes: one of `nothing`, `money`, `whitelist`, `settings` (`money` for calls that buy or renew)",
+            ),
+        },
+        OneError {
+            rule: "only a call that spends money has orders to reconcile",
+            edit: |spec| set(spec, "/endpoints/isp_ip_open", "changes", json!("settings")),
+            path: "endpoints.isp_ip_open.orders_in",
+            message: "an endpoint that changes the account's settings creates no orders to reconcile",
+            hint: Some("remove `orders_in`, or say `changes: money`"),
+        },
+        OneError {
+            rule: "missing idempotent explains the choice",
+            edit: |spec| remove(spec, "/endpoints/isp_ip_open", "idempotent"),
+            path: "endpoints.isp_ip_open",
+            message: "missing key `idempotent`",
+            hint: Some(
+                "say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money",
+            ),
+        },
+        OneError {
+            rule: "fields must be an object keyed by name",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "Spare",
+                    json!({"kind": "record", "doc": doc(), "fields": []}),
+                );
+            },
+            path: "types.Spare.fields",
+            message: "expected fields to be an object keyed by name, found an array",
+            hint: None,
+        },
+        OneError {
+            rule: "unsupported method",
+            edit: |spec| set(spec, "/endpoints/isp_ip_open", "method", json!("PUT")),
+            path: "endpoints.isp_ip_open.method",
+            message: "unsupported method `PUT`",
+            hint: Some("expected `GET` or `POST`"),
+        },
+        OneError {
+            rule: "unknown encoding",
+            edit: |spec| set(spec, "/endpoints/isp_ip_open", "encoding", json!("xml")),
+            path: "endpoints.isp_ip_open.encoding",
+            message: "unknown encoding `xml`",
+            hint: Some("expected one of `multipart`, `form`, `json`"),
+        },
+        OneError {
+            rule: "unknown type kind",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "Spare",
+                    json!({"kind": "union", "doc": doc()}),
+                );
+            },
+            path: "types.Spare.kind",
+            message: "unknown type kind `union`",
+            hint: Some("expected `record`, `enum` or `page`"),
+        },
+        OneError {
+            rule: "unknown enum repr",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "Spare",
+                    json!({"kind": "enum", "repr": "int", "doc": doc(), "values": {"1": {"name": "One", "doc": doc()}}}),
+                );
+            },
+            path: "types.Spare.repr",
+            message: "unknown enum repr `int`",
+            hint: Some("expected `string` or `integer`"),
+        },
+        OneError {
+            rule: "envelope fields are distinct",
+            edit: |spec| set(spec, "/api/envelope", "timestamp", json!("code")),
+            path: "api.envelope.timestamp",
+            message: "duplicate envelope field `code`",
+            hint: None,
+        },
+        OneError {
+            rule: "type name must be upper camel case",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "spare_record",
+                    json!({"kind": "record", "doc": doc(), "fields": {}}),
+                );
+            },
+            path: "types.spare_record",
+            message: "type name `spare_record` is not UpperCamelCase",
+            hint: Some("call it `SpareRecord`"),
+        },
+        OneError {
+            rule: "type names reserved for the client",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "Client",
+                    json!({"kind": "record", "doc": doc(), "fields": {}}),
+                );
+            },
+            path: "types.Client",
+            message: "type name `Client` is reserved for the generated client",
+            hint: Some("rename the type"),
+        },
+        OneError {
+            rule: "type name colliding with a request type",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "IspIpOpenRequest",
+                    json!({"kind": "record", "doc": doc(), "fields": {}}),
+                );
+            },
+            path: "types.IspIpOpenRequest",
+            message: "type `IspIpOpenRequest` collides with the request type of endpoint `isp_ip_open`",
+            hint: Some("rename the type"),
+        },
+        OneError {
+            rule: "empty is only a response type",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/OrderCreated/fields",
+                    "note",
+                    json!({"type": "empty", "nullable": true, "doc": doc()}),
+                );
+            },
+            path: "types.OrderCreated.fields.note.type",
+            message: "`empty` is only a response type",
+            hint: None,
+        },
+        OneError {
+            rule: "enum without values",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types",
+                    "Spare",
+                    json!({"kind": "enum", "doc": doc(), "values": {}}),
+                );
+            },
+            path: "types.Spare.values",
+            message: "enum `Spare` has no values",
+            hint: None,
+        },
+        OneError {
+            rule: "duplicate enum variant name",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/PayStatus/values",
+                    "2",
+                    json!({"name": "Paid", "doc": doc()}),
+                );
+            },
+            path: "types.PayStatus.values.2",
+            message: "duplicate value of enum `PayStatus` `2`",
+            hint: Some("it becomes `Paid`, like `1`"),
+        },
+        OneError {
+            rule: "unknown variant is reserved",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/IspDuration/values",
+                    "unknown",
+                    json!({"doc": doc()}),
+                );
+            },
+            path: "types.IspDuration.values.unknown",
+            message: "variant name `Unknown` is reserved for values this client does not know",
+            hint: Some("give the value another `name`"),
+        },
+        OneError {
+            rule: "get endpoints are refused while credentials are form fields",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/static_ip_open",
+                    "path",
+                    json!("/api/open/isp_ip_open"),
+                );
+                set(spec, "/endpoints/static_ip_open", "method", json!("GET"));
+            },
+            path: "endpoints.static_ip_open.method",
+            message: "a `GET` endpoint would send the credentials in the URL",
+            hint: Some(
+                "credentials are form fields, so endpoints of an API with `auth` are `POST`",
+            ),
+        },
+        OneError {
+            rule: "path must start with a slash",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/isp_ip_open",
+                    "path",
+                    json!("api/open/isp_ip_open"),
+                )
+            },
+            path: "endpoints.isp_ip_open.path",
+            message: "path `api/open/isp_ip_open` does not start with `/`",
+            hint: Some("write `/api/open/isp_ip_open`"),
+        },
+        OneError {
+            rule: "field named self is refused",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/isp_ip_open/request",
+                    "self",
+                    json!({"type": "string", "doc": doc()}),
+                );
+            },
+            path: "endpoints.isp_ip_open.request.self",
+            message: "`self` is a Rust keyword that cannot be a raw identifier",
+            hint: None,
+        },
+        OneError {
+            rule: "field name starting with a digit is refused",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/OrderCreated/fields",
+                    "2fast",
+                    json!({"type": "string", "nullable": true, "doc": doc()}),
+                );
+            },
+            path: "types.OrderCreated.fields.2fast",
+            message: "`2fast` cannot become a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit",
+            hint: None,
+        },
+        OneError {
+            rule: "minimum outside the integer type",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/isp_ip_open/request/num",
+                    "minimum",
+                    json!(-1),
+                )
+            },
+            path: "endpoints.isp_ip_open.request.num.minimum",
+            message: "minimum -1 does not fit in `u32`",
+            hint: None,
+        },
+        OneError {
+            rule: "record field example that does not fit its enum",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/types/FlowOrder/fields/pay_status",
+                    "example",
+                    json!(2),
+                )
+            },
+            path: "types.FlowOrder.fields.pay_status.example",
+            message: "example does not fit `PayStatus`: `2` is not a value of `PayStatus`; expected one of `0`, `1`",
+            hint: None,
+        },
+        OneError {
+            rule: "field example out of bounds",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/isp_ip_open/request/num",
+                    "example",
+                    json!(0),
+                )
+            },
+            path: "endpoints.isp_ip_open.request.num.example",
+            message: "example is out of bounds: 0 is below the minimum 1",
+            hint: None,
+        },
+        OneError {
+            rule: "example request with an unknown field",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/isp_ip_open/examples/0/request",
+                    "remarks",
+                    json!("x"),
+                )
+            },
+            path: "endpoints.isp_ip_open.examples[0].request.remarks",
+            message: "`remarks` is not a request field of `isp_ip_open`",
+            hint: Some("did you mean `remark`?"),
+        },
+        OneError {
+            rule: "paging names a missing field",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/flow_order_list/paging",
+                    "limit",
+                    json!("limt"),
+                )
+            },
+            path: "endpoints.flow_order_list.paging.limit",
+            message: "paging field `limt` is not a request field of `flow_order_list`",
+            hint: Some("did you mean `limit`?"),
+        },
+        OneError {
+            rule: "paging field must be an unsigned integer",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/flow_order_list/request/page",
+                    "type",
+                    json!("i64"),
+                )
+            },
+            path: "endpoints.flow_order_list.paging.page",
+            message: "paging field `page` must be `u32` or `u64`, not `i64`",
+            hint: None,
+        },
+        OneError {
+            rule: "paging field must be optional",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/flow_order_list/request/limit",
+                    "required",
+                    json!(true),
+                )
+            },
+            path: "endpoints.flow_order_list.paging.limit",
+            message: "paging field `limit` must not be required",
+            hint: Some("the page stream sets it"),
+        },
+        OneError {
+            rule: "paging endpoint must return a page",
+            edit: |spec| {
+                set(
+                    spec,
+                    "/endpoints/flow_order_list",
+                    "response",
+                    json!("list<FlowOrder>"),
+                );
+                remove(spec, "/endpoints/flow_order_list", "examples");
+            },
+            path: "endpoints.flow_order_list.response",
+            message: "a paging endpoint must return a page type, not `list<FlowOrder>`",
+            hint: None,
+        },
+    ]
+}
+
+#[test]
+fn each_rule_gives_its_one_error() {
+    let cases = one_error_cases();
+    assert!(cases.len() >= 30, "the table holds the format's rules");
+    for case in cases {
+        let mut spec = spec();
+        (case.edit)(&mut spec);
+        let errors = errors(&spec);
+        assert_eq!(
+            errors.len(),
+            1,
+            "{}: expected one error, found {errors:#?}",
+            case.rule
+        );
+        let error = &errors[0];
+        assert_eq!(
+            (
+                error.path.as_str(),
+                error.message.as_str(),
+                error.hint.as_deref()
+            ),
+            (case.path, case.message, case.hint),
+            "{}",
+            case.rule
+        );
+    }
+}
+
 #[test]
 fn bundled_spec_has_every_vendor_endpoint() {
     let spec = ipidea_spec::bundled();
@@ -259,50 +692,6 @@ fn unknown_request_field_key_suggests_the_closest() {
 }
 
 #[test]
-fn unknown_record_field_key_lists_the_allowed_keys() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/OrderCreated/fields/order_id",
-        "required",
-        json!(true),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.OrderCreated.fields.order_id.required",
-        "unknown key `required` in a record field",
-        Some("a record field allows `type`, `doc`, `example`, `nullable`"),
-    );
-}
-
-#[test]
-fn unknown_key_in_a_doc() {
-    let mut spec = spec();
-    set(&mut spec, "/api/doc", "zh_tw", json!("x"));
-    let error = only_error(&spec);
-    check(
-        &error,
-        "api.doc.zh_tw",
-        "unknown key `zh_tw` in a doc",
-        Some("did you mean `zh`?"),
-    );
-}
-
-#[test]
-fn a_type_only_takes_the_keys_of_its_kind() {
-    let mut spec = spec();
-    set(&mut spec, "/types/OrderCreated", "item", json!("json"));
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.OrderCreated.item",
-        "a `record` type has no `item`",
-        None,
-    );
-}
-
-#[test]
 fn missing_key_is_reported_at_its_object() {
     let mut spec = spec();
     remove(&mut spec, "/endpoints/isp_ip_open", "response");
@@ -316,21 +705,6 @@ fn missing_key_is_reported_at_its_object() {
     assert_eq!(
         error.line,
         Some(line_of(&text(&spec), "\"isp_ip_open\": {"))
-    );
-}
-
-#[test]
-fn missing_changes_lists_the_choices() {
-    let mut spec = spec();
-    remove(&mut spec, "/endpoints/isp_ip_open", "changes");
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open",
-        "missing key `changes`",
-        Some(
-            "say what sending it changes: one of `nothing`, `money`, `whitelist`, `settings` (`money` for calls that buy or renew)",
-        ),
     );
 }
 
@@ -389,24 +763,6 @@ fn changes_and_idempotent_agree() {
 }
 
 #[test]
-fn only_a_call_that_spends_money_has_orders_to_reconcile() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open",
-        "changes",
-        json!("settings"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.orders_in",
-        "an endpoint that changes the account's settings creates no orders to reconcile",
-        Some("remove `orders_in`, or say `changes: money`"),
-    );
-}
-
-#[test]
 fn utc_offset_is_an_offset_from_utc() {
     let mut spec = spec();
     set(&mut spec, "/api", "utc_offset", json!("UTC+8"));
@@ -422,21 +778,6 @@ fn utc_offset_is_an_offset_from_utc() {
     assert_eq!(
         ipidea_spec::bundled().api.utc_offset,
         ipidea_spec::UtcOffset::from_seconds(8 * 3600).unwrap()
-    );
-}
-
-#[test]
-fn missing_idempotent_explains_the_choice() {
-    let mut spec = spec();
-    remove(&mut spec, "/endpoints/isp_ip_open", "idempotent");
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open",
-        "missing key `idempotent`",
-        Some(
-            "say `true` for calls that are safe to send twice (lists) and `false` for calls that spend money",
-        ),
     );
 }
 
@@ -483,24 +824,6 @@ fn wrong_json_type() {
 }
 
 #[test]
-fn fields_must_be_an_object_keyed_by_name() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "Spare",
-        json!({"kind": "record", "doc": doc(), "fields": []}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.Spare.fields",
-        "expected fields to be an object keyed by name, found an array",
-        None,
-    );
-}
-
-#[test]
 fn unsupported_format() {
     let mut spec = spec();
     set(&mut spec, "", "format", json!(2));
@@ -512,73 +835,6 @@ fn unsupported_format() {
         Some("this version reads format 1"),
     );
     assert_eq!(error.line, Some(3));
-}
-
-#[test]
-fn unsupported_method() {
-    let mut spec = spec();
-    set(&mut spec, "/endpoints/isp_ip_open", "method", json!("PUT"));
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.method",
-        "unsupported method `PUT`",
-        Some("expected `GET` or `POST`"),
-    );
-}
-
-#[test]
-fn unknown_encoding() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open",
-        "encoding",
-        json!("xml"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.encoding",
-        "unknown encoding `xml`",
-        Some("expected one of `multipart`, `form`, `json`"),
-    );
-}
-
-#[test]
-fn unknown_type_kind() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "Spare",
-        json!({"kind": "union", "doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.Spare.kind",
-        "unknown type kind `union`",
-        Some("expected `record`, `enum` or `page`"),
-    );
-}
-
-#[test]
-fn unknown_enum_repr() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "Spare",
-        json!({"kind": "enum", "repr": "int", "doc": doc(), "values": {"1": {"name": "One", "doc": doc()}}}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.Spare.repr",
-        "unknown enum repr `int`",
-        Some("expected `string` or `integer`"),
-    );
 }
 
 #[test]
@@ -741,19 +997,6 @@ fn date_format_with_a_time_field() {
 }
 
 #[test]
-fn envelope_fields_are_distinct() {
-    let mut spec = spec();
-    set(&mut spec, "/api/envelope", "timestamp", json!("code"));
-    let error = only_error(&spec);
-    check(
-        &error,
-        "api.envelope.timestamp",
-        "duplicate envelope field `code`",
-        None,
-    );
-}
-
-#[test]
 fn auth_field_needs_an_environment_variable() {
     let mut spec = spec();
     set(&mut spec, "/api/auth/uid", "env", json!(""));
@@ -835,42 +1078,6 @@ fn unknown_type_reference_in_a_response_and_a_page() {
 }
 
 #[test]
-fn type_name_must_be_upper_camel_case() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "spare_record",
-        json!({"kind": "record", "doc": doc(), "fields": {}}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.spare_record",
-        "type name `spare_record` is not UpperCamelCase",
-        Some("call it `SpareRecord`"),
-    );
-}
-
-#[test]
-fn type_names_reserved_for_the_client() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "Client",
-        json!({"kind": "record", "doc": doc(), "fields": {}}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.Client",
-        "type name `Client` is reserved for the generated client",
-        Some("rename the type"),
-    );
-}
-
-#[test]
 fn names_the_runtime_takes() {
     // A type, and an endpoint's request type, that `ipidea`'s own items would hide.
     let mut spec = spec();
@@ -892,42 +1099,6 @@ fn names_the_runtime_takes() {
         "endpoints.api",
         "endpoint `api` makes the request type `ApiRequest`, which the runtime takes (`ipidea::ApiRequest`)",
         Some("rename the endpoint: the runtime's item would hide its request type"),
-    );
-}
-
-#[test]
-fn type_name_colliding_with_a_request_type() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "IspIpOpenRequest",
-        json!({"kind": "record", "doc": doc(), "fields": {}}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.IspIpOpenRequest",
-        "type `IspIpOpenRequest` collides with the request type of endpoint `isp_ip_open`",
-        Some("rename the type"),
-    );
-}
-
-#[test]
-fn empty_is_only_a_response_type() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/OrderCreated/fields",
-        "note",
-        json!({"type": "empty", "nullable": true, "doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.OrderCreated.fields.note.type",
-        "`empty` is only a response type",
-        None,
     );
 }
 
@@ -967,24 +1138,6 @@ fn empty_enum_value() {
 }
 
 #[test]
-fn enum_without_values() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types",
-        "Spare",
-        json!({"kind": "enum", "doc": doc(), "values": {}}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.Spare.values",
-        "enum `Spare` has no values",
-        None,
-    );
-}
-
-#[test]
 fn duplicate_enum_value_after_case_conversion() {
     let mut spec = spec();
     set(
@@ -1017,24 +1170,6 @@ fn duplicate_enum_value() {
         Some(&format!("it is first defined on line {first}")),
     );
     assert_eq!(errors[0].line, Some(second));
-}
-
-#[test]
-fn duplicate_enum_variant_name() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/PayStatus/values",
-        "2",
-        json!({"name": "Paid", "doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.PayStatus.values.2",
-        "duplicate value of enum `PayStatus` `2`",
-        Some("it becomes `Paid`, like `1`"),
-    );
 }
 
 #[test]
@@ -1089,24 +1224,6 @@ fn enum_variant_name_must_be_upper_camel_case() {
     assert_eq!(
         error.message,
         "variant name `channel_1` is not UpperCamelCase"
-    );
-}
-
-#[test]
-fn unknown_variant_is_reserved() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/IspDuration/values",
-        "unknown",
-        json!({"doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.IspDuration.values.unknown",
-        "variant name `Unknown` is reserved for values this client does not know",
-        Some("give the value another `name`"),
     );
 }
 
@@ -1238,48 +1355,6 @@ fn duplicate_path() {
 }
 
 #[test]
-fn get_endpoints_are_refused_while_credentials_are_form_fields() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/static_ip_open",
-        "path",
-        json!("/api/open/isp_ip_open"),
-    );
-    set(
-        &mut spec,
-        "/endpoints/static_ip_open",
-        "method",
-        json!("GET"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.static_ip_open.method",
-        "a `GET` endpoint would send the credentials in the URL",
-        Some("credentials are form fields, so endpoints of an API with `auth` are `POST`"),
-    );
-}
-
-#[test]
-fn path_must_start_with_a_slash() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open",
-        "path",
-        json!("api/open/isp_ip_open"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.path",
-        "path `api/open/isp_ip_open` does not start with `/`",
-        Some("write `/api/open/isp_ip_open`"),
-    );
-}
-
-#[test]
 fn duplicate_request_field_after_case_conversion() {
     let mut spec = spec();
     set(
@@ -1318,42 +1393,6 @@ fn keyword_field_names_become_raw_identifiers() {
     let spec = parse("test.json", &text(&spec)).expect("keywords are accepted");
     let endpoint = spec.endpoint("isp_ip_open").expect("it is there");
     assert!(endpoint.request.iter().any(|f| f.name == "type"));
-}
-
-#[test]
-fn field_named_self_is_refused() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open/request",
-        "self",
-        json!({"type": "string", "doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.request.self",
-        "`self` is a Rust keyword that cannot be a raw identifier",
-        None,
-    );
-}
-
-#[test]
-fn field_name_starting_with_a_digit_is_refused() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/OrderCreated/fields",
-        "2fast",
-        json!({"type": "string", "nullable": true, "doc": doc()}),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.OrderCreated.fields.2fast",
-        "`2fast` cannot become a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit",
-        None,
-    );
 }
 
 #[test]
@@ -1504,24 +1543,6 @@ fn minimum_above_maximum() {
 }
 
 #[test]
-fn minimum_outside_the_integer_type() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open/request/num",
-        "minimum",
-        json!(-1),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.request.num.minimum",
-        "minimum -1 does not fit in `u32`",
-        None,
-    );
-}
-
-#[test]
 fn maximum_outside_the_integer_type() {
     let mut spec = spec();
     set(
@@ -1569,42 +1590,6 @@ fn field_example_that_does_not_fit_its_type() {
         &error,
         "endpoints.isp_ip_renew.request.renew_ip_list.example",
         "example does not fit `csv<ip>`: item 1 of the `,`-joined list: expected `ip`, found `\"156.237.6\"`",
-        None,
-    );
-}
-
-#[test]
-fn record_field_example_that_does_not_fit_its_enum() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/types/FlowOrder/fields/pay_status",
-        "example",
-        json!(2),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "types.FlowOrder.fields.pay_status.example",
-        "example does not fit `PayStatus`: `2` is not a value of `PayStatus`; expected one of `0`, `1`",
-        None,
-    );
-}
-
-#[test]
-fn field_example_out_of_bounds() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open/request/num",
-        "example",
-        json!(0),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.request.num.example",
-        "example is out of bounds: 0 is below the minimum 1",
         None,
     );
 }
@@ -1705,24 +1690,6 @@ fn example_request_missing_a_required_field() {
 }
 
 #[test]
-fn example_request_with_an_unknown_field() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/isp_ip_open/examples/0/request",
-        "remarks",
-        json!("x"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.isp_ip_open.examples[0].request.remarks",
-        "`remarks` is not a request field of `isp_ip_open`",
-        Some("did you mean `remark`?"),
-    );
-}
-
-#[test]
 fn example_request_value_that_does_not_fit() {
     let mut spec = spec();
     set(
@@ -1766,79 +1733,6 @@ fn paging_endpoint_without_its_page_field() {
             "\"flow_order_list\": {",
             "\"page\": \"page\""
         ))
-    );
-}
-
-#[test]
-fn paging_names_a_missing_field() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/flow_order_list/paging",
-        "limit",
-        json!("limt"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.flow_order_list.paging.limit",
-        "paging field `limt` is not a request field of `flow_order_list`",
-        Some("did you mean `limit`?"),
-    );
-}
-
-#[test]
-fn paging_field_must_be_an_unsigned_integer() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/flow_order_list/request/page",
-        "type",
-        json!("i64"),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.flow_order_list.paging.page",
-        "paging field `page` must be `u32` or `u64`, not `i64`",
-        None,
-    );
-}
-
-#[test]
-fn paging_field_must_be_optional() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/flow_order_list/request/limit",
-        "required",
-        json!(true),
-    );
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.flow_order_list.paging.limit",
-        "paging field `limit` must not be required",
-        Some("the page stream sets it"),
-    );
-}
-
-#[test]
-fn paging_endpoint_must_return_a_page() {
-    let mut spec = spec();
-    set(
-        &mut spec,
-        "/endpoints/flow_order_list",
-        "response",
-        json!("list<FlowOrder>"),
-    );
-    remove(&mut spec, "/endpoints/flow_order_list", "examples");
-    let error = only_error(&spec);
-    check(
-        &error,
-        "endpoints.flow_order_list.response",
-        "a paging endpoint must return a page type, not `list<FlowOrder>`",
-        None,
     );
 }
 
@@ -2244,5 +2138,67 @@ fn example_with_the_end_before_the_start() {
         "endpoints.flow_order_list.examples[0].request.end_time",
         "example `end_time` 2022-5-1 is before `start_time` 2022-5-31",
         Some("`end_time` must not be earlier than `start_time` (its `not_before`)"),
+    );
+}
+
+// Extending the bundled spec.
+
+#[test]
+fn an_extension_adds_to_the_bundled_spec() {
+    let text = r#"{
+  "format": 1,
+  "extends": "ipidea",
+  "endpoints": {
+    "black_list": {
+      "method": "POST",
+      "path": "/api/open/black_list",
+      "doc": { "en": "The blacklist." },
+      "changes": "nothing",
+      "idempotent": true,
+      "request": {},
+      "response": "json"
+    }
+  }
+}"#;
+    let spec = parse("mine.json", text).unwrap();
+    let bundled = ipidea_spec::bundled();
+    assert_eq!(spec.api, bundled.api);
+    assert_eq!(spec.types, bundled.types);
+    assert_eq!(spec.endpoints.len(), bundled.endpoints.len() + 1);
+    assert_eq!(spec.endpoints.last().unwrap().name, "black_list");
+    assert_eq!(spec.file, "mine.json");
+}
+
+#[test]
+fn an_extension_neither_replaces_nor_takes_another_api() {
+    let text = r#"{
+  "format": 1,
+  "extends": "ipidea",
+  "api": {},
+  "types": {
+    "PayStatus": { "kind": "enum", "doc": { "en": "Mine." }, "values": { "x": { "doc": { "en": "X." } } } }
+  }
+}"#;
+    let errors = errors_of(text);
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{messages:#?}");
+    check(
+        error_at(&errors, "api"),
+        "api",
+        "a spec that extends another takes its `api`",
+        Some("remove `api`, or write a whole spec without `extends`"),
+    );
+    check(
+        error_at(&errors, "types.PayStatus"),
+        "types.PayStatus",
+        "`PayStatus` is already in the spec `ipidea` extends",
+        Some("give it a name of its own: an extension adds, it does not replace"),
+    );
+    assert_eq!(error_at(&errors, "types.PayStatus").line, Some(6));
+    let other = errors_of(r#"{"format": 1, "extends": "other"}"#);
+    assert_eq!(other.len(), 1, "{other:#?}");
+    assert_eq!(
+        other[0].message,
+        "`other` is not a spec this version can extend"
     );
 }

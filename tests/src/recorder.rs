@@ -14,9 +14,8 @@ use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 /// The body of the default reply, served when no scripted reply is queued
 /// (unless replaced with [`RecordingServer::set_default`]).
@@ -25,11 +24,6 @@ pub const DEFAULT_REPLY_BODY: &str =
 
 /// The body of [`Reply::html_500`].
 const HTML_500_BODY: &str = "<html><body><h1>500 Internal Server Error</h1></body></html>";
-
-/// How long a [`Reply::Truncated`] body stays open after its bytes were
-/// handed to hyper, so that they are flushed to the socket before the
-/// connection is aborted.
-const TRUNCATE_FLUSH_GRACE: Duration = Duration::from_millis(50);
 
 /// A scripted answer to one request.
 #[derive(Clone, Debug)]
@@ -368,35 +362,15 @@ impl Drop for RecordingServer {
     }
 }
 
-/// Accepts connections until aborted; the connection tasks live in a
-/// `JoinSet` owned by this future, so aborting it aborts them too.
+/// Serves the scripted replies on `listener` (the sandbox's `loopback::serve`, which counts
+/// the connections) until aborted.
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    let mut connections = JoinSet::new();
-    loop {
-        while connections.try_join_next().is_some() {}
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // E.g. out of file descriptors: back off instead of spinning.
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        shared.connections.fetch_add(1, Ordering::SeqCst);
+    let counted = Arc::clone(&shared);
+    let handle = move |request: Request<Incoming>| {
         let shared = Arc::clone(&shared);
-        connections.spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let shared = Arc::clone(&shared);
-                async move { handle(request, &shared).await }
-            });
-            // Errors (faulty replies, clients going away) just end the
-            // connection.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
+        async move { handle(request, &shared).await }
+    };
+    ipidea_sandbox::loopback::serve(listener, &counted.connections, handle).await;
 }
 
 /// The error a service returns to make hyper close the connection without
@@ -515,22 +489,12 @@ fn respond(status: u16, content_type: Option<&str>, body: ReplyBody) -> Response
     response
 }
 
-/// A response whose `content-length` exceeds the bytes sent. The body has no
-/// exact size hint (hyper would insist on it matching the header), yields
-/// its bytes, stays pending long enough for hyper to flush them, then ends
-/// early: hyper aborts the connection because the declared length was not
-/// reached.
+/// A response whose `content-length` exceeds the bytes sent: the body sends them all and
+/// ends early (the sandbox's `loopback::cut_short`), and hyper aborts the connection because the
+/// declared length was not reached.
 fn truncated(body: String) -> Response<ReplyBody> {
     let claimed = body.len() + 100;
-    let frames = futures_util::stream::unfold(Some(Bytes::from(body)), |data| async move {
-        match data {
-            Some(data) => Some((Ok::<_, Infallible>(Frame::data(data)), None)),
-            None => {
-                tokio::time::sleep(TRUNCATE_FLUSH_GRACE).await;
-                None
-            }
-        }
-    });
+    let frames = ipidea_sandbox::loopback::cut_short::<Infallible>(Bytes::from(body));
     let mut response = respond(
         200,
         Some("application/json"),

@@ -52,3 +52,16 @@ pub fn text(output: &Output) -> (String, String) {
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
 }
+
+/// Runs `ipidea` with `args` and no credentials of the environment; what it printed and its
+/// exit code.
+pub fn output_of(args: &[&str]) -> Output {
+    ipidea().args(args).output().unwrap()
+}
+
+/// The `--help` of the command `command` (`["whitelist", "sync"]`), as printed on stdout.
+pub fn help_of(command: &[&str]) -> String {
+    let mut args = command.to_vec();
+    args.push("--help");
+    text(&output_of(&args)).0
+}
