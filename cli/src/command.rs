@@ -149,26 +149,12 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
 
 /// The subcommand name of an endpoint: `isp_order_list` -> `isp-order-list`.
 pub fn command_name(endpoint: &Endpoint) -> String {
-    command_of(&endpoint.name)
-}
-
-/// The subcommand of the endpoint called `name`: `isp_order_list` -> `isp-order-list`. The one
-/// place that turns an endpoint's name into a command, for the command tree and for every
-/// message that names one.
-pub fn command_of(name: &str) -> String {
-    naming::snake(name).replace('_', "-")
+    crate::names::command_of(&endpoint.name)
 }
 
 /// The flag of a field: `renew_ip_list` -> `renew-ip-list`.
 pub fn flag_name(field: &Field) -> String {
-    flag_of(&field.name)
-}
-
-/// The flag of the request field called `name`, without its dashes: `renew_ip_list` ->
-/// `renew-ip-list`, `orderUse` -> `order-use`. The one place that turns a field's name into a
-/// flag, for the command tree and for every message that names one.
-pub fn flag_of(name: &str) -> String {
-    naming::snake(name).replace('_', "-")
+    crate::names::flag_of(&field.name)
 }
 
 /// What a command does to the account, for its `--help`: from the spec's `changes` and

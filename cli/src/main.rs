@@ -10,6 +10,7 @@ mod diff;
 mod exit;
 mod fields;
 mod import;
+mod names;
 mod openapi;
 mod output;
 mod run;

@@ -92,7 +92,7 @@ fn request_problem(
         .iter()
         .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
         .collect();
-    let flag = |name: &str| format!("--{}", crate::command::flag_of(name));
+    let flag = |name: &str| format!("--{}", crate::names::flag_of(name));
     let shown = |name: &str| {
         request
             .get(name)

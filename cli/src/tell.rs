@@ -17,7 +17,7 @@ pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
         }
         ipidea::Error::OutcomeUnknown { request, source } => {
             let sent_at = request.sent_at.to_rfc3339();
-            let command = crate::command::command_of(request.endpoint);
+            let command = crate::names::command_of(request.endpoint);
             match effect(spec, request.endpoint) {
                 Effect::Orders { list, since } => {
                     eprintln!(
@@ -31,8 +31,8 @@ pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
                     let since_day = ipidea::day_of(request.sent_at, offset).pred_opt();
                     eprintln!(
                         "  ipidea {} --{} {}",
-                        crate::command::command_of(&list.name),
-                        crate::command::flag_of(since),
+                        crate::names::command_of(&list.name),
+                        crate::names::flag_of(since),
                         since_day.unwrap_or_default().format("%Y-%m-%d")
                     );
                 }
