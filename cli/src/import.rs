@@ -144,13 +144,17 @@ fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode
         print_json(&json!({
             "spec": merged.spec,
             "added": { "endpoints": merged.added_endpoints, "types": merged.added_types },
+            "replaced": notes(&merged.replaced),
             "decisions": notes(&merged.decisions),
             "differences": notes(&merged.differences),
             "conflicts": notes(&merged.conflicts),
         }));
     } else {
         print_json(&merged.spec);
-        if merged.added_endpoints.is_empty() && merged.added_types.is_empty() {
+        if merged.added_endpoints.is_empty()
+            && merged.added_types.is_empty()
+            && merged.replaced.is_empty()
+        {
             eprintln!(
                 "{file} into {spec_file}: nothing new; {} endpoint{} already in the spec",
                 merged.existing.len(),
@@ -165,6 +169,10 @@ fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode
                 plural(merged.existing.len())
             );
         }
+        section(
+            "replaced (the spec's guesses of unverified endpoints, now what the page shows)",
+            &merged.replaced,
+        );
         section("to decide", &merged.decisions);
         section(
             "differences (not applied: the spec is kept as it is)",

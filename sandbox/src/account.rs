@@ -124,6 +124,18 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Whether the sandbox keeps the records this call lists. The traffic use records it does
+    /// not keep: where the spec types them (a vendor page showed their shape) and has an
+    /// example, the server answers the example; else an empty list.
+    pub(crate) fn records_of_its_own(self) -> bool {
+        !matches!(
+            self,
+            Action::FlowUseRecord | Action::FlowProxyAccountUseRecord
+        )
+    }
+}
+
 /// The hand-written behaviour of account endpoint `endpoint`, if it has one.
 pub(crate) fn action(endpoint: &str) -> Option<Action> {
     Some(match endpoint {
@@ -469,7 +481,8 @@ pub(crate) fn perform(
             Value::Array(accounts.use_records(uid, seconds("start_time"), seconds("end_time")))
         }
         // The sandbox has no proxy (authentication) accounts, so no proxy account has records;
-        // and the traffic records' shape is unknown, so it cannot invent them.
+        // and it keeps no traffic use, so it has no traffic records of its own (the server
+        // answers the spec's example where the spec types them: `records_of_its_own`).
         Action::BalanceProxyAccountUseRecord
         | Action::FlowUseRecord
         | Action::FlowProxyAccountUseRecord => json!([]),

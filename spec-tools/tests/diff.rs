@@ -889,3 +889,39 @@ fn descriptions_follow_the_message_style() {
         assert!(!change.description.ends_with('.'), "{change}");
     }
 }
+
+#[test]
+fn a_response_that_goes_from_untyped_json_to_a_record_is_breaking() {
+    // What a vendor page does to an endpoint the spec could only guess: its `json` becomes a
+    // record, and code that read a `serde_json::Value` reads a struct.
+    let diff = diff_after(|spec| {
+        set(
+            spec,
+            "/types",
+            "FlowUse",
+            json!({"kind": "record", "doc": {"en": "A day's traffic."},
+                   "fields": {"day": {"type": "timestamp", "doc": {"en": "The day."}}}}),
+        );
+        set(
+            spec,
+            "/endpoints/flow_use_record",
+            "response",
+            json!("list<FlowUse>"),
+        );
+    });
+    let changes = besides_examples(&diff);
+    let response = changes
+        .iter()
+        .find(|c| c.path == "endpoints.flow_use_record.response")
+        .expect("the response changes");
+    assert_eq!(response.class, Class::Breaking, "{response:#?}");
+    assert_eq!(
+        response.description,
+        "`Client::flow_use_record` returns `Response<Vec<FlowUse>>` instead of `Response<serde_json::Value>`"
+    );
+    let added = changes
+        .iter()
+        .find(|c| c.path == "types.FlowUse")
+        .expect("the record is added");
+    assert_eq!(added.class, Class::Additive);
+}

@@ -4,7 +4,7 @@
 //! The vendor's order page is a copy of `shared/vendor-docs/orders.txt` in `tests/data`, so the
 //! tests do not depend on a folder outside the repository.
 
-use ipidea_spec::{BUNDLED, Endpoint, bundled};
+use ipidea_spec::{BUNDLED, Endpoint, TypeRef, bundled};
 use ipidea_spec_tools::import::{
     Import, ImportError, Merge, NodeValue, import, import_into, parse_page, parse_value,
 };
@@ -1138,4 +1138,99 @@ fn a_known_field_of_another_family_lends_its_type_but_not_its_doc() {
         open["doc"]["en"].as_str().unwrap().contains("Region"),
         "{open}"
     );
+}
+
+// A page that documents what the spec only guessed.
+
+/// A page written for the tests, in the vendor's format, that documents the four traffic
+/// endpoints the bundled spec marks unverified.
+const FLOW: &str = include_str!("data/flow.txt");
+
+#[test]
+fn a_page_replaces_the_guesses_of_unverified_endpoints() {
+    let spec = bundled();
+    let merge = import_into(FLOW, &spec, &bundled_json()).unwrap();
+    assert!(merge.conflicts.is_empty(), "{:#?}", merge.conflicts);
+    assert!(merge.added_endpoints.is_empty());
+    let replaced = messages(&merge.replaced);
+    for name in [
+        "flow_left",
+        "flow_warning_set",
+        "flow_use_record",
+        "flow_proxy_account_use_record",
+    ] {
+        assert!(
+            replaced.contains(&format!("`{name}`"))
+                && replaced.contains("no longer marked unverified"),
+            "{name}: {replaced}"
+        );
+    }
+    assert!(
+        replaced.contains("its response `json` becomes"),
+        "{replaced}"
+    );
+    // The merged spec loads, with typed records where the spec had `json`.
+    let text = serde_json::to_string_pretty(&merge.spec).unwrap();
+    let merged = ipidea_spec::parse("merged.json", &text).unwrap();
+    for name in [
+        "flow_left",
+        "flow_warning_set",
+        "flow_use_record",
+        "flow_proxy_account_use_record",
+    ] {
+        let endpoint = merged.endpoint(name).unwrap();
+        assert_eq!(endpoint.unverified, None, "{name}");
+        assert!(!endpoint.examples.is_empty(), "{name}: the page's example");
+        // What the spec says and the page does not is kept.
+        let was = spec.endpoint(name).unwrap();
+        assert_eq!(
+            (endpoint.changes, endpoint.idempotent),
+            (was.changes, was.idempotent)
+        );
+    }
+    let records = merged.endpoint("flow_use_record").unwrap();
+    let TypeRef::List(item) = &records.response else {
+        panic!("a list of records: {}", records.response)
+    };
+    let TypeRef::Named(item) = &**item else {
+        panic!("{item}")
+    };
+    let Some(ipidea_spec::TypeKind::Record { fields }) = merged.type_def(item).map(|t| &t.kind)
+    else {
+        panic!("`{item}` is a record")
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["day", "use_flow"]);
+    let account = merged.endpoint("flow_proxy_account_use_record").unwrap();
+    assert!(
+        account
+            .request
+            .iter()
+            .any(|f| f.name == "sub_id" && f.required)
+    );
+    // A second merge of the same page finds nothing left to replace.
+    let again = import_into(FLOW, &merged, &merge.spec).unwrap();
+    assert!(again.replaced.is_empty(), "{:#?}", again.replaced);
+}
+
+#[test]
+fn a_page_without_a_response_leaves_the_response_and_the_mark() {
+    let spec = bundled();
+    let page = page_of(
+        "flow_use_record",
+        "{\"start_time\": \"1656518400\", \"end_time\": \"1656604800\"}",
+    );
+    let merge = import_into(&page, &spec, &bundled_json()).unwrap();
+    let replaced = messages(&merge.replaced);
+    assert!(
+        replaced.contains("its request fields are the page's"),
+        "{replaced}"
+    );
+    assert!(
+        replaced.contains("it stays marked unverified: the page shows no successful response"),
+        "{replaced}"
+    );
+    let endpoint = &merge.spec["endpoints"]["flow_use_record"];
+    assert!(endpoint.get("unverified").is_some());
+    assert_eq!(endpoint["response"], "json");
 }

@@ -24,6 +24,10 @@ pub struct Merge {
     pub added_types: Vec<String>,
     /// The endpoints that were already in the spec.
     pub existing: Vec<String>,
+    /// What the page replaced in the endpoints that the spec marks unverified: the spec's
+    /// guesses (request fields, an untyped response), now what the vendor's page shows, each
+    /// replacement one note.
+    pub replaced: Vec<Note>,
     /// What a person must still decide about what was added.
     pub decisions: Vec<Note>,
     /// Where the page and the spec differ in a way the spec can live with: a field on one side
@@ -46,6 +50,7 @@ pub fn merge(import: &Import, spec: &Spec, spec_json: &Value) -> Merge {
         added_endpoints: Vec::new(),
         added_types: Vec::new(),
         existing: Vec::new(),
+        replaced: Vec::new(),
         decisions: Vec::new(),
         differences: Vec::new(),
         conflicts: Vec::new(),
@@ -53,7 +58,7 @@ pub fn merge(import: &Import, spec: &Spec, spec_json: &Value) -> Merge {
     let wanted_types = add_endpoints(import, spec, &mut merged, &mut result);
     add_types(import, spec, wanted_types, &mut merged, &mut result);
     result.decisions = decisions_about_added(import, &result);
-    if !result.added_endpoints.is_empty() {
+    if !result.added_endpoints.is_empty() || !result.replaced.is_empty() {
         result
             .conflicts
             .extend(validate(&merged, "the merged spec would not validate"));
@@ -79,7 +84,11 @@ fn add_endpoints(
         let url_path = entry["path"].as_str().unwrap_or_default();
         if let Some(existing) = spec.endpoint(&imported.name) {
             result.existing.push(imported.name.clone());
-            compare_endpoint(spec, existing, imported, result);
+            if existing.unverified.is_some() {
+                replace_guesses(imported, merged, result, &mut wanted_types);
+            } else {
+                compare_endpoint(spec, existing, imported, result);
+            }
             continue;
         }
         let route = |m: &str, p: &str| format!("{m} {}", p.trim_end_matches('/'));
@@ -105,6 +114,154 @@ fn add_endpoints(
         collect_field_refs(entry.get("request"), &mut wanted_types);
     }
     wanted_types
+}
+
+/// Replaces the guesses of an endpoint that the spec marks unverified with what the page shows
+/// of it: its request fields (names, types, requiredness and docs; none where its request line
+/// has no body, as the vendor writes a call without fields), its response type (records where
+/// the spec said `json`, named by the import's rules) and paging where it shows a successful
+/// response, its examples, and the vendor's heading as its Chinese doc. What the page does not
+/// show stays as the spec had it; the `unverified` mark goes only when the page shows a
+/// successful response, the part the spec could only guess. Each replacement is a note of
+/// [`Merge::replaced`]; the types the new request and response use are added with the others.
+fn replace_guesses(
+    imported: &ImportedEndpoint,
+    merged: &mut Value,
+    result: &mut Merge,
+    wanted_types: &mut Vec<String>,
+) {
+    let name = &imported.name;
+    let page = &imported.entry;
+    let Some(entry) = merged
+        .get_mut("endpoints")
+        .and_then(|endpoints| endpoints.get_mut(name))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut replaced = Vec::new();
+    let (request, kept) = merged_request(entry.get("request"), &page["request"]);
+    let fields: Vec<String> = request.keys().map(|k| format!("`{k}`")).collect();
+    let fields = if fields.is_empty() {
+        "none".to_owned()
+    } else {
+        fields.join(", ")
+    };
+    let request = Value::Object(request);
+    collect_field_refs(Some(&request), wanted_types);
+    entry.insert("request".to_owned(), request);
+    replaced.push(format!("its request fields are the page's: {fields}"));
+    if !kept.is_empty() {
+        replaced.push(format!(
+            "it keeps {} of the spec, which the page does not show",
+            kept.join(", ")
+        ));
+    }
+    let shows_response = !imported.data.is_empty();
+    if shows_response {
+        let was = entry.get("response").cloned().unwrap_or_default();
+        let now = page["response"].clone();
+        if was != now {
+            replaced.push(format!(
+                "its response {} becomes {}",
+                show(&was),
+                show(&now)
+            ));
+            entry.insert("response".to_owned(), now);
+            collect_refs(page.get("response"), wanted_types);
+        }
+        if let Some(paging) = page.get("paging") {
+            if entry.get("paging") != Some(paging) {
+                entry.insert("paging".to_owned(), paging.clone());
+                replaced.push(format!("it pages with {}", show(paging)));
+            }
+        }
+    }
+    if imported.has_heading {
+        if let Some(zh) = page["doc"].get("zh").filter(|zh| zh.is_string()) {
+            if let Some(doc) = entry.get_mut("doc").and_then(Value::as_object_mut) {
+                if doc.get("zh") != Some(zh) {
+                    doc.insert("zh".to_owned(), zh.clone());
+                    replaced.push(format!(
+                        "its Chinese doc is the page's heading, {}",
+                        show(zh)
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(examples) = page
+        .get("examples")
+        .filter(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        entry.insert("examples".to_owned(), examples.clone());
+        replaced.push("its examples are the page's".to_owned());
+    }
+    if shows_response {
+        if entry.shift_remove("unverified").is_some() {
+            replaced.push("it is no longer marked unverified: the page documents it".to_owned());
+        }
+    } else {
+        replaced.push(
+            "it stays marked unverified: the page shows no successful response, which stays as the spec guessed it"
+                .to_owned(),
+        );
+    }
+    let path = child("endpoints", name);
+    for what in replaced {
+        result.replaced.push(Note::new(
+            path.clone(),
+            format!("`{name}` (line {}): {what}", imported.line),
+        ));
+    }
+}
+
+/// The request fields of an unverified endpoint once a page shows it: the page's fields (their
+/// types and examples, and the vendor's comment as the Chinese doc), each keeping what a page
+/// cannot show and the spec said (`required`, `not_before`, the bounds where the type stays, and
+/// its English doc, where the import has only a placeholder), then the spec's fields the page
+/// does not show, kept as they were (named in the second value).
+fn merged_request(
+    spec: Option<&Value>,
+    page: &Value,
+) -> (serde_json::Map<String, Value>, Vec<String>) {
+    const KEPT: [&str; 2] = ["required", "not_before"];
+    const BOUNDS: [&str; 6] = [
+        "minimum",
+        "maximum",
+        "min_length",
+        "max_length",
+        "min_items",
+        "max_items",
+    ];
+    let empty = serde_json::Map::new();
+    let spec = spec.and_then(Value::as_object).unwrap_or(&empty);
+    let mut request = page.as_object().cloned().unwrap_or_default();
+    for (name, field) in request.iter_mut() {
+        let (Some(had), Some(field)) = (spec.get(name), field.as_object_mut()) else {
+            continue;
+        };
+        let same_type = had.get("type") == field.get("type");
+        for key in KEPT.iter().chain(BOUNDS.iter().filter(|_| same_type)) {
+            if let Some(value) = had.get(*key) {
+                field.insert((*key).to_owned(), value.clone());
+            }
+        }
+        if let Some(mut doc) = had.get("doc").and_then(Value::as_object).cloned() {
+            if let Some(zh) = field.get("doc").and_then(|d| d.get("zh")) {
+                doc.insert("zh".to_owned(), zh.clone());
+            }
+            field.insert("doc".to_owned(), Value::Object(doc));
+        }
+    }
+    let mut kept = Vec::new();
+    for (name, field) in spec {
+        if !request.contains_key(name) {
+            request.insert(name.clone(), field.clone());
+            kept.push(format!("`{name}`"));
+        }
+    }
+    (request, kept)
 }
 
 /// Adds the new types the added endpoints use, and the types those use. A type the spec
