@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use ipidea_spec_tools::import::{self, Note};
 use serde_json::{Value, json};
 
@@ -24,7 +24,10 @@ pub fn command() -> Command {
              `//` comments) and print spec entries inferred from it: endpoints, request fields, \
              types, docs and examples.\n\n\
              stdout: the entries as JSON ({\"types\": ..., \"endpoints\": ...}), or with --merge \
-             the whole spec with the new endpoints and types added (nothing is overwritten).\n\
+             the whole spec with the new endpoints and types added. An endpoint that the spec \
+             marks unverified takes what the page shows (request fields, typed responses, \
+             examples; the mark goes where the page shows a response), each replacement listed; \
+             nothing else is overwritten unless --apply.\n\
              stderr: what a person must still decide (requiredness, enums, ids or numbers, docs, \
              where a money-spending call's orders are listed), \
              and with --merge how the page differs from or conflicts with the spec.\n\
@@ -44,6 +47,19 @@ pub fn command() -> Command {
                 .value_name("SPEC")
                 .help("Add what is new to this spec and report what differs or conflicts"),
         )
+        .arg(
+            Arg::new("apply")
+                .long("apply")
+                .action(ArgAction::SetTrue)
+                .requires("merge")
+                .help(
+                    "With --merge, take the page's side where the import can: new request and \
+                     record fields (typed by the usual inference; optional, nullable), types \
+                     the page's examples do not fit, required fields the page no longer sends \
+                     (made optional) and records where the spec says `json`; each listed as \
+                     applied",
+                ),
+        )
 }
 
 /// Runs `spec import`, given the matches of `spec`.
@@ -59,8 +75,9 @@ pub fn run(spec: &ArgMatches) -> ExitCode {
         Ok(page) => page,
         Err(error) => return failed(format!("cannot read `{file}`: {error}")),
     };
+    let apply = matches.get_flag("apply");
     match matches.get_one::<String>("merge") {
-        Some(spec_file) => merge(file, &page, spec_file, json_output),
+        Some(spec_file) => merge(file, &page, spec_file, json_output, apply),
         None => entries(file, &page, json_output),
     }
 }
@@ -117,7 +134,7 @@ fn entries(file: &str, page: &str, json_output: bool) -> ExitCode {
 }
 
 /// The page merged into a spec file.
-fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode {
+fn merge(file: &str, page: &str, spec_file: &str, json_output: bool, apply: bool) -> ExitCode {
     let spec = match ipidea_spec::load(spec_file) {
         Ok(spec) => spec,
         Err(errors) => {
@@ -136,15 +153,19 @@ fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode
         Ok(value) => value,
         Err(error) => return failed(format!("cannot read `{spec_file}`: {error}")),
     };
-    let merged = match import::import_into(page, &spec, &spec_json) {
+    let mut merged = match import::import_into(page, &spec, &spec_json) {
         Ok(merged) => merged,
         Err(error) => return failed(format!("{file}: {error}")),
     };
+    if apply {
+        merged.apply();
+    }
     if json_output {
         print_json(&json!({
             "spec": merged.spec,
             "added": { "endpoints": merged.added_endpoints, "types": merged.added_types },
             "replaced": notes(&merged.replaced),
+            "applied": notes(&merged.applied),
             "decisions": notes(&merged.decisions),
             "differences": notes(&merged.differences),
             "conflicts": notes(&merged.conflicts),
@@ -154,6 +175,7 @@ fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode
         if merged.added_endpoints.is_empty()
             && merged.added_types.is_empty()
             && merged.replaced.is_empty()
+            && merged.applied.is_empty()
         {
             eprintln!(
                 "{file} into {spec_file}: nothing new; {} endpoint{} already in the spec",
@@ -173,11 +195,14 @@ fn merge(file: &str, page: &str, spec_file: &str, json_output: bool) -> ExitCode
             "replaced (the spec's guesses of unverified endpoints, now what the page shows)",
             &merged.replaced,
         );
+        section("applied (the page's side, by --apply)", &merged.applied);
         section("to decide", &merged.decisions);
-        section(
-            "differences (not applied: the spec is kept as it is)",
-            &merged.differences,
-        );
+        let differences = if apply {
+            "differences (not settled by --apply: the spec keeps these)"
+        } else {
+            "differences (not applied: the spec is kept as it is; --apply takes the page's side where it can)"
+        };
+        section(differences, &merged.differences);
         section("conflicts", &merged.conflicts);
         if merged.conflicts.is_empty() {
             eprintln!("no conflicts");

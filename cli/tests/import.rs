@@ -180,3 +180,68 @@ fn a_page_that_cannot_be_read_names_the_line() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read `/nonexistent/page.txt`"));
 }
+
+const FLOW: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec-tools/tests/data/flow.txt"
+);
+const WHITELIST_CHANGED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec-tools/tests/data/whitelist-changed.txt"
+);
+
+#[test]
+fn a_page_of_unverified_endpoints_replaces_their_guesses() {
+    let output = ipidea(&["spec", "import", FLOW, "--merge", SPEC]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stderr(&output);
+    assert!(
+        report.contains("replaced (the spec's guesses of unverified endpoints"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`flow_use_record` (line 33): it is no longer marked unverified"),
+        "{report}"
+    );
+    let merged = stdout_json(&output);
+    assert!(
+        merged["endpoints"]["flow_use_record"]
+            .get("unverified")
+            .is_none()
+    );
+    assert_eq!(
+        merged["endpoints"]["flow_use_record"]["response"],
+        "list<FlowUseRecordItem>"
+    );
+}
+
+#[test]
+fn apply_takes_the_pages_side_and_without_it_conflicts_exit_1() {
+    let kept = ipidea(&["spec", "import", WHITELIST_CHANGED, "--merge", SPEC]);
+    assert_eq!(kept.status.code(), Some(1), "{}", stderr(&kept));
+    assert!(stderr(&kept).contains("--apply takes the page's side where it can"));
+    let applied = ipidea(&[
+        "spec",
+        "import",
+        WHITELIST_CHANGED,
+        "--merge",
+        SPEC,
+        "--apply",
+        "--json",
+    ]);
+    assert_eq!(applied.status.code(), Some(0), "{}", stderr(&applied));
+    let result = stdout_json(&applied);
+    assert_eq!(result["conflicts"], serde_json::json!([]));
+    assert!(
+        result["applied"].as_array().unwrap().len() >= 6,
+        "{}",
+        result["applied"]
+    );
+    assert_eq!(
+        result["spec"]["types"]["WhiteList"]["fields"]["white"]["type"],
+        "string"
+    );
+    // `--apply` needs `--merge`.
+    let usage = ipidea(&["spec", "import", WHITELIST_CHANGED, "--apply"]);
+    assert_eq!(usage.status.code(), Some(2));
+}

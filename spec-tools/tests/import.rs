@@ -1234,3 +1234,108 @@ fn a_page_without_a_response_leaves_the_response_and_the_mark() {
     assert!(endpoint.get("unverified").is_some());
     assert_eq!(endpoint["response"], "json");
 }
+
+// A page that changes verified endpoints, and `--apply`.
+
+/// A page written for the tests, in the vendor's format, that changes the whitelist calls: a
+/// request field the spec lacks, a count that is no longer a number, fields the records gain,
+/// and a required field the page no longer sends.
+const WHITELIST_CHANGED: &str = include_str!("data/whitelist-changed.txt");
+
+#[test]
+fn the_comparison_covers_types_and_fields_and_apply_takes_the_pages_side() {
+    let spec = bundled();
+    let mut merge = import_into(WHITELIST_CHANGED, &spec, &bundled_json()).unwrap();
+    let differences = messages(&merge.differences);
+    let conflicts = messages(&merge.conflicts);
+    // Without --apply: reported, the spec kept, and the conflicts stand.
+    assert!(
+        differences.contains("the page sends `mark`"),
+        "{differences}"
+    );
+    assert!(differences.contains("the page's `quota`"), "{differences}");
+    assert!(differences.contains("the page's `remark`"), "{differences}");
+    assert!(
+        conflicts.contains("`\"unlimited\"`") && conflicts.contains("`u32`"),
+        "{conflicts}"
+    );
+    assert!(
+        conflicts.contains("the spec requires `white_ips` of `white_add`"),
+        "{conflicts}"
+    );
+    assert_eq!(merge.spec, bundled_json(), "nothing is applied by itself");
+    assert!(merge.applied.is_empty());
+
+    merge.apply();
+    let applied = messages(&merge.applied);
+    for expected in [
+        "`white_list` gains the optional request field `mark` (`string`)",
+        "`WhiteList` gains the nullable field `quota` (`i64`)",
+        "`WhiteListEntry` gains the nullable field `remark` (`string`)",
+        "`white` of `WhiteList` becomes `string`",
+        "`white_ips` of `white_add` becomes optional: the page does not send it",
+        "`white_add` gains the optional request field `ips`",
+    ] {
+        assert!(applied.contains(expected), "{expected}:\n{applied}");
+    }
+    assert!(merge.conflicts.is_empty(), "{:#?}", merge.conflicts);
+    // The applied spec loads, and spec diff classes each change.
+    let text = serde_json::to_string_pretty(&merge.spec).unwrap();
+    let applied = ipidea_spec::parse("applied.json", &text).unwrap();
+    let diff = ipidea_spec_tools::diff::diff(&spec, &applied);
+    let class_of = |path: &str| {
+        diff.changes
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| c.class)
+            .unwrap_or_else(|| panic!("no change at {path}: {:#?}", diff.changes))
+    };
+    use ipidea_spec_tools::diff::Class;
+    assert_eq!(class_of("types.WhiteList.fields.quota"), Class::Additive);
+    assert_eq!(
+        class_of("types.WhiteList.fields.white.type"),
+        Class::Breaking
+    );
+    assert_eq!(
+        class_of("endpoints.white_list.request.mark"),
+        Class::Additive
+    );
+}
+
+#[test]
+fn records_where_a_verified_spec_says_json_are_noticed_and_typed_by_apply() {
+    // `flow_use_record` as if verified but still untyped.
+    let mut json = bundled_json();
+    json["endpoints"]["flow_use_record"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("unverified");
+    let spec = ipidea_spec::parse("test.json", &json.to_string()).unwrap();
+    let mut merge = import_into(FLOW, &spec, &json).unwrap();
+    let differences = messages(&merge.differences);
+    assert!(
+        differences.contains(
+            "the page shows records (line 33) where the spec says `json` for `flow_use_record`: the import types them `list<FlowUseRecordItem>`"
+        ),
+        "{differences}"
+    );
+    merge.apply();
+    assert!(
+        messages(&merge.applied)
+            .contains("the response of `flow_use_record` becomes `list<FlowUseRecordItem>`"),
+        "{}",
+        messages(&merge.applied)
+    );
+    assert!(merge.conflicts.is_empty(), "{:#?}", merge.conflicts);
+    let text = serde_json::to_string_pretty(&merge.spec).unwrap();
+    let applied = ipidea_spec::parse("applied.json", &text).unwrap();
+    assert_eq!(
+        applied
+            .endpoint("flow_use_record")
+            .unwrap()
+            .response
+            .to_string(),
+        "list<FlowUseRecordItem>"
+    );
+    assert!(applied.type_def("FlowUseRecordItem").is_some());
+}

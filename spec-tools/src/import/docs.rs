@@ -111,6 +111,6 @@ pub(super) fn borrowed_docs(names: &[String]) -> String {
 }
 
 /// The placeholder doc of `name`.
-fn placeholder(name: &str) -> String {
+pub(super) fn placeholder(name: &str) -> String {
     format!("`{name}` (imported; describe it)")
 }

@@ -212,3 +212,22 @@ pub(super) fn sendable(spec: &Spec, ty: &TypeRef) -> bool {
         TypeRef::List(_) | TypeRef::Empty => false,
     }
 }
+
+/// A type expression that fits every value seen of a key called `name`, guessed as the
+/// import guesses example values; `json` where every value is `null` or nothing else fits.
+pub(crate) fn guess_type(spec: &Spec, name: &str, values: &[Value]) -> String {
+    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    let Some(guessed) = present
+        .iter()
+        .map(|v| guess_scalar(name, v, false).ty)
+        .reduce(|a, b| unify(&a, &b))
+    else {
+        return "json".to_owned();
+    };
+    let fits = TypeRef::parse(&guessed).is_ok_and(|ty| {
+        present
+            .iter()
+            .all(|v| spec.check_value(&ty, true, v).is_ok())
+    });
+    if fits { guessed } else { "json".to_owned() }
+}

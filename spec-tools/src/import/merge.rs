@@ -9,7 +9,8 @@ use ipidea_spec::locate::child;
 use ipidea_spec::model::{Doc, Endpoint, Field, Scalar, Spec, TypeDef, TypeKind, TypeRef};
 
 use super::dialect::{Node, NodeValue};
-use super::docs::has_cjk;
+use super::docs::{doc_json, has_cjk, placeholder, vendor_doc};
+use super::guess::guess_type;
 use super::infer::{Import, ImportedEndpoint};
 use super::notes::{Note, show, validate};
 
@@ -37,6 +38,171 @@ pub struct Merge {
     /// value that does not fit the spec's type, a field the spec requires that the page does
     /// not send, or a merged spec that does not validate.
     pub conflicts: Vec<Note>,
+    /// What [`Merge::apply`] changed, one note per difference or conflict it settled.
+    pub applied: Vec<Note>,
+    /// The differences and conflicts that [`Merge::apply`] can settle in the page's favour,
+    /// each with its change to the spec.
+    fixes: Vec<(Note, Fix)>,
+}
+
+/// A change to the spec that settles one difference or conflict in the page's favour.
+#[derive(Debug, Clone, PartialEq)]
+enum Fix {
+    /// A request field the page sends and the spec lacks: the import's entry of it (optional,
+    /// typed by the import's inference).
+    AddRequestField {
+        endpoint: String,
+        field: String,
+        entry: Value,
+    },
+    /// A request field whose example does not fit its type: the import's type.
+    RetypeRequestField {
+        endpoint: String,
+        field: String,
+        ty: String,
+    },
+    /// A required request field the page does not send: optional.
+    MakeOptional { endpoint: String, field: String },
+    /// A record field the page shows and the spec lacks: nullable, of the type its values fit.
+    AddRecordField {
+        record: String,
+        field: String,
+        ty: String,
+        doc: Value,
+    },
+    /// A record field whose example does not fit its type: the type its values fit.
+    RetypeRecordField {
+        record: String,
+        field: String,
+        ty: String,
+    },
+    /// A response the spec has as `json` where the page shows records: the import's type, and
+    /// the types of the import it uses that the spec lacks.
+    TypeResponse {
+        endpoint: String,
+        ty: Value,
+        types: Vec<(String, Value)>,
+    },
+}
+
+impl Merge {
+    /// Applies what the import can settle in the page's favour (`--apply` of `ipidea spec
+    /// import --merge`): request fields the page sends that the spec lacks (typed by the usual
+    /// inference, optional), types that the page's examples do not fit (the import's, or the
+    /// type the values fit), required request fields the page no longer sends (made optional),
+    /// record fields the spec lacks (nullable) and responses the spec has as `json` where the
+    /// page shows records. Each settled difference or conflict moves to [`Merge::applied`]; the
+    /// patched spec is checked again, and a problem of it is a conflict. What it cannot settle
+    /// (another path, a doc, a field the spec has and the page does not show) stays.
+    pub fn apply(&mut self) {
+        for (note, fix) in std::mem::take(&mut self.fixes) {
+            let Some(done) = fix.apply(&mut self.spec) else {
+                continue;
+            };
+            self.differences.retain(|n| n != &note);
+            self.conflicts.retain(|n| n != &note);
+            self.applied.push(Note::new(note.path, done));
+        }
+        if !self.applied.is_empty() {
+            self.conflicts
+                .extend(validate(&self.spec, "the applied spec would not validate"));
+            dedup(&mut self.conflicts);
+        }
+    }
+
+    /// A difference (or a conflict) that [`Merge::apply`] can settle with `fix`.
+    fn fixable(&mut self, note: Note, fix: Fix, conflict: bool) {
+        if conflict {
+            self.conflicts.push(note.clone());
+        } else {
+            self.differences.push(note.clone());
+        }
+        self.fixes.push((note, fix));
+    }
+}
+
+/// The object at `keys` below `spec`, if there is one.
+fn object_at<'v>(
+    spec: &'v mut Value,
+    keys: &[&str],
+) -> Option<&'v mut serde_json::Map<String, Value>> {
+    let mut at = spec;
+    for key in keys {
+        at = at.get_mut(*key)?;
+    }
+    at.as_object_mut()
+}
+
+impl Fix {
+    /// Makes the change in `spec` (as JSON); what it did, or `None` where the spec has no
+    /// place for it.
+    fn apply(&self, spec: &mut Value) -> Option<String> {
+        match self {
+            Fix::AddRequestField {
+                endpoint,
+                field,
+                entry,
+            } => {
+                let request = object_at(spec, &["endpoints", endpoint, "request"])?;
+                request.insert(field.clone(), entry.clone());
+                let ty = entry["type"].as_str().unwrap_or("string");
+                Some(format!(
+                    "`{endpoint}` gains the optional request field `{field}` (`{ty}`)"
+                ))
+            }
+            Fix::RetypeRequestField {
+                endpoint,
+                field,
+                ty,
+            } => {
+                let entry = object_at(spec, &["endpoints", endpoint, "request", field])?;
+                entry.insert("type".to_owned(), Value::String(ty.clone()));
+                Some(format!("`{field}` of `{endpoint}` becomes `{ty}`"))
+            }
+            Fix::MakeOptional { endpoint, field } => {
+                let entry = object_at(spec, &["endpoints", endpoint, "request", field])?;
+                entry.insert("required".to_owned(), Value::Bool(false));
+                Some(format!(
+                    "`{field}` of `{endpoint}` becomes optional: the page does not send it"
+                ))
+            }
+            Fix::AddRecordField {
+                record,
+                field,
+                ty,
+                doc,
+            } => {
+                let fields = object_at(spec, &["types", record, "fields"])?;
+                fields.insert(
+                    field.clone(),
+                    serde_json::json!({"type": ty, "nullable": true, "doc": doc}),
+                );
+                Some(format!(
+                    "`{record}` gains the nullable field `{field}` (`{ty}`)"
+                ))
+            }
+            Fix::RetypeRecordField { record, field, ty } => {
+                let entry = object_at(spec, &["types", record, "fields", field])?;
+                entry.insert("type".to_owned(), Value::String(ty.clone()));
+                Some(format!("`{field}` of `{record}` becomes `{ty}`"))
+            }
+            Fix::TypeResponse {
+                endpoint,
+                ty,
+                types,
+            } => {
+                let spec_types = object_at(spec, &["types"])?;
+                for (name, def) in types {
+                    spec_types
+                        .entry(name.clone())
+                        .or_insert_with(|| def.clone());
+                }
+                let entry = object_at(spec, &["endpoints", endpoint])?;
+                entry.insert("response".to_owned(), ty.clone());
+                Some(format!("the response of `{endpoint}` becomes {}", show(ty)))
+            }
+        }
+    }
 }
 
 /// Adds the endpoints of `import` that `spec` lacks (with the types they use) to `spec_json`,
@@ -54,6 +220,8 @@ pub fn merge(import: &Import, spec: &Spec, spec_json: &Value) -> Merge {
         decisions: Vec::new(),
         differences: Vec::new(),
         conflicts: Vec::new(),
+        applied: Vec::new(),
+        fixes: Vec::new(),
     };
     let wanted_types = add_endpoints(import, spec, &mut merged, &mut result);
     add_types(import, spec, wanted_types, &mut merged, &mut result);
@@ -87,7 +255,7 @@ fn add_endpoints(
             if existing.unverified.is_some() {
                 replace_guesses(imported, merged, result, &mut wanted_types);
             } else {
-                compare_endpoint(spec, existing, imported, result);
+                compare_endpoint(spec, import, existing, imported, result);
             }
             continue;
         }
@@ -264,6 +432,67 @@ fn merged_request(
     (request, kept)
 }
 
+/// A response the spec has as `json` (or a list of it) where the page shows records that the
+/// import types: a difference that the import's type settles. Whether it was one.
+fn compare_untyped_response(
+    import: &Import,
+    existing: &Endpoint,
+    imported: &ImportedEndpoint,
+    out: &mut Merge,
+) -> bool {
+    let json = TypeRef::Scalar(Scalar::Json);
+    let untyped =
+        existing.response == json || existing.response == TypeRef::List(Box::new(json.clone()));
+    let page = &imported.entry["response"];
+    let Some(page_ty) = page.as_str() else {
+        return false;
+    };
+    if !untyped || matches!(page_ty, "json" | "list<json>" | "empty") {
+        return false;
+    }
+    let mut names = Vec::new();
+    collect_refs(Some(page), &mut names);
+    let mut i = 0;
+    while i < names.len() {
+        if let Some(def) = import.types.get(&names[i]) {
+            collect_refs(def.get("item"), &mut names);
+            collect_field_refs(def.get("fields"), &mut names);
+        }
+        i += 1;
+    }
+    let types = names
+        .iter()
+        .filter_map(|name| Some((name.clone(), import.types.get(name)?.clone())))
+        .collect();
+    out.fixable(
+        Note::new(
+            child(&existing.path, "response"),
+            format!(
+                "the page shows records (line {}) where the spec says `{}` for `{}`: the import types them `{page_ty}`",
+                imported.line, existing.response, existing.name
+            ),
+        ),
+        Fix::TypeResponse {
+            endpoint: existing.name.clone(),
+            ty: page.clone(),
+            types,
+        },
+        false,
+    );
+    true
+}
+
+/// Whether a value of a `json` place is records: a non-empty object, or a list with one.
+fn holds_records(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => !map.is_empty(),
+        Value::Array(items) => items
+            .iter()
+            .any(|i| i.as_object().is_some_and(|m| !m.is_empty())),
+        _ => false,
+    }
+}
+
 /// Adds the new types the added endpoints use, and the types those use. A type the spec
 /// already has is a conflict, and not added.
 fn add_types(
@@ -350,23 +579,26 @@ fn collect_field_refs(fields: Option<&Value>, into: &mut Vec<String>) {
 /// Compares an imported endpoint with the spec's endpoint of the same name.
 fn compare_endpoint(
     spec: &Spec,
+    import: &Import,
     existing: &Endpoint,
     imported: &ImportedEndpoint,
     out: &mut Merge,
 ) {
+    let typed_by_the_page = compare_untyped_response(import, existing, imported, out);
     compare_route(existing, imported, out);
     compare_guesses(spec, existing, imported, out);
     compare_orders_in(existing, imported, out);
     compare_paging(existing, imported, out);
     compare_heading(existing, imported, out);
     compare_request(spec, existing, imported, out);
-    for data in &imported.data {
+    for data in imported.data.iter().filter(|_| !typed_by_the_page) {
         compare_value(
             spec,
             &existing.response,
             false,
             data,
             &child(&existing.path, "response"),
+            None,
             0,
             out,
         );
@@ -520,15 +752,24 @@ fn compare_request(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint
         return;
     }
     for (key, node) in &imported.request {
+        let page_field = &imported.entry["request"][key];
         match existing.request.iter().find(|f| &f.name == key) {
-            None => out.differences.push(Note::new(
-                child(&existing.path, "request"),
-                format!(
-                    "the page sends `{key}` ({}) to `{name}`, which the spec does not have; not added",
-                    show(&node.to_json())
+            None => out.fixable(
+                Note::new(
+                    child(&existing.path, "request"),
+                    format!(
+                        "the page sends `{key}` ({}) to `{name}`, which the spec does not have; not added",
+                        show(&node.to_json())
+                    ),
                 ),
-            )),
-            Some(field) => compare_request_field(spec, field, key, node, out),
+                Fix::AddRequestField {
+                    endpoint: name.clone(),
+                    field: key.clone(),
+                    entry: page_field.clone(),
+                },
+                false,
+            ),
+            Some(field) => compare_request_field(spec, name, field, key, node, page_field, out),
         }
     }
     for field in &existing.request {
@@ -536,13 +777,20 @@ fn compare_request(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint
             continue;
         }
         if field.required {
-            out.conflicts.push(Note::new(
-                &field.path,
-                format!(
-                    "the spec requires `{}` of `{name}`, but the page's example does not send it",
-                    field.name
+            out.fixable(
+                Note::new(
+                    &field.path,
+                    format!(
+                        "the spec requires `{}` of `{name}`, but the page's example does not send it",
+                        field.name
+                    ),
                 ),
-            ));
+                Fix::MakeOptional {
+                    endpoint: name.clone(),
+                    field: field.name.clone(),
+                },
+                true,
+            );
         } else {
             out.differences.push(Note::new(
                 &field.path,
@@ -558,14 +806,22 @@ fn compare_request(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint
 /// Compares a request field the page sends with the spec's field of the same name: another
 /// doc is a difference, a value that does not fit is a conflict. An optional field sent empty
 /// fits.
-fn compare_request_field(spec: &Spec, field: &Field, key: &str, node: &Node, out: &mut Merge) {
+fn compare_request_field(
+    spec: &Spec,
+    endpoint: &str,
+    field: &Field,
+    key: &str,
+    node: &Node,
+    page_field: &Value,
+    out: &mut Merge,
+) {
     let value = node.to_json();
     compare_doc(&field.doc, node, &field.path, key, out);
     if !field.required && value.as_str() == Some("") {
         return;
     }
     if let Err(problem) = spec.check_field(field, &value).map_err(|p| p.to_string()) {
-        out.conflicts.push(Note::new(
+        let note = Note::new(
             child(&field.path, "type"),
             format!(
                 "the page's example {} of `{key}` (line {}) does not fit the spec's `{}`: {problem}",
@@ -573,7 +829,19 @@ fn compare_request_field(spec: &Spec, field: &Field, key: &str, node: &Node, out
                 node.line,
                 field.ty
             ),
-        ));
+        );
+        match page_field["type"].as_str() {
+            Some(ty) => out.fixable(
+                note,
+                Fix::RetypeRequestField {
+                    endpoint: endpoint.to_owned(),
+                    field: key.to_owned(),
+                    ty: ty.to_owned(),
+                },
+                true,
+            ),
+            None => out.conflicts.push(note),
+        }
     }
 }
 
@@ -599,12 +867,14 @@ fn compare_doc(doc: &Doc, node: &Node, path: &str, name: &str, out: &mut Merge) 
 
 /// Compares an example value with a spec type, field by field where the type is a record, so
 /// that a field on one side only is a difference and a value that does not fit is a conflict.
+#[allow(clippy::too_many_arguments)]
 fn compare_value(
     spec: &Spec,
     ty: &TypeRef,
     nullable: bool,
     node: &Node,
     path: &str,
+    owner: Option<(&str, &str)>,
     depth: usize,
     out: &mut Merge,
 ) {
@@ -623,19 +893,43 @@ fn compare_value(
         }
         (TypeRef::List(item), _, NodeValue::Array(items)) => {
             for element in items {
-                compare_value(spec, item, false, element, path, depth + 1, out);
+                compare_value(spec, item, false, element, path, owner, depth + 1, out);
             }
+        }
+        (TypeRef::Scalar(Scalar::Json), _, _) if holds_records(&value) => {
+            let whose = match owner {
+                Some((record, field)) => format!("`{field}` of `{record}`"),
+                None => format!("`{path}`"),
+            };
+            out.differences.push(Note::new(
+                path,
+                format!(
+                    "the page shows records where the spec says `json` for {whose}; typing them is left to a person"
+                ),
+            ));
         }
         _ => {
             if let Err(problem) = spec.check_value(ty, nullable, &value) {
-                out.conflicts.push(Note::new(
+                let note = Note::new(
                     path,
                     format!(
                         "the page's example {} (line {}) does not fit the spec's `{ty}`: {problem}",
                         show(&value),
                         node.line
                     ),
-                ));
+                );
+                match owner {
+                    Some((record, field)) => out.fixable(
+                        note,
+                        Fix::RetypeRecordField {
+                            record: record.to_owned(),
+                            field: field.to_owned(),
+                            ty: guess_type(spec, field, std::slice::from_ref(&value)),
+                        },
+                        true,
+                    ),
+                    None => out.conflicts.push(note),
+                }
             }
         }
     }
@@ -663,17 +957,28 @@ fn compare_record(
                     field.nullable,
                     member,
                     &field.path,
+                    Some((record, key.as_str())),
                     depth + 1,
                     out,
                 );
             }
-            None => out.differences.push(Note::new(
-                def.map(|d| d.path.clone()).unwrap_or_default(),
-                format!(
-                    "the page's `{key}` (line {}) is not a field of `{record}`; not added, it lands in `extra`",
-                    member.line
-                ),
-            )),
+            None => {
+                let note = Note::new(
+                    def.map(|d| d.path.clone()).unwrap_or_default(),
+                    format!(
+                        "the page's `{key}` (line {}) is not a field of `{record}`; not added, it lands in `extra`",
+                        member.line
+                    ),
+                );
+                let (doc, _) = vendor_doc(member.comment.as_deref(), placeholder(key));
+                let fix = Fix::AddRecordField {
+                    record: record.to_owned(),
+                    field: key.clone(),
+                    ty: guess_type(spec, key, &[member.to_json()]),
+                    doc: doc_json(&doc),
+                };
+                out.fixable(note, fix, false);
+            }
         }
     }
     for field in fields {
@@ -735,7 +1040,7 @@ fn compare_page(
     match node.get(&layout.items) {
         Some(items) => {
             let list = TypeRef::List(Box::new(item.clone()));
-            compare_value(spec, &list, false, items, path, depth + 1, out);
+            compare_value(spec, &list, false, items, path, None, depth + 1, out);
         }
         None => out.conflicts.push(Note::new(
             path,

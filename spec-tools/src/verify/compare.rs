@@ -16,7 +16,7 @@ use ipidea_spec::walk::{self, Place, Shape, Step, Visitor};
 use ipidea_spec::{DriftKind, Endpoint, EnumRepr, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
-use crate::import::guess::{guess_scalar, unify};
+use crate::import::guess::guess_type;
 
 /// The longest enum value a report shows; longer ones are clipped.
 pub const ENUM_VALUE_CHARS: usize = 24;
@@ -583,25 +583,6 @@ impl Walker<'_> {
             checked: self.checked,
         }
     }
-}
-
-/// A type expression that fits every value seen of a key called `name`, guessed as the
-/// import guesses example values; `json` where every value is `null` or nothing else fits.
-pub(crate) fn guess_type(spec: &Spec, name: &str, values: &[Value]) -> String {
-    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-    let Some(guessed) = present
-        .iter()
-        .map(|v| guess_scalar(name, v, false).ty)
-        .reduce(|a, b| unify(&a, &b))
-    else {
-        return "json".to_owned();
-    };
-    let fits = TypeRef::parse(&guessed).is_ok_and(|ty| {
-        present
-            .iter()
-            .all(|v| spec.check_value(&ty, true, v).is_ok())
-    });
-    if fits { guessed } else { "json".to_owned() }
 }
 
 /// What a value is, without the value.
