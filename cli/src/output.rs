@@ -304,6 +304,34 @@ mod tests {
         );
     }
 
+    /// Once a vendor page types what the spec only guessed, the table shows the records' fields
+    /// as columns, with no code: the rendering follows the spec's types.
+    #[test]
+    fn a_page_that_types_a_guessed_response_gives_it_columns() {
+        let page = include_str!("../../spec-tools/tests/data/flow.txt");
+        let bundled = ipidea_spec::bundled();
+        let json: Value = serde_json::from_str(ipidea_spec::BUNDLED).unwrap();
+        let merge = ipidea_spec_tools::import::import_into(page, &bundled, &json).unwrap();
+        let merged =
+            ipidea_spec::parse("merged.json", &merge.spec.to_string()).expect("the merged spec");
+        let endpoint = merged.endpoint("flow_use_record").unwrap();
+        let data = serde_json::json!([{"day": 1_656_518_400, "use_flow": 52_428_800}]);
+        let typed = render(&merged, endpoint, &data, false, Zone::Utc);
+        let header = typed
+            .lines()
+            .find(|l| l.contains("day"))
+            .unwrap_or_default();
+        assert!(header.contains("use_flow"), "{typed}");
+        assert!(
+            typed.contains("2022-06-29 16:00:00"),
+            "a day is a time: {typed}"
+        );
+        // The bundled spec, which says `json`, has no columns to give.
+        let guessed = bundled.endpoint("flow_use_record").unwrap();
+        let untyped = render(&bundled, guessed, &data, false, Zone::Utc);
+        assert_ne!(untyped, typed);
+    }
+
     #[test]
     fn a_table_with_every_field_has_no_note() {
         let shown = render_example("white_list");
