@@ -67,6 +67,7 @@ mod envelope;
 mod fault;
 pub mod loopback;
 mod orders;
+pub mod proxy;
 mod purchase;
 mod request;
 mod server;

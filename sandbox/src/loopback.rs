@@ -2,6 +2,7 @@
 //! sandbox and the repository's recording test server share, for test servers of one's own.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -18,13 +19,14 @@ use tokio::task::JoinSet;
 pub const CUT_SHORT_GRACE: Duration = Duration::from_millis(50);
 
 /// Accepts connections on `listener` until the future is dropped or aborted, serving each with
-/// `handle` (keep-alive on) and counting it in `connections`. The connection tasks live in a
+/// `handle`, given the peer's address and the request (keep-alive on, upgrades such as
+/// `CONNECT` tunnels allowed), and counting it in `connections`. The connection tasks live in a
 /// `JoinSet` owned by this future, so they end with it. An error of `handle` makes hyper close
 /// the connection without a response; a failure to accept (out of file descriptors, say)
 /// backs off rather than spinning.
 pub async fn serve<F, Fut, B, E>(listener: TcpListener, connections: &AtomicUsize, handle: F)
 where
-    F: Fn(Request<Incoming>) -> Fut + Clone + Send + 'static,
+    F: Fn(SocketAddr, Request<Incoming>) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<Response<B>, E>> + Send + 'static,
     B: Body + Send + 'static,
     B::Data: Send,
@@ -34,8 +36,8 @@ where
     let mut tasks = JoinSet::new();
     loop {
         while tasks.try_join_next().is_some() {}
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(_) => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
@@ -44,11 +46,12 @@ where
         connections.fetch_add(1, Ordering::SeqCst);
         let handle = handle.clone();
         tasks.spawn(async move {
-            let service = hyper::service::service_fn(handle);
+            let service = hyper::service::service_fn(move |request| handle(peer, request));
             // Errors (a dropped connection, a client going away) just end the connection.
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
     }

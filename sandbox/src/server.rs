@@ -183,7 +183,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let router = Router::new()
         .fallback(dispatch)
         .with_state(Arc::clone(&shared));
-    let handle = move |request: hyper::Request<hyper::body::Incoming>| {
+    let handle = move |_peer, request: hyper::Request<hyper::body::Incoming>| {
         let router = router.clone();
         async move {
             let response = match router.oneshot(request.map(Body::new)).await {

@@ -366,7 +366,7 @@ impl Drop for RecordingServer {
 /// the connections) until aborted.
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let counted = Arc::clone(&shared);
-    let handle = move |request: Request<Incoming>| {
+    let handle = move |_peer, request: Request<Incoming>| {
         let shared = Arc::clone(&shared);
         async move { handle(request, &shared).await }
     };

@@ -1,0 +1,389 @@
+//! Working proxies on loopback, as the sandbox hands them out: HTTP (absolute-form requests and
+//! `CONNECT` tunnels) and SOCKS5 (`CONNECT`, no authentication).
+//!
+//! Each proxy listens on `127.0.0.1` and connects out from a loopback address of its own
+//! (`127.0.0.2`, `127.0.0.3`, ...), so that a target sees a different source address for each
+//! proxy, as it would through the real service. Linux routes all of `127.0.0.0/8` to loopback;
+//! where a platform does not, [`Proxy::start`] fails with the address it could not bind.
+//!
+//! **A proxy forwards to loopback addresses only** (`127.0.0.0/8`, `::1`): [`destination`]
+//! decides before any connection is made, a name is resolved and every address it resolves to
+//! must be loopback, and anything else is refused (HTTP `403`, SOCKS5 reply `2`, "connection not
+//! allowed by ruleset"). A test tool must never become an open proxy.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicUsize;
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::header::{HOST, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::loopback;
+
+/// What a proxy speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProxyProtocol {
+    /// HTTP: absolute-form `http://` requests, and `CONNECT` tunnels.
+    Http,
+    /// SOCKS5 with no authentication, `CONNECT` only.
+    Socks5,
+}
+
+impl ProxyProtocol {
+    /// The scheme of its URLs: `http` or `socks5`.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            ProxyProtocol::Http => "http",
+            ProxyProtocol::Socks5 => "socks5",
+        }
+    }
+}
+
+/// Why a proxy does not connect to a destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// It is not a loopback address (or a name resolves to one that is not): the sandbox's
+    /// proxies never forward off this machine.
+    NotLoopback(IpAddr),
+    /// The name resolves to no address.
+    Unresolved(String),
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refused::NotLoopback(ip) => write!(
+                f,
+                "the sandbox's proxies forward to loopback addresses only, and {ip} is not one"
+            ),
+            Refused::Unresolved(host) => write!(f, "`{host}` resolves to no address"),
+        }
+    }
+}
+
+/// Where a proxy may connect for `host:port`: the address, if `host` is a loopback address or
+/// a name whose every address is loopback. The decision is made before any connection.
+///
+/// ```
+/// # tokio_test_block(async {
+/// use ipidea_sandbox::proxy::{Refused, destination};
+///
+/// assert!(destination("127.0.0.9", 80).await.is_ok());
+/// assert!(destination("::1", 80).await.is_ok());
+/// assert_eq!(
+///     destination("10.0.0.1", 80).await,
+///     Err(Refused::NotLoopback("10.0.0.1".parse().unwrap()))
+/// );
+/// # });
+/// # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+/// # }
+/// ```
+pub async fn destination(host: &str, port: u16) -> Result<SocketAddr, Refused> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return if ip.is_loopback() {
+            Ok(SocketAddr::new(ip, port))
+        } else {
+            Err(Refused::NotLoopback(ip))
+        };
+    }
+    let resolved: Vec<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(addresses) => addresses.collect(),
+        Err(_) => Vec::new(),
+    };
+    if let Some(off) = resolved.iter().find(|a| !a.ip().is_loopback()) {
+        return Err(Refused::NotLoopback(off.ip()));
+    }
+    resolved
+        .into_iter()
+        .next()
+        .ok_or_else(|| Refused::Unresolved(host.to_owned()))
+}
+
+/// Connects to `to` (a loopback address) from `source`, where the two are of one family.
+async fn connect_from(source: IpAddr, to: SocketAddr) -> io::Result<TcpStream> {
+    let socket = if to.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    if source.is_ipv4() == to.is_ipv4() {
+        socket.bind(SocketAddr::new(source, 0))?;
+    }
+    socket.connect(to).await
+}
+
+/// A running proxy. It stops when dropped, with every connection it holds.
+#[derive(Debug)]
+pub struct Proxy {
+    addr: SocketAddr,
+    source: IpAddr,
+    protocol: ProxyProtocol,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Proxy {
+    /// Starts a proxy of `protocol` on `127.0.0.1`, connecting out from `source`, a loopback
+    /// address. An address that is not loopback is refused; one this machine cannot bind (a
+    /// platform that routes only `127.0.0.1`) fails with the error of the bind.
+    pub async fn start(protocol: ProxyProtocol, source: IpAddr) -> io::Result<Proxy> {
+        if !source.is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("a proxy connects out from a loopback address, and {source} is not one"),
+            ));
+        }
+        // The source can be bound here, or nothing will work.
+        let probe = TcpSocket::new_v4()?;
+        probe.bind(SocketAddr::new(source, 0)).map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot connect out from {source}: {e}"))
+        })?;
+        drop(probe);
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let task = match protocol {
+            ProxyProtocol::Http => tokio::spawn(serve_http(listener, source)),
+            ProxyProtocol::Socks5 => tokio::spawn(serve_socks5(listener, source)),
+        };
+        Ok(Proxy {
+            addr,
+            source,
+            protocol,
+            task,
+        })
+    }
+
+    /// Where it listens: `127.0.0.1:PORT`.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The address it connects out from, which a target sees.
+    pub fn source(&self) -> IpAddr {
+        self.source
+    }
+
+    /// What it speaks.
+    pub fn protocol(&self) -> ProxyProtocol {
+        self.protocol
+    }
+
+    /// Its URL: `http://127.0.0.1:PORT` or `socks5://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("{}://{}", self.protocol.scheme(), self.addr)
+    }
+}
+
+type ProxyBody = BoxBody<Bytes, hyper::Error>;
+
+fn text(status: StatusCode, message: impl Into<String>) -> Response<ProxyBody> {
+    let body = Full::new(Bytes::from(message.into() + "\n"))
+        .map_err(|never: Infallible| match never {})
+        .boxed();
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    response
+}
+
+async fn serve_http(listener: TcpListener, source: IpAddr) {
+    let connections = AtomicUsize::new(0);
+    loopback::serve(listener, &connections, move |_peer, request| {
+        proxy_http(request, source)
+    })
+    .await;
+}
+
+/// One HTTP proxy request: a `CONNECT` tunnel, or an absolute-form `http://` request forwarded
+/// as origin-form.
+async fn proxy_http(
+    mut request: Request<Incoming>,
+    source: IpAddr,
+) -> Result<Response<ProxyBody>, Infallible> {
+    let Some(authority) = request.uri().authority().cloned() else {
+        return Ok(text(
+            StatusCode::BAD_REQUEST,
+            "a proxy request names its destination: `CONNECT host:port` or `GET http://host/...`",
+        ));
+    };
+    let connect = request.method() == Method::CONNECT;
+    if !connect && request.uri().scheme_str() != Some("http") {
+        return Ok(text(
+            StatusCode::BAD_REQUEST,
+            "only `http://` requests are forwarded; use CONNECT for anything else",
+        ));
+    }
+    let port = authority.port_u16().unwrap_or(80);
+    let to = match destination(authority.host(), port).await {
+        Ok(to) => to,
+        Err(refused @ Refused::NotLoopback(_)) => {
+            return Ok(text(StatusCode::FORBIDDEN, refused.to_string()));
+        }
+        Err(refused) => return Ok(text(StatusCode::BAD_GATEWAY, refused.to_string())),
+    };
+    let upstream = match connect_from(source, to).await {
+        Ok(upstream) => upstream,
+        Err(error) => {
+            return Ok(text(
+                StatusCode::BAD_GATEWAY,
+                format!("cannot connect to {to}: {error}"),
+            ));
+        }
+    };
+    if connect {
+        tokio::spawn(async move {
+            if let Ok(upgraded) = hyper::upgrade::on(request).await {
+                let mut client = TokioIo::new(upgraded);
+                let mut upstream = upstream;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            }
+        });
+        let body = Empty::new().map_err(|never| match never {}).boxed();
+        return Ok(Response::new(body));
+    }
+    let (mut sender, connection) =
+        match hyper::client::conn::http1::handshake(TokioIo::new(upstream)).await {
+            Ok(pair) => pair,
+            Err(error) => return Ok(text(StatusCode::BAD_GATEWAY, error.to_string())),
+        };
+    tokio::spawn(connection);
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    if let Ok(uri) = path.parse() {
+        *request.uri_mut() = uri;
+    }
+    let headers = request.headers_mut();
+    headers.remove("proxy-connection");
+    headers.remove("proxy-authorization");
+    if !headers.contains_key(HOST) {
+        if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
+            headers.insert(HOST, host);
+        }
+    }
+    match sender.send_request(request).await {
+        Ok(response) => Ok(response.map(BodyExt::boxed)),
+        Err(error) => Ok(text(StatusCode::BAD_GATEWAY, error.to_string())),
+    }
+}
+
+async fn serve_socks5(listener: TcpListener, source: IpAddr) {
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            continue;
+        };
+        connections.spawn(async move {
+            let _ = socks5(stream, source).await;
+        });
+    }
+}
+
+/// SOCKS5 replies (RFC 1928, section 6).
+mod reply {
+    pub const SUCCEEDED: u8 = 0;
+    pub const NOT_ALLOWED: u8 = 2;
+    pub const HOST_UNREACHABLE: u8 = 4;
+    pub const REFUSED: u8 = 5;
+    pub const COMMAND_NOT_SUPPORTED: u8 = 7;
+    pub const ADDRESS_NOT_SUPPORTED: u8 = 8;
+}
+
+/// One SOCKS5 connection: the greeting (no authentication), one `CONNECT`, then the tunnel.
+async fn socks5(mut client: TcpStream, source: IpAddr) -> io::Result<()> {
+    let mut head = [0u8; 2];
+    client.read_exact(&mut head).await?;
+    if head[0] != 5 {
+        return Ok(());
+    }
+    let mut methods = vec![0u8; usize::from(head[1])];
+    client.read_exact(&mut methods).await?;
+    if !methods.contains(&0) {
+        return client.write_all(&[5, 0xFF]).await;
+    }
+    client.write_all(&[5, 0]).await?;
+    let mut request = [0u8; 4];
+    client.read_exact(&mut request).await?;
+    let [version, command, _, kind] = request;
+    if version != 5 {
+        return Ok(());
+    }
+    let host = match kind {
+        1 => {
+            let mut ip = [0u8; 4];
+            client.read_exact(&mut ip).await?;
+            IpAddr::from(ip).to_string()
+        }
+        3 => {
+            let len = client.read_u8().await?;
+            let mut name = vec![0u8; usize::from(len)];
+            client.read_exact(&mut name).await?;
+            String::from_utf8_lossy(&name).into_owned()
+        }
+        4 => {
+            let mut ip = [0u8; 16];
+            client.read_exact(&mut ip).await?;
+            IpAddr::from(ip).to_string()
+        }
+        _ => return answer(&mut client, reply::ADDRESS_NOT_SUPPORTED, None).await,
+    };
+    let port = client.read_u16().await?;
+    if command != 1 {
+        return answer(&mut client, reply::COMMAND_NOT_SUPPORTED, None).await;
+    }
+    let to = match destination(&host, port).await {
+        Ok(to) => to,
+        Err(Refused::NotLoopback(_)) => {
+            return answer(&mut client, reply::NOT_ALLOWED, None).await;
+        }
+        Err(Refused::Unresolved(_)) => {
+            return answer(&mut client, reply::HOST_UNREACHABLE, None).await;
+        }
+    };
+    let mut upstream = match connect_from(source, to).await {
+        Ok(upstream) => upstream,
+        Err(_) => return answer(&mut client, reply::REFUSED, None).await,
+    };
+    answer(&mut client, reply::SUCCEEDED, upstream.local_addr().ok()).await?;
+    tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
+    Ok(())
+}
+
+/// A SOCKS5 reply with the bound address (or `0.0.0.0:0`).
+async fn answer(client: &mut TcpStream, code: u8, bound: Option<SocketAddr>) -> io::Result<()> {
+    let mut out = vec![5, code, 0];
+    match bound {
+        Some(SocketAddr::V6(addr)) => {
+            out.push(4);
+            out.extend_from_slice(&addr.ip().octets());
+            out.extend_from_slice(&addr.port().to_be_bytes());
+        }
+        Some(SocketAddr::V4(addr)) => {
+            out.push(1);
+            out.extend_from_slice(&addr.ip().octets());
+            out.extend_from_slice(&addr.port().to_be_bytes());
+        }
+        None => out.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0]),
+    }
+    client.write_all(&out).await
+}
