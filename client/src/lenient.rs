@@ -37,6 +37,27 @@ pub(crate) fn take_coercions() -> u32 {
     COERCIONS.with(|count| count.replace(0))
 }
 
+thread_local! {
+    /// The date format of the API whose response this thread is decoding (`api.date_format`);
+    /// ISO `%Y-%m-%d` outside a client's decode.
+    static DATE_FORMAT: Cell<&'static str> = const { Cell::new("%Y-%m-%d") };
+}
+
+/// Runs `decode` with `format` as the API's date format, for the dates it reads: the decoders
+/// read a `date` as the spec's wire check does (`ipidea_spec::days::Date::parse`, the format or
+/// ISO). Decoding is synchronous, so the thread's format is the decode's.
+pub(crate) fn with_date_format<R>(format: &'static str, decode: impl FnOnce() -> R) -> R {
+    /// Puts the previous format back, however the decode ends.
+    struct Restore(&'static str);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DATE_FORMAT.with(|format| format.set(self.0));
+        }
+    }
+    let _restore = Restore(DATE_FORMAT.with(|current| current.replace(format)));
+    decode()
+}
+
 /// A response value that decodes leniently and encodes in its canonical wire form.
 ///
 /// Implemented for the scalars of the spec format, `Option` and `Vec` of them, and every
@@ -286,7 +307,10 @@ impl Lenient for DateTime<Utc> {
 impl Lenient for NaiveDate {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         scalar(d, "a date such as 2022-5-1", |seen| match seen {
-            Seen::Str(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+            Seen::Str(s) => {
+                let date = ipidea_spec::days::Date::parse(s, DATE_FORMAT.with(Cell::get))?;
+                NaiveDate::from_ymd_opt(date.year(), date.month(), date.day())
+            }
             _ => None,
         })
     }
@@ -593,6 +617,15 @@ mod tests {
             ("20220501", None, false),
         ]);
         assert_eq!(encode(&date), "\"2022-05-01\"");
+        // In a client's decode, the API's own format is read too, as the spec's check reads it.
+        let read = |text: &str| from_json::<NaiveDate>(text).ok();
+        with_date_format("%d/%m/%Y", || {
+            assert_eq!(read("\"01/05/2022\""), Some(date));
+            assert_eq!(read("\"1/5/2022\""), Some(date));
+            assert_eq!(read("\"2022-05-01\""), Some(date), "and ISO");
+            assert_eq!(read("\"31/02/2022\""), None);
+        });
+        assert_eq!(read("\"01/05/2022\""), None, "outside a decode, ISO only");
         let ip: IpAddr = "203.0.113.7".parse().unwrap();
         table::<IpAddr>(&[
             ("\"203.0.113.7\"", Some(ip), false),

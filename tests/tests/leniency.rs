@@ -3,7 +3,8 @@
 //! client's decoders (`Lenient`) and the client's drift reports.
 //!
 //! For every scalar and every JSON sample, a response whose record holds the sample in that
-//! scalar's field is decoded over HTTP by a client generated from `specs/leniency.json`:
+//! scalar's field is decoded over HTTP by a client generated from `specs/leniency.json` (whose
+//! `date_format`, `%d.%m.%Y`, is not ISO, so that dates are read in the API's format):
 //!
 //! - the spec accepts the sample exactly when the client decodes it and reports no coercion;
 //! - the client reports a coercion only for a sample it decoded, and so only where it needed
@@ -61,6 +62,10 @@ fn samples() -> Vec<Value> {
         json!("2022-5-1"),
         json!("2022-05-01"),
         json!("2022-13-01"),
+        json!("01.05.2022"),
+        json!(" 1.5.2022 "),
+        json!("32.01.2022"),
+        json!("01.05.22"),
         json!("1.2.3.4"),
         json!(" ::1 "),
         json!("{\"a\":1}"),

@@ -87,12 +87,14 @@ impl Transport {
             let failure = match self.attempt(endpoint, fields, ticket).await {
                 Ok(body) => {
                     let (api, on_drift) = (&self.inner.api, self.inner.on_drift.as_deref());
-                    let decoded = envelope::decode_reporting::<T>(
-                        endpoint.name,
-                        &api.envelope,
-                        &body,
-                        on_drift,
-                    );
+                    let decoded = crate::lenient::with_date_format(api.date_format, || {
+                        envelope::decode_reporting::<T>(
+                            endpoint.name,
+                            &api.envelope,
+                            &body,
+                            on_drift,
+                        )
+                    });
                     match decoded {
                         Ok(response) => return Ok(response),
                         Err(error) => {
