@@ -695,7 +695,8 @@ enum FieldContext {
     Record,
 }
 
-const BOUND_KEYS: [&str; 6] = [
+/// The keys of a field's bounds in the spec: the one list of them.
+pub const BOUND_KEYS: [&str; 6] = [
     "minimum",
     "maximum",
     "min_length",

@@ -34,11 +34,8 @@ fn the_expansion_types_what_the_page_documents() {
     assert!(bundled.contains("Unverified"), "and said so");
 }
 
-#[tokio::test]
-async fn the_sandbox_answers_the_records_the_page_shows() {
-    let spec = merged();
-    let endpoint = spec.endpoint("flow_use_record").unwrap().clone();
-    let sandbox = Sandbox::builder().spec(spec.clone()).start().await.unwrap();
+/// The data that `sandbox` answers `flow_use_record` for a day's range, as a client sends it.
+async fn flow_records(sandbox: &Sandbox) -> Value {
     let response = ipidea::reqwest::Client::new()
         .post(format!("{}/api/open/flow_use_record", sandbox.url()))
         .form(&[
@@ -51,23 +48,19 @@ async fn the_sandbox_answers_the_records_the_page_shows() {
         .await
         .unwrap();
     let body: Value = response.json().await.unwrap();
-    let data = &body["ret_data"];
-    assert_eq!(data[0]["use_flow"], 52_428_800, "{body}");
-    spec.check_value(&endpoint.response, false, data)
+    body["ret_data"].clone()
+}
+
+#[tokio::test]
+async fn the_sandbox_answers_the_records_the_page_shows() {
+    let spec = merged();
+    let endpoint = spec.endpoint("flow_use_record").unwrap().clone();
+    let sandbox = Sandbox::builder().spec(spec.clone()).start().await.unwrap();
+    let data = flow_records(&sandbox).await;
+    assert_eq!(data[0]["use_flow"], 52_428_800, "{data}");
+    spec.check_value(&endpoint.response, false, &data)
         .expect("the answer fits the page's record type");
     // Under the bundled spec, which types nothing, the sandbox has no records to give.
     let guessing = Sandbox::start().await.unwrap();
-    let response = ipidea::reqwest::Client::new()
-        .post(format!("{}/api/open/flow_use_record", guessing.url()))
-        .form(&[
-            ("uid", guessing.uid()),
-            ("appkey", guessing.appkey()),
-            ("start_time", "1656518400"),
-            ("end_time", "1656604800"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["ret_data"], serde_json::json!([]));
+    assert_eq!(flow_records(&guessing).await, serde_json::json!([]));
 }

@@ -394,14 +394,7 @@ fn merged_request(
     page: &Value,
 ) -> (serde_json::Map<String, Value>, Vec<String>) {
     const KEPT: [&str; 2] = ["required", "not_before"];
-    const BOUNDS: [&str; 6] = [
-        "minimum",
-        "maximum",
-        "min_length",
-        "max_length",
-        "min_items",
-        "max_items",
-    ];
+    const BOUNDS: [&str; 6] = ipidea_spec::load::BOUND_KEYS;
     let empty = serde_json::Map::new();
     let spec = spec.and_then(Value::as_object).unwrap_or(&empty);
     let mut request = page.as_object().cloned().unwrap_or_default();
