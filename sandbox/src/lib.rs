@@ -116,6 +116,8 @@ pub struct Sandbox {
     appkey: String,
     shared: Arc<Shared>,
     accept: JoinHandle<()>,
+    echo_url: String,
+    echo: JoinHandle<()>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -143,6 +145,14 @@ impl Sandbox {
     /// The base URL, `http://127.0.0.1:PORT`, with no trailing slash.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The URL of the sandbox's address echo, `http://127.0.0.1:PORT`: any `GET` answers
+    /// `{"ip": "<the caller's address>"}`, as the vendor's `ipinfo.ipidea.io` answers a
+    /// customer who checks the exit address of a proxy. Through one of the sandbox's proxies
+    /// (`proxy::Proxy`) it shows the proxy's own source address.
+    pub fn echo_url(&self) -> &str {
+        &self.echo_url
     }
 
     /// The socket address the server listens on.
@@ -270,6 +280,7 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         self.accept.abort();
+        self.echo.abort();
     }
 }
 
@@ -576,6 +587,9 @@ impl SandboxBuilder {
         let shared = Arc::new(Shared::new(spec, accounts, self.page_size, state));
         shared.set_drift(None, self.drift);
         let accept = tokio::spawn(server::accept_loop(listener, Arc::clone(&shared)));
+        let echo_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let echo_url = format!("http://{}", echo_listener.local_addr()?);
+        let echo = tokio::spawn(proxy::echo(echo_listener));
         Ok(Sandbox {
             url: format!("http://{addr}"),
             addr,
@@ -583,6 +597,8 @@ impl SandboxBuilder {
             appkey,
             shared,
             accept,
+            echo_url,
+            echo,
         })
     }
 

@@ -285,6 +285,26 @@ async fn proxy_http(
     }
 }
 
+/// Serves the address echo on `listener`: any request answers `{"ip": "<the caller's
+/// address>"}`, as the vendor's `ipinfo.ipidea.io` does.
+pub(crate) async fn echo(listener: TcpListener) {
+    let connections = AtomicUsize::new(0);
+    loopback::serve(
+        listener,
+        &connections,
+        |peer: SocketAddr, _request| async move {
+            let body = serde_json::json!({ "ip": peer.ip().to_string() }).to_string();
+            let mut response = Response::new(Full::new(Bytes::from(body)));
+            response.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            Ok::<_, Infallible>(response)
+        },
+    )
+    .await;
+}
+
 async fn serve_socks5(listener: TcpListener, source: IpAddr) {
     let mut connections = JoinSet::new();
     loop {

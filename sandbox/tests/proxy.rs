@@ -1,37 +1,26 @@
 //! The sandbox's proxies, over real TCP on loopback: HTTP (absolute-form and `CONNECT`) and
 //! SOCKS5, each seen by the target from its own source address, never forwarding off loopback,
-//! and gone once dropped. The clients are written out byte by byte, so that the test checks the
-//! protocols rather than a client library's handling of them.
+//! and gone once dropped; the target is the sandbox's address echo. The clients are written out
+//! byte by byte, so that the tests check the protocols rather than a client library's handling
+//! of them.
 
-use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use ipidea_sandbox::proxy::{Proxy, ProxyProtocol, Refused, destination};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-/// An echo server on `127.0.0.1`: `{"ip": "<the peer's address>"}`, as the vendor's
-/// `ipinfo.ipidea.io` answers. It stops with the returned task.
-async fn echo() -> (SocketAddr, tokio::task::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        let connections = AtomicUsize::new(0);
-        ipidea_sandbox::loopback::serve(
-            listener,
-            &connections,
-            |peer: SocketAddr, _request| async move {
-                let body = format!("{{\"ip\": \"{}\"}}", peer.ip());
-                Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from(body))))
-            },
-        )
-        .await;
-    });
-    (addr, task)
+/// The sandbox's address echo (`{"ip": "<the caller's address>"}`) as a target; it stops
+/// with the returned sandbox.
+async fn echo() -> (SocketAddr, ipidea_sandbox::Sandbox) {
+    let sandbox = ipidea_sandbox::Sandbox::start().await.unwrap();
+    let addr = sandbox
+        .echo_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    (addr, sandbox)
 }
 
 /// Reads what the server sends until it closes, within 5 s.
@@ -58,14 +47,14 @@ fn get(target: SocketAddr, form: &str) -> String {
     format!("GET {form} HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n")
 }
 
-/// The source address the echo server saw, from its answer.
+/// The source address the echo server saw, from the JSON body of its answer.
 fn seen_ip(answer: &str) -> IpAddr {
-    let start = answer
-        .find("{\"ip\": \"")
-        .unwrap_or_else(|| panic!("no echo: {answer}"))
-        + 8;
-    let end = start + answer[start..].find('"').unwrap();
-    answer[start..end].parse().unwrap()
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or(answer, |(_, body)| body);
+    let json: serde_json::Value =
+        serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("no echo ({e}): {answer}"));
+    json["ip"].as_str().unwrap().parse().unwrap()
 }
 
 async fn through_http(proxy: &Proxy, target: SocketAddr) -> String {
@@ -198,5 +187,27 @@ async fn a_dropped_proxy_stops() {
     assert!(
         TcpStream::connect(addr).await.is_err(),
         "nothing listens any more"
+    );
+}
+
+#[tokio::test]
+async fn the_sandboxs_echo_shows_the_address_a_call_comes_from() {
+    let (target, sandbox) = echo().await;
+    // Directly: the test's own address.
+    let mut direct = TcpStream::connect(target).await.unwrap();
+    direct.write_all(get(target, "/").as_bytes()).await.unwrap();
+    let answer = read_all(&mut direct).await;
+    assert!(answer.contains("application/json"), "{answer}");
+    assert_eq!(seen_ip(&answer), IpAddr::from([127, 0, 0, 1]));
+    // Through a proxy: the proxy's.
+    let proxy = Proxy::start(ProxyProtocol::Http, "127.0.0.7".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(seen_ip(&through_http(&proxy, target).await), proxy.source());
+    drop(sandbox);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        TcpStream::connect(target).await.is_err(),
+        "the echo stops with the sandbox"
     );
 }
