@@ -116,6 +116,7 @@ mod tests {
         assert_eq!(day_start(day(2022, 6, 30), 0).timestamp(), 1_656_547_200);
         // The far ends clamp rather than panic.
         assert_eq!(day_of(DateTime::<Utc>::MAX_UTC, 8 * 3600), NaiveDate::MAX);
+        assert_eq!(day_of(DateTime::<Utc>::MIN_UTC, -8 * 3600), NaiveDate::MIN);
         let _ = day_start(NaiveDate::MIN, 8 * 3600);
     }
 }

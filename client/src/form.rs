@@ -99,3 +99,24 @@ pub trait WireEnum {
     /// False for a value this client does not know, which is never sent.
     fn is_known(&self) -> bool;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire text of the scalars whose text is a choice (`ipidea_spec::encode`): the CLI
+    /// sends the same (`cli/src/fields.rs` checks it for every scalar).
+    #[test]
+    fn chosen_wire_texts() {
+        let form = FormContext {
+            date_format: "%Y-%-m-%-d",
+        };
+        assert_eq!(true.to_wire(&form), "1");
+        assert_eq!(false.to_wire(&form), "0");
+        let time = DateTime::<Utc>::from_timestamp(1_656_518_400, 0).unwrap();
+        assert_eq!(time.to_wire(&form), "1656518400");
+        assert_eq!(vec![1u32, 22, 333].to_wire(&form), "1,22,333");
+        let date = NaiveDate::from_ymd_opt(2022, 5, 1).unwrap();
+        assert_eq!(date.to_wire(&form), "2022-5-1");
+    }
+}
