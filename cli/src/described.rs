@@ -101,8 +101,12 @@ pub(crate) fn api(spec: &'static Spec) -> &'static ApiInfo {
     })
 }
 
-/// The runtime's description of `endpoint` of `spec`.
-pub(crate) fn endpoint(spec: &'static Spec, endpoint: &'static Endpoint) -> &'static EndpointInfo {
+/// The runtime's description of `endpoint` of `spec`; `None` for an endpoint that is not
+/// one of `spec`'s.
+pub(crate) fn endpoint(
+    spec: &'static Spec,
+    endpoint: &'static Endpoint,
+) -> Option<&'static EndpointInfo> {
     let described = slot(spec).endpoints.get_or_init(|| {
         spec.endpoints
             .iter()
@@ -122,13 +126,7 @@ pub(crate) fn endpoint(spec: &'static Spec, endpoint: &'static Endpoint) -> &'st
             })
             .collect()
     });
-    let at = spec
-        .endpoints
-        .iter()
-        .position(|e| std::ptr::eq(e, endpoint))
-        .or_else(|| spec.endpoints.iter().position(|e| e.name == endpoint.name))
-        .unwrap_or_default();
-    &described[at]
+    described.iter().find(|info| info.name == endpoint.name)
 }
 
 #[cfg(test)]
@@ -145,12 +143,12 @@ mod tests {
         assert_eq!(api.auth.len(), spec.api.auth.len());
         assert_eq!(api.utc_offset_seconds, 8 * 60 * 60);
         for e in &spec.endpoints {
-            let info = endpoint(spec, e);
+            let info = endpoint(spec, e).unwrap();
             assert_eq!(
                 (info.name, info.path, info.idempotent),
                 (e.name.as_str(), e.url_path.as_str(), e.idempotent)
             );
-            assert!(std::ptr::eq(info, endpoint(spec, e)));
+            assert!(std::ptr::eq(info, endpoint(spec, e).unwrap()));
         }
         // A spec read from a file gets descriptions of its own.
         let mut other = ipidea_spec::bundled();

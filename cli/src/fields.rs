@@ -20,7 +20,7 @@ pub fn to_wire(spec: &Spec, field: &Field, text: &str) -> Result<String, String>
                 };
                 wire.push(converted.map_err(|e| format!("item `{item}`: {e}"))?);
             }
-            wire.join(",")
+            ipidea_spec::encode::join_csv(wire)
         }
         _ => text.to_owned(),
     };

@@ -88,10 +88,7 @@ fn request_problem(
     endpoint: &Endpoint,
     fields: &[(&str, String)],
 ) -> Result<(), String> {
-    let request: serde_json::Map<String, Value> = fields
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
-        .collect();
+    let request = ipidea_spec::wire::form_fields(fields);
     let flag = |name: &str| format!("--{}", crate::names::flag_of(name));
     let shown = |name: &str| {
         request
@@ -183,7 +180,12 @@ fn call(spec: &'static Spec, endpoint: &'static Endpoint, matches: &ArgMatches) 
                 eprintln!(">   {name}: {value}");
             }
         }
-        let info = endpoint_info(spec, endpoint);
+        let Some(info) = endpoint_info(spec, endpoint) else {
+            return usage(format!(
+                "`{}` is not an endpoint of the spec",
+                endpoint.name
+            ));
+        };
         let result = if all {
             fetch_all(spec, endpoint, info, &transport, fields).await
         } else {
@@ -318,9 +320,9 @@ async fn demo_orders(spec: &'static Spec, transport: &Transport) {
                     .map(|f| (f.name.as_str(), (*v).to_owned()))
             })
             .collect();
-        let _ = transport
-            .send_fields_untyped(endpoint_info(spec, endpoint), &fields)
-            .await;
+        if let Some(info) = endpoint_info(spec, endpoint) {
+            let _ = transport.send_fields_untyped(info, &fields).await;
+        }
     }
 }
 

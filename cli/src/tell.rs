@@ -26,14 +26,14 @@ pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
                     eprintln!(
                         "It may or may not exist. List your orders to check before sending it again:"
                     );
-                    // From the API's day before the call's, as `Client::reconcile` lists them.
+                    // From the day `Client::reconcile` lists them from.
                     let offset = spec.api.utc_offset.seconds();
-                    let since_day = ipidea::day_of(request.sent_at, offset).pred_opt();
+                    let since_day = ipidea::runtime::since_day(request, offset);
                     eprintln!(
                         "  ipidea {} --{} {}",
                         crate::names::command_of(&list.name),
                         crate::names::flag_of(since),
-                        since_day.unwrap_or_default().format("%Y-%m-%d")
+                        since_day.format("%Y-%m-%d")
                     );
                 }
                 Effect::Money => {

@@ -72,11 +72,7 @@ fn amount_arg(text: &str) -> Result<String, String> {
 /// The value of `field` in `data` as decimal text: a JSON number, or a number sent as a
 /// string, read as the spec's wire check reads a `decimal`.
 fn amount(data: &Value, field: &str) -> Option<String> {
-    let text = match data.get(field)? {
-        Value::Number(number) => number.to_string(),
-        Value::String(text) => text.trim().to_owned(),
-        _ => return None,
-    };
+    let text = ipidea_spec::wire::decimal_text(data.get(field)?)?;
     ipidea_spec::decimal::is_decimal(&text).then_some(text)
 }
 

@@ -274,7 +274,10 @@ async fn call_all(
                 if progress {
                     eprintln!("calling `{}`…", endpoint.name);
                 }
-                let info = crate::described::endpoint(spec, endpoint);
+                // The plan's endpoints are the spec's own.
+                let Some(info) = crate::described::endpoint(spec, endpoint) else {
+                    continue;
+                };
                 let result = transport.send_fields_untyped(info, &fields).await;
                 if report.record(spec, endpoint, notes, outcome(result)) == Flow::Stop {
                     break;

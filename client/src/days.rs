@@ -7,8 +7,9 @@
 //! this client reads "the day 2022-06-30" as the instant [`vendor_day_start`] gives. The order
 //! lists take calendar dates instead (`2022-5-1`) and need no conversion.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use ipidea_spec::UtcOffset;
+use ipidea_spec::days::Date;
 
 /// The vendor's offset from UTC, in seconds, from the bundled spec's `api.utc_offset`:
 /// China Standard Time, UTC+8, which has no daylight saving time.
@@ -63,11 +64,10 @@ fn offset(seconds: i32) -> UtcOffset {
 /// assert_eq!(ipidea::day_of(time, 9 * 3600), NaiveDate::from_ymd_opt(2022, 6, 30).unwrap());
 /// ```
 pub fn day_of(time: DateTime<Utc>, seconds: i32) -> NaiveDate {
-    let (year, month, day) = ipidea_spec::days::civil(offset(seconds).day_of(time.timestamp()));
-    i32::try_from(year)
-        .ok()
-        .and_then(|year| NaiveDate::from_ymd_opt(year, month, day))
-        .unwrap_or(if year < 0 {
+    let number = offset(seconds).day_of(time.timestamp());
+    Date::from_day_number(number)
+        .and_then(|date| NaiveDate::try_from(date).ok())
+        .unwrap_or(if number < 0 {
             NaiveDate::MIN
         } else {
             NaiveDate::MAX
@@ -77,8 +77,7 @@ pub fn day_of(time: DateTime<Utc>, seconds: i32) -> NaiveDate {
 /// The instant `date` starts for an API whose days start at midnight `seconds` east of UTC.
 /// [`vendor_day_start`] is this at the bundled spec's offset.
 pub fn day_start(date: NaiveDate, seconds: i32) -> DateTime<Utc> {
-    let number = ipidea_spec::days::days_from_civil(date.year().into(), date.month(), date.day());
-    let start = offset(seconds).day_start(number.unwrap_or_default());
+    let start = offset(seconds).day_start(Date::from(date).day_number());
     Utc.timestamp_opt(start, 0).single().unwrap_or_default()
 }
 

@@ -39,15 +39,12 @@ impl ToWire for bool {
 }
 
 impl ToWire for NaiveDate {
-    /// The API's date format; ISO `2022-05-01` if that format asks for more than a date has
-    /// (the spec validation rules such a format out).
+    /// The API's date format, written by the spec's date grammar (`ipidea_spec::days::Date`,
+    /// as the CLI writes it); ISO `2022-05-01` for a format the spec's validation refuses.
     fn to_wire(&self, form: &FormContext) -> String {
-        use std::fmt::Write;
-        let mut text = String::new();
-        match write!(text, "{}", self.format(form.date_format)) {
-            Ok(()) => text,
-            Err(_) => self.format("%Y-%m-%d").to_string(),
-        }
+        ipidea_spec::days::Date::from(*self)
+            .format(form.date_format)
+            .unwrap_or_else(|| self.format("%Y-%m-%d").to_string())
     }
 }
 

@@ -309,7 +309,7 @@ impl Lenient for NaiveDate {
         scalar(d, "a date such as 2022-5-1", |seen| match seen {
             Seen::Str(s) => {
                 let date = ipidea_spec::days::Date::parse(s, DATE_FORMAT.with(Cell::get))?;
-                NaiveDate::from_ymd_opt(date.year(), date.month(), date.day())
+                NaiveDate::try_from(date).ok()
             }
             _ => None,
         })

@@ -149,6 +149,7 @@ pub mod runtime {
     pub use crate::api::{ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method};
     pub use crate::form::{Form, FormContext, ToWire, WireEnum};
     pub use crate::lenient::Lenient;
+    pub use crate::reconcile::since_day;
     pub use crate::transport::next_page;
 }
 
@@ -166,7 +167,7 @@ pub mod __private {
     pub use crate::drift::{DriftPath, DriftSink, DriftWalk};
     pub use crate::envelope::{decode_body, decode_body_reporting, decode_two_pass};
     pub use crate::lenient::serde_with as lenient;
-    pub use crate::reconcile::{collect_json, since_day};
+    pub use crate::reconcile::collect_json;
     pub use crate::{__lenient_via_serde, chrono, rust_decimal};
 
     /// Every expansion of `generate!` opens with `const _: () = expect_macro_version("x.y.z");`,

@@ -140,7 +140,7 @@ pub(crate) fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
             let since = snake(&orders_in.since);
             Some(splice(quote! {
                 #name => #PRIVATE::collect_json(
-                    self.#stream(#request::default().#since(#PRIVATE::since_day(sent, __API.utc_offset_seconds))),
+                    self.#stream(#request::default().#since(#DESCRIBE::since_day(sent, __API.utc_offset_seconds))),
                 ).await,
             }))
         })

@@ -357,7 +357,7 @@ fn untyped_shape() -> Value {
 
 /// Whether a `json` value already has a shape of its own: a non-empty object.
 fn shaped(value: &Value) -> bool {
-    value.as_object().is_some_and(|map| !map.is_empty())
+    ipidea_spec::wire::as_record(value).is_some()
 }
 
 /// A scalar that drift may null or retype: any but `json`, which takes anything.

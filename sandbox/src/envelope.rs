@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use ipidea_spec::days::Date;
 use ipidea_spec::walk::{MAX_DEPTH, Shape};
-use ipidea_spec::{Endpoint, EnumRepr, PageCount, Scalar, Spec, TypeRef};
+use ipidea_spec::{Endpoint, EnumRepr, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
 /// The envelope status of each kind of refusal. They mirror HTTP status codes to be easy to
@@ -176,20 +176,14 @@ pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
                 })
                 .collect(),
         ),
+        // The first page of an empty list of 15 a page, as the order lists answer it.
         Shape::Page { .. } => {
-            let layout = &spec.api.page;
-            let mut page = Map::new();
-            for (count, key) in layout.counts() {
-                // `per_page` as text, as the vendor sends it.
-                let value = match count {
-                    PageCount::PerPage => json!("15"),
-                    PageCount::CurrentPage => json!(1),
-                    PageCount::Total | PageCount::LastPage => json!(0),
-                };
-                page.insert(key.to_owned(), value);
-            }
-            page.insert(layout.items.clone(), json!([]));
-            Value::Object(page)
+            let query = crate::orders::ListQuery {
+                page: 1,
+                limit: 15,
+                ..Default::default()
+            };
+            crate::orders::page_object(&spec.api.page, 0, &query, Vec::new())
         }
     }
 }

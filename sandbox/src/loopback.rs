@@ -11,7 +11,7 @@ use futures_util::Stream;
 use hyper::body::{Body, Frame, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 /// How long a [`cut_short`] body stays open after its bytes were handed to hyper, so that they
@@ -33,6 +33,31 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    accept(listener, connections, move |stream, peer| {
+        let handle = handle.clone();
+        async move {
+            let service = hyper::service::service_fn(move |request| handle(peer, request));
+            // Errors (a dropped connection, a client going away) just end the connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
+                .await;
+        }
+    })
+    .await;
+}
+
+/// Accepts connections on `listener` until the future is dropped or aborted, handing each
+/// stream and its peer's address to `handle` in a task of its own and counting it in
+/// `connections`. The tasks live in a `JoinSet` owned by this future, so they end with it; a
+/// failure to accept (out of file descriptors, say) backs off rather than spinning. [`serve`]
+/// is this with HTTP/1.1 on each connection.
+pub async fn accept<F, Fut>(listener: TcpListener, connections: &AtomicUsize, handle: F)
+where
+    F: Fn(TcpStream, SocketAddr) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let mut tasks = JoinSet::new();
     loop {
         while tasks.try_join_next().is_some() {}
@@ -44,16 +69,7 @@ where
             }
         };
         connections.fetch_add(1, Ordering::SeqCst);
-        let handle = handle.clone();
-        tasks.spawn(async move {
-            let service = hyper::service::service_fn(move |request| handle(peer, request));
-            // Errors (a dropped connection, a client going away) just end the connection.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades()
-                .await;
-        });
+        tasks.spawn(handle(stream, peer));
     }
 }
 

@@ -26,7 +26,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use crate::loopback;
 
@@ -306,17 +306,11 @@ pub(crate) async fn echo(listener: TcpListener) {
 }
 
 async fn serve_socks5(listener: TcpListener, source: IpAddr) {
-    let mut connections = JoinSet::new();
-    loop {
-        while connections.try_join_next().is_some() {}
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            continue;
-        };
-        connections.spawn(async move {
-            let _ = socks5(stream, source).await;
-        });
-    }
+    let connections = AtomicUsize::new(0);
+    loopback::accept(listener, &connections, move |stream, _peer| async move {
+        let _ = socks5(stream, source).await;
+    })
+    .await;
 }
 
 /// SOCKS5 replies (RFC 1928, section 6).

@@ -1,7 +1,7 @@
 //! Buying and renewing: the order endpoints that spend money. Each is checked against the order
 //! book, priced from the account's price list, paid for from the account's balance and entered
 //! in the book under one lock of the world, so that a refused purchase spends nothing. Opening
-//! and renewing differ only in what they check and create; [`buy`] is the rest, once.
+//! and renewing differ only in what they check and create; `Bought::pay` is the rest, once.
 
 use std::net::IpAddr;
 
@@ -42,11 +42,12 @@ pub(crate) fn perform(
         now,
     };
     let order_id = match purchase {
-        Purchase::Open(product) => {
+        Purchase::Open(_) => {
+            let num = given.get("num").and_then(ipidea_spec::wire::integer);
             let request = OpenRequest {
                 region: get("region").unwrap_or_default(),
-                duration: get("duration").unwrap_or_default(),
-                num: get("num").and_then(|n| n.trim().parse().ok()).unwrap_or(1),
+                duration: bought.duration.clone(),
+                num: num.and_then(|n| u32::try_from(n).ok()).unwrap_or(1),
                 remark: get("remark"),
                 pool_tag: get("pool_tag"),
             };
@@ -58,10 +59,10 @@ pub(crate) fn perform(
                 orders.open(uid, product, request, now)
             })?
         }
-        Purchase::Renew(product) => {
+        Purchase::Renew(_) => {
             let request = RenewRequest {
                 ips: ips(&get("renew_ip_list").unwrap_or_default())?,
-                duration: get("duration").unwrap_or_default(),
+                duration: bought.duration.clone(),
                 remark: get("remark"),
             };
             let count = orders

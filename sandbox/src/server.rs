@@ -13,8 +13,7 @@ use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use ipidea_spec::walk::Shape;
-use ipidea_spec::{Endpoint, Method, Scalar, Spec, TypeRef};
+use ipidea_spec::{Endpoint, Method, Spec};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -450,9 +449,8 @@ async fn answer(
     let now = chrono::Utc::now();
     let uid = account.uid.as_str();
     let data = if let Some(action) = account::action(&endpoint.name) {
-        let untyped = matches!(spec.shape(&endpoint.response), Shape::Scalar(Scalar::Json))
-            || matches!(&endpoint.response, TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Json));
-        if !action.records_of_its_own() && !untyped && !endpoint.examples.is_empty() {
+        let typed = !endpoint.response.is_untyped();
+        if !action.records_of_its_own() && typed && !endpoint.examples.is_empty() {
             return Ok(envelope::example_body(spec, endpoint));
         }
         let mut state = lock(&shared.state);

@@ -562,7 +562,8 @@ fn type_schema(spec: &Spec, def: &TypeDef) -> Value {
             let layout = &spec.api.page;
             let mut properties = Map::new();
             for (count, key) in layout.counts() {
-                let schema = json!({ "type": "integer", "format": "int64", "minimum": 0, "description": count.doc() });
+                let mut schema = scalar_schema(spec, Scalar::U64);
+                schema["description"] = count.doc().into();
                 properties.insert(key.to_owned(), schema);
             }
             properties.insert(

@@ -424,6 +424,15 @@ impl TypeRef {
         Ok(TypeRef::Named(text.to_owned()))
     }
 
+    /// Whether the type says nothing of its values: `json`, or a list of it.
+    pub fn is_untyped(&self) -> bool {
+        match self {
+            TypeRef::Scalar(Scalar::Json) => true,
+            TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Json),
+            _ => false,
+        }
+    }
+
     /// The named type this reference names, looking through lists.
     pub fn named(&self) -> Option<&str> {
         match self {

@@ -213,18 +213,18 @@ impl<'a> Visitor<'a> for Check<'_> {
         if self.error.is_some() {
             return false;
         }
-        let at_parent = |place: &Place<'_>| place.parent().map(Place::prose).unwrap_or_default();
+        // A missing field is the problem of the record (or page) that lacks it.
+        let parent = place.parent().unwrap_or(place);
         let value = match (place.step(), value) {
             // `empty` data is whatever a call with nothing to return sends: `[]`, `{}` or `null`.
             (_, _) if shape == Shape::Empty => return false,
             (_, None) if nullable => return false,
             (Step::Field { record, name }, None) => {
-                let message = format!("missing field `{name}` of `{record}`");
-                self.error = Some(format!("{}{message}", at_parent(place)));
+                self.fail(parent, format!("missing field `{name}` of `{record}`"));
                 return false;
             }
             (Step::PageCount(key) | Step::PageItems { key, .. }, None) => {
-                self.error = Some(format!("{}missing page field `{key}`", at_parent(place)));
+                self.fail(parent, format!("missing page field `{key}`"));
                 return false;
             }
             (_, None) => return false,
@@ -276,7 +276,7 @@ pub fn integer(value: &Value) -> Option<i128> {
 }
 
 /// The text of a decimal sent as a number or as a string, for [`crate::decimal::compare`].
-fn decimal_text(value: &Value) -> Option<String> {
+pub fn decimal_text(value: &Value) -> Option<String> {
     match value {
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) => Some(s.trim().to_owned()),
@@ -286,7 +286,7 @@ fn decimal_text(value: &Value) -> Option<String> {
 
 /// The parts of a `,`-joined list, with spaces around each part trimmed and empty parts dropped.
 pub fn split_csv(text: &str) -> impl Iterator<Item = &str> {
-    text.split(',')
+    text.split(crate::encode::CSV_SEPARATOR)
         .map(str::trim)
         .filter(|part| !part.is_empty())
 }
@@ -304,13 +304,27 @@ fn describe(value: &Value) -> String {
     format!("`{text}`")
 }
 
-/// The value that a form of wire texts (`(field, text)` pairs, as a request sends them) gives
-/// the field `name`, as JSON: what [`Spec::reversed_range`] and the other checks read.
-pub fn form_value(fields: &[(&str, String)], name: &str) -> Option<Value> {
+/// A form of wire texts (`(field, text)` pairs, as a request sends them) as the JSON fields
+/// that [`Spec::check_request`] reads.
+pub fn form_fields(fields: &[(&str, String)]) -> serde_json::Map<String, Value> {
     fields
         .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| Value::String(v.clone()))
+        .map(|(name, text)| ((*name).to_owned(), Value::String(text.clone())))
+        .collect()
+}
+
+/// The record a `json` place holds, where it holds one: a non-empty object.
+pub fn as_record(value: &Value) -> Option<&serde_json::Map<String, Value>> {
+    value.as_object().filter(|map| !map.is_empty())
+}
+
+/// Whether a `json` place holds records: a record, or a list with one ([`as_record`]). Such a
+/// shape is what the spec could name with a type.
+pub fn holds_records(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.iter().any(|item| as_record(item).is_some()),
+        other => as_record(other).is_some(),
+    }
 }
 
 #[cfg(test)]

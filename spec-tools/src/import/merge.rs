@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use ipidea_spec::locate::child;
 use ipidea_spec::model::{Doc, Endpoint, Field, Scalar, Spec, TypeDef, TypeKind, TypeRef};
+use ipidea_spec::wire;
 
 use super::dialect::{Node, NodeValue};
 use super::docs::{doc_json, has_cjk, placeholder, vendor_doc};
@@ -433,14 +434,14 @@ fn compare_untyped_response(
     imported: &ImportedEndpoint,
     out: &mut Merge,
 ) -> bool {
-    let json = TypeRef::Scalar(Scalar::Json);
-    let untyped =
-        existing.response == json || existing.response == TypeRef::List(Box::new(json.clone()));
+    let untyped = existing.response.is_untyped();
     let page = &imported.entry["response"];
     let Some(page_ty) = page.as_str() else {
         return false;
     };
-    if !untyped || matches!(page_ty, "json" | "list<json>" | "empty") {
+    let page_typed =
+        TypeRef::parse(page_ty).is_ok_and(|ty| !ty.is_untyped() && ty != TypeRef::Empty);
+    if !untyped || !page_typed {
         return false;
     }
     let mut names = Vec::new();
@@ -473,17 +474,6 @@ fn compare_untyped_response(
         false,
     );
     true
-}
-
-/// Whether a value of a `json` place is records: a non-empty object, or a list with one.
-fn holds_records(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => !map.is_empty(),
-        Value::Array(items) => items
-            .iter()
-            .any(|i| i.as_object().is_some_and(|m| !m.is_empty())),
-        _ => false,
-    }
 }
 
 /// Adds the new types the added endpoints use, and the types those use. A type the spec
@@ -875,7 +865,7 @@ fn compare_value(
     let def = ty
         .named()
         .and_then(|n| spec.type_def(n))
-        .filter(|_| depth < 32);
+        .filter(|_| depth < ipidea_spec::walk::MAX_DEPTH);
     match (ty, def.map(|d| &d.kind), &node.value) {
         (_, _, NodeValue::Null) if nullable => {}
         (TypeRef::Named(_), Some(TypeKind::Record { fields }), NodeValue::Object(members)) => {
@@ -889,7 +879,7 @@ fn compare_value(
                 compare_value(spec, item, false, element, path, owner, depth + 1, out);
             }
         }
-        (TypeRef::Scalar(Scalar::Json), _, _) if holds_records(&value) => {
+        (TypeRef::Scalar(Scalar::Json), _, _) if wire::holds_records(&value) => {
             let whose = match owner {
                 Some((record, field)) => format!("`{field}` of `{record}`"),
                 None => format!("`{path}`"),
@@ -1020,7 +1010,7 @@ fn compare_page(
             )),
             Some(count) => {
                 if let Err(problem) =
-                    spec.check_value(&TypeRef::Scalar(Scalar::U64), false, &count.to_json())
+                    spec.check_value(&ipidea_spec::walk::PAGE_COUNT_TYPE, false, &count.to_json())
                 {
                     out.conflicts.push(Note::new(
                         path,

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use ipidea_spec::walk::{self, Place, Shape, Step, Visitor};
+use ipidea_spec::wire;
 use ipidea_spec::{DriftKind, Endpoint, EnumRepr, Scalar, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
@@ -510,18 +511,14 @@ impl Walker<'_> {
     /// A value where the spec says `json`: records (an object, or the objects of a list, each
     /// at its own index) are a shape to learn; anything else says nothing.
     fn untyped(&mut self, value: &Value, path: &Path, site: &Site) {
-        match value {
-            Value::Object(map) if !map.is_empty() => self.shape(map, path, site, false),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let Value::Object(map) = item {
-                        if !map.is_empty() {
-                            self.shape(map, &path.index(i), site, true);
-                        }
-                    }
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(record) = wire::as_record(item) {
+                    self.shape(record, &path.index(i), site, true);
                 }
             }
-            _ => {}
+        } else if let Some(record) = wire::as_record(value) {
+            self.shape(record, path, site, false);
         }
     }
 

@@ -318,10 +318,7 @@ fn looks_like_an_id(name: &str) -> bool {
 /// before it starts (an override can make one). Its values were each checked as they were
 /// planned.
 fn check_ranges(spec: &Spec, endpoint: &Endpoint, fields: &[(&str, String)]) -> Result<(), String> {
-    let request: serde_json::Map<String, Value> = fields
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
-        .collect();
+    let request = ipidea_spec::wire::form_fields(fields);
     let reversed = spec
         .check_request(endpoint, &request)
         .into_iter()
