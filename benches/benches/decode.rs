@@ -52,7 +52,7 @@ const CHILD_DECODES: usize = 5;
 fn generated(body: &[u8]) -> ipidea::Response<FlowOrderPage> {
     match ipidea::__private::decode_body::<FlowOrderPage>(
         FLOW_ORDER_LIST,
-        &ipidea::__API.envelope,
+        ipidea::__API.main(),
         body,
     ) {
         Ok(page) => page,
@@ -79,7 +79,7 @@ fn count_finding(_: &ipidea::Drift) {
 fn listening(body: &[u8]) -> ipidea::Response<FlowOrderPage> {
     match ipidea::__private::decode_body_reporting::<FlowOrderPage>(
         FLOW_ORDER_LIST,
-        &ipidea::__API.envelope,
+        ipidea::__API.main(),
         body,
         Some(&count_finding),
     ) {
@@ -112,7 +112,7 @@ fn coerced_body(records: usize) -> Vec<u8> {
 fn generated_two_pass(body: &[u8]) -> FlowOrderPage {
     match ipidea::__private::decode_two_pass::<FlowOrderPage>(
         FLOW_ORDER_LIST,
-        &ipidea::__API.envelope,
+        ipidea::__API.main(),
         body,
     ) {
         Ok(page) => page.data,

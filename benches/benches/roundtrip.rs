@@ -62,7 +62,7 @@ async fn handwritten_generated_decode(client: &PlainClient) -> usize {
     };
     match ipidea::__private::decode_body::<ipidea::FlowOrderPage>(
         "flow_order_list",
-        &ipidea::__API.envelope,
+        ipidea::__API.main(),
         &body,
     ) {
         Ok(page) => page.items.len(),

@@ -22,6 +22,7 @@ pub fn build(spec: &'static Spec) -> Command {
         .args(global_args(spec))
         .subcommands(endpoints)
         .subcommand(crate::whitelist::command())
+        .subcommand(crate::proxies::command(spec))
         .subcommand(
             Command::new("spec")
                 .about("Work with spec files")
@@ -53,9 +54,25 @@ fn global_args(spec: &Spec) -> Vec<Arg> {
         .collect()
 }
 
+/// The help of `--base-url`: it sets every API's server; each API's own variable sets one.
+fn base_url_help(spec: &Spec) -> String {
+    let defaults: Vec<String> = spec
+        .apis
+        .iter()
+        .map(|s| match &s.base_url_env {
+            Some(env) => format!("{}: {} (env: {env})", s.name, s.base_url),
+            None => format!("{}: {}", s.name, s.base_url),
+        })
+        .collect();
+    format!(
+        "Another server for every API, such as a sandbox serving them all [defaults: {}]",
+        defaults.join("; ")
+    )
+}
+
 fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
     let uid_env = spec
-        .api
+        .main_service()
         .auth
         .iter()
         .find(|a| !a.secret)
@@ -65,12 +82,8 @@ fn global_args_unheaded(spec: &Spec) -> Vec<Arg> {
         Arg::new("base-url")
             .long("base-url")
             .global(true)
-            .env("IPIDEA_BASE_URL")
             .value_name("URL")
-            .help(format!(
-                "The API's base URL [default: {}]",
-                spec.api.base_url
-            )),
+            .help(base_url_help(spec)),
         Arg::new("uid")
             .long("uid")
             .global(true)

@@ -9,13 +9,24 @@
 
 use std::sync::OnceLock;
 
-use ipidea::runtime::{ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method};
-use ipidea_spec::{Endpoint, Spec};
+use ipidea::RefusalKind;
+use ipidea::runtime::{
+    ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method, ServiceInfo,
+};
+use ipidea_spec::{Endpoint, Service, Spec};
+
+/// The lists of one API's description, which its `ServiceInfo` borrows.
+struct Lists {
+    auth: Vec<AuthInfo>,
+    fixed: Vec<(&'static str, &'static str)>,
+    refusals: Vec<(RefusalKind, &'static str)>,
+}
 
 /// A spec and its descriptions, each set once.
 pub(crate) struct Slot {
     spec: OnceLock<Spec>,
-    auth: OnceLock<Vec<AuthInfo>>,
+    lists: OnceLock<Vec<Lists>>,
+    services: OnceLock<Vec<ServiceInfo>>,
     api: OnceLock<ApiInfo>,
     endpoints: OnceLock<Vec<EndpointInfo>>,
 }
@@ -24,7 +35,8 @@ impl Slot {
     const fn new() -> Slot {
         Slot {
             spec: OnceLock::new(),
-            auth: OnceLock::new(),
+            lists: OnceLock::new(),
+            services: OnceLock::new(),
             api: OnceLock::new(),
             endpoints: OnceLock::new(),
         }
@@ -70,8 +82,30 @@ fn slot(spec: &'static Spec) -> &'static Slot {
 /// The runtime's description of the API of `spec`.
 pub(crate) fn api(spec: &'static Spec) -> &'static ApiInfo {
     let slot = slot(spec);
-    let auth = slot.auth.get_or_init(|| {
-        spec.api
+    let lists = slot
+        .lists
+        .get_or_init(|| spec.apis.iter().map(lists).collect());
+    let services = slot.services.get_or_init(|| {
+        spec.apis
+            .iter()
+            .zip(lists)
+            .map(|(service, lists)| service_info(service, lists))
+            .collect()
+    });
+    slot.api.get_or_init(|| {
+        let api = &spec.api;
+        ApiInfo {
+            name: &api.name,
+            apis: services,
+            date_format: &api.date_format,
+            utc_offset_seconds: api.utc_offset.seconds(),
+        }
+    })
+}
+
+fn lists(service: &'static Service) -> Lists {
+    Lists {
+        auth: service
             .auth
             .iter()
             .map(|a| AuthInfo {
@@ -79,26 +113,39 @@ pub(crate) fn api(spec: &'static Spec) -> &'static ApiInfo {
                 env: &a.env,
                 secret: a.secret,
             })
-            .collect()
-    });
-    slot.api.get_or_init(|| {
-        let (api, e) = (&spec.api, &spec.api.envelope);
-        ApiInfo {
-            name: &api.name,
-            base_url: &api.base_url,
-            auth,
-            envelope: EnvelopeInfo {
-                status: &e.status,
-                success: e.success,
-                code: &e.code,
-                message: &e.message,
-                data: &e.data,
-                timestamp: &e.timestamp,
-            },
-            date_format: &api.date_format,
-            utc_offset_seconds: api.utc_offset.seconds(),
-        }
-    })
+            .collect(),
+        fixed: service
+            .fixed
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect(),
+        refusals: service
+            .refusals
+            .iter()
+            .map(|rule| (rule.kind, rule.message.as_str()))
+            .collect(),
+    }
+}
+
+fn service_info(service: &'static Service, lists: &'static Lists) -> ServiceInfo {
+    let e = &service.envelope;
+    ServiceInfo {
+        name: &service.name,
+        base_url: &service.base_url,
+        base_url_env: service.base_url_env.as_deref(),
+        auth: &lists.auth,
+        fixed: &lists.fixed,
+        envelope: EnvelopeInfo {
+            status: &e.status,
+            success: e.success,
+            code: e.code.as_deref(),
+            message: &e.message,
+            data: &e.data,
+            timestamp: e.timestamp.as_deref(),
+            flag: e.flag.as_deref(),
+        },
+        refusals: &lists.refusals,
+    }
 }
 
 /// The runtime's description of `endpoint` of `spec`; `None` for an endpoint that is not
@@ -123,6 +170,7 @@ pub(crate) fn endpoint(
                     ipidea_spec::Encoding::Json => Encoding::Json,
                 },
                 idempotent: endpoint.idempotent,
+                api: spec.service_index(endpoint),
             })
             .collect()
     });
@@ -140,7 +188,12 @@ mod tests {
         let api = api(spec);
         assert!(std::ptr::eq(api, super::api(spec)), "built once");
         assert_eq!(api.name, "ipidea");
-        assert_eq!(api.auth.len(), spec.api.auth.len());
+        assert_eq!(api.apis.len(), spec.apis.len());
+        for (info, service) in api.apis.iter().zip(&spec.apis) {
+            assert_eq!(info.name, service.name);
+            assert_eq!(info.auth.len(), service.auth.len());
+            assert_eq!(info.refusals.len(), service.refusals.len());
+        }
         assert_eq!(api.utc_offset_seconds, 8 * 60 * 60);
         for e in &spec.endpoints {
             let info = endpoint(spec, e).unwrap();

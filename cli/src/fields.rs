@@ -44,6 +44,7 @@ fn scalar_to_wire(spec: &Spec, scalar: Scalar, text: &str) -> Result<String, Str
             .parse::<IpAddr>()
             .map(|ip| ip.to_string())
             .map_err(|_| format!("`{text}` is not an IP address")),
+        Scalar::Country => ipidea_spec::encode::country(text),
         Scalar::Bool => match ipidea_spec::encode::parse_bool(text) {
             Some(value) => Ok(ipidea_spec::encode::bool(value).to_owned()),
             None => Err(format!("`{text}` is not true/false")),
@@ -121,6 +122,11 @@ mod tests {
             (Scalar::Timestamp, time.to_wire(&context), "1656518400"),
             (Scalar::Timestamp, time.to_wire(&context), "2022-06-30"),
             (Scalar::Ip, ip.to_wire(&context), "1.2.3.4"),
+            (
+                Scalar::Country,
+                ipidea::Country::new("us").unwrap().to_wire(&context),
+                " US ",
+            ),
         ];
         let mut covered = Vec::new();
         for (scalar, client, typed) in cases {

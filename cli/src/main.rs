@@ -13,6 +13,7 @@ mod import;
 mod names;
 mod openapi;
 mod output;
+mod proxies;
 mod run;
 mod session;
 mod tell;

@@ -113,7 +113,8 @@ pub(crate) fn transport(
 
 /// The command line's settings on a client builder, bare ([`Transport`]) or typed
 /// (`ipidea::Client`, for `whitelist sync`): the credentials under the spec's names, the
-/// server of `--base-url`, the `--timeout` in seconds, and the pace.
+/// server of `--base-url` for every API (else each API's base-URL variable, as
+/// `Client::from_env` reads them), the `--timeout` in seconds, and the pace.
 pub(crate) fn configure<C>(
     builder: ipidea::ClientBuilder<C>,
     spec: &Spec,
@@ -128,9 +129,11 @@ pub(crate) fn configure<C>(
         .credential(uid_name, uid)
         .credential(key_name, appkey)
         .pace(pace);
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
+    // `--base-url` sets every API's server; without it, each API's own variable may.
+    builder = match base_url {
+        Some(url) => builder.base_url(url),
+        None => builder.base_urls_from_env(),
+    };
     if let Some(seconds) = timeout {
         builder = builder.timeout(Duration::from_secs(seconds));
     }
@@ -150,13 +153,13 @@ pub(crate) fn pace(matches: &ArgMatches) -> ipidea::Pace {
 /// The wire names of the account id and the secret key.
 pub(crate) fn credential_names(spec: &Spec) -> (&str, &str) {
     let uid = spec
-        .api
+        .main_service()
         .auth
         .iter()
         .find(|a| !a.secret)
         .map_or("uid", |a| a.name.as_str());
     let key = spec
-        .api
+        .main_service()
         .auth
         .iter()
         .find(|a| a.secret)

@@ -12,8 +12,13 @@ use crate::session::usage;
 /// Prints a failed call's error; an unknown outcome in the words of what the endpoint does.
 pub(crate) fn report(spec: &Spec, error: &ipidea::Error) {
     match error {
-        ipidea::Error::Api { msg, ret, .. } => {
-            eprintln!("error: the API refused the call: {msg} (ret {ret})")
+        ipidea::Error::Api {
+            msg, ret, refusal, ..
+        } => {
+            eprintln!("error: the API refused the call: {msg} (ret {ret})");
+            if let Some(kind) = refusal {
+                eprintln!("hint: {}", kind.advice(error.refused_address()));
+            }
         }
         ipidea::Error::OutcomeUnknown { request, source } => {
             let sent_at = request.sent_at.to_rfc3339();

@@ -228,7 +228,19 @@ async fn verify_all(
     let shown_url = if sandbox {
         "the embedded sandbox".to_owned()
     } else {
-        without_userinfo(target.base_url.as_deref().unwrap_or(&spec.api.base_url))
+        let main = spec.main_service();
+        let from_env = main
+            .base_url_env
+            .as_deref()
+            .and_then(|env| std::env::var(env).ok())
+            .filter(|url| !url.trim().is_empty());
+        without_userinfo(
+            target
+                .base_url
+                .as_deref()
+                .or(from_env.as_deref())
+                .unwrap_or(&main.base_url),
+        )
     };
     let shown = Shown {
         url: shown_url,

@@ -4,6 +4,7 @@
 use crate::drift::DriftWalk;
 use crate::form::Form;
 use crate::lenient::Lenient;
+pub use ipidea_spec::RefusalKind;
 
 /// How a request body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct EndpointInfo {
     pub encoding: Encoding,
     /// Whether it is safe to send twice. Only these are retried.
     pub idempotent: bool,
+    /// The API it calls: its position in [`ApiInfo::apis`].
+    pub api: usize,
 }
 
 /// A credential field, as the spec describes it.
@@ -53,39 +56,70 @@ pub struct AuthInfo {
     pub secret: bool,
 }
 
-/// Where the envelope keeps its parts.
+/// Where the envelope keeps its parts. A call succeeded when the status field holds the
+/// success value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvelopeInfo {
     /// Status field.
     pub status: &'static str,
     /// Status value of success.
     pub success: i64,
-    /// Code field.
-    pub code: &'static str,
+    /// Code field, for an API that sends one beside the status.
+    pub code: Option<&'static str>,
     /// Message field.
     pub message: &'static str,
     /// Data field.
     pub data: &'static str,
-    /// Server-timestamp field.
-    pub timestamp: &'static str,
+    /// Server-timestamp field, for an API that sends one.
+    pub timestamp: Option<&'static str>,
+    /// A boolean beside the status that repeats it, for an API that sends one: read as part
+    /// of the envelope, never as an unknown field; the status decides.
+    pub flag: Option<&'static str>,
 }
 
-/// An API, as the spec describes it.
+/// One API of a spec: its host, credentials, fixed fields, envelope and refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// Its name in the spec (`ipidea`, `extraction`).
+    pub name: &'static str,
+    /// Production base URL.
+    pub base_url: &'static str,
+    /// The environment variable another base URL is read from, where the spec names one.
+    pub base_url_env: Option<&'static str>,
+    /// Credentials sent with every call (none for an API that knows callers by address).
+    pub auth: &'static [AuthInfo],
+    /// Fields sent with every call with one value, such as `return_type=json`.
+    pub fixed: &'static [(&'static str, &'static str)],
+    /// The envelope.
+    pub envelope: EnvelopeInfo,
+    /// The refusals a program can match on: the kind, and text its message contains.
+    pub refusals: &'static [(RefusalKind, &'static str)],
+}
+
+/// A spec, as the runtime needs it: its APIs, and how it writes dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiInfo {
     /// Machine name.
     pub name: &'static str,
-    /// Production base URL.
-    pub base_url: &'static str,
-    /// Credentials sent with every call.
-    pub auth: &'static [AuthInfo],
-    /// The envelope.
-    pub envelope: EnvelopeInfo,
+    /// The APIs its endpoints call; the first is the main API.
+    pub apis: &'static [ServiceInfo],
     /// Wire format of dates.
     pub date_format: &'static str,
     /// The API's offset from UTC, in seconds (`api.utc_offset`): its days start at midnight
     /// there.
     pub utc_offset_seconds: i32,
+}
+
+impl ApiInfo {
+    /// The main API, the one the spec's `api` describes.
+    pub fn main(&self) -> &'static ServiceInfo {
+        &self.apis[0]
+    }
+
+    /// The API `endpoint` calls.
+    pub fn service(&self, endpoint: &EndpointInfo) -> &'static ServiceInfo {
+        self.apis.get(endpoint.api).unwrap_or(self.main())
+    }
 }
 
 /// A value refused before sending.

@@ -267,7 +267,7 @@ walk_scalar!(coerced_integer: i32, i64, u32, u64, DateTime<Utc>);
 walk_scalar!(coerced_string: String);
 walk_scalar!(coerced_bool: bool);
 walk_scalar!(coerced_decimal: Decimal);
-walk_scalar!(never: NaiveDate, IpAddr, JsonString, Empty, Value);
+walk_scalar!(never: NaiveDate, IpAddr, crate::values::Country, JsonString, Empty, Value);
 
 impl<T: DriftWalk> DriftWalk for Option<T> {
     #[inline]

@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::api::EnvelopeInfo;
+use crate::api::{EnvelopeInfo, ServiceInfo};
 use crate::drift::{self, DriftWalk, Listener};
 use crate::error::{Error, excerpt};
 use crate::lenient::{self, Lenient};
@@ -120,11 +120,14 @@ impl<'de, D: Data<'de>> Visitor<'de> for EnvelopeSeed<'_, D> {
                 envelope.data = Some(D::read(&mut map, info, envelope.status)?);
             } else if key == info.status {
                 envelope.status = Some(map.next_value_seed(LenientSeed::<i64>::default())?);
-            } else if key == info.code {
+            } else if info.code == Some(&*key) {
                 envelope.code = map.next_value_seed(LenientSeed::<Option<String>>::default())?;
             } else if key == info.message {
                 envelope.message = map.next_value_seed(LenientSeed::<Option<String>>::default())?;
-            } else if key == info.timestamp {
+            } else if info.flag == Some(&*key) {
+                // The status decides; the flag only repeats it.
+                map.next_value::<serde::de::IgnoredAny>()?;
+            } else if info.timestamp == Some(&*key) {
                 // A timestamp that does not parse is not worth failing a call over.
                 let value: Value = map.next_value()?;
                 envelope.timestamp = Option::<DateTime<Utc>>::deserialize_lenient(value)
@@ -195,12 +198,12 @@ pub(crate) fn is_refusal(info: &EnvelopeInfo, body: &[u8]) -> bool {
 /// Decodes a whole response body: an API refusal, a decode error, or the typed data.
 pub(crate) fn decode<T: Lenient>(
     endpoint: &'static str,
-    info: &EnvelopeInfo,
+    api: &ServiceInfo,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    match decode_one_pass(info, body) {
+    match decode_one_pass(&api.envelope, body) {
         Some(response) => Ok(response),
-        None => decode_two_pass(endpoint, info, body),
+        None => decode_two_pass(endpoint, api, body),
     }
 }
 
@@ -208,9 +211,10 @@ pub(crate) fn decode<T: Lenient>(
 /// reports every refusal, quirk and error; `decode` takes it for anything but a plain success.
 pub fn decode_two_pass<T: Lenient>(
     endpoint: &'static str,
-    info: &EnvelopeInfo,
+    api: &ServiceInfo,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
+    let info = &api.envelope;
     let decode_error = |message: String| Error::Decode {
         endpoint,
         message,
@@ -225,11 +229,13 @@ pub fn decode_two_pass<T: Lenient>(
         )));
     };
     if status != info.success {
+        let msg = envelope.message.unwrap_or_default();
         return Err(Error::Api {
             endpoint,
             ret: status,
             code: envelope.code,
-            msg: envelope.message.unwrap_or_default(),
+            refusal: ipidea_spec::refusal::classify(api.refusals, &msg),
+            msg,
             timestamp: envelope.timestamp,
         });
     }
@@ -262,15 +268,16 @@ pub fn decode_two_pass<T: Lenient>(
 /// finding (`drift.rs`).
 pub(crate) fn decode_reporting<T: Lenient + DriftWalk>(
     endpoint: &'static str,
-    info: &EnvelopeInfo,
+    api: &ServiceInfo,
     body: &[u8],
     on_drift: Option<&Listener>,
 ) -> Result<Response<T>, Error> {
     if !drift::listening(on_drift) {
-        return decode(endpoint, info, body);
+        return decode(endpoint, api, body);
     }
+    let info = &api.envelope;
     lenient::take_coercions();
-    let response = decode::<T>(endpoint, info, body)?;
+    let response = decode::<T>(endpoint, api, body)?;
     // Only a coercion needs the data as sent: it is parsed again only then.
     let raw = if lenient::take_coercions() > 0 {
         parse(info, body)
@@ -289,18 +296,18 @@ pub(crate) fn decode_reporting<T: Lenient + DriftWalk>(
 /// with `on_drift` as the client's callback. For benchmarks and tools that hold raw bodies.
 pub fn decode_body_reporting<T: Lenient + DriftWalk>(
     endpoint: &'static str,
-    info: &EnvelopeInfo,
+    api: &ServiceInfo,
     body: &[u8],
     on_drift: Option<&(dyn Fn(&drift::Drift) + Send + Sync + 'static)>,
 ) -> Result<Response<T>, Error> {
-    decode_reporting(endpoint, info, body, on_drift)
+    decode_reporting(endpoint, api, body, on_drift)
 }
 
-/// Decodes a response body with the given envelope, for tools that hold raw bodies.
+/// Decodes a response body of the API `api`, for tools that hold raw bodies.
 pub fn decode_body<T: Lenient>(
     endpoint: &'static str,
-    info: &EnvelopeInfo,
+    api: &ServiceInfo,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    decode(endpoint, info, body)
+    decode(endpoint, api, body)
 }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use ipidea_spec::RefusalKind;
 
 /// Everything that can go wrong with a call.
 ///
@@ -15,11 +16,14 @@ use chrono::{DateTime, Utc};
 #[non_exhaustive]
 pub enum Error {
     /// The API answered and refused the call: its status field (`ret`) was not the success value.
-    #[error("`{endpoint}` was refused by the API: {msg} (ret {ret}{})", code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default())]
+    ///
+    /// Refusals a program can act on (the caller is not whitelisted, the traffic is used up)
+    /// have a [`refusal`](Error::refusal) kind, and their message says what to do.
+    #[error("`{endpoint}` was refused by the API: {msg} (ret {ret}{}){}", code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default(), refusal.map(|kind| format!("; {}", kind.advice(ipidea_spec::refusal::named_address(msg)))).unwrap_or_default())]
     Api {
         /// The endpoint called.
         endpoint: &'static str,
-        /// The status field (`ret`).
+        /// The status field (`ret`; the extraction API's `code`).
         ret: i64,
         /// The code field (`code`), where sent.
         code: Option<String>,
@@ -27,6 +31,8 @@ pub enum Error {
         msg: String,
         /// The server's timestamp, where sent.
         timestamp: Option<DateTime<Utc>>,
+        /// The kind of refusal, where the spec's `refusals` tell it from the message.
+        refusal: Option<RefusalKind>,
     },
     /// The server answered with an HTTP status that is not a success.
     #[error("`{endpoint}` answered HTTP {status}; body starts with: {body_excerpt:?}")]
@@ -141,6 +147,41 @@ impl Error {
         }
     }
 
+    /// The kind of refusal, for a refusal a program can act on: the caller's address is not on
+    /// the whitelist, or the account's traffic is used up. Looks through
+    /// [`Error::OutcomeUnknown`] to the failure inside it.
+    ///
+    /// ```
+    /// # fn handle(error: ipidea::Error) {
+    /// use ipidea::RefusalKind;
+    ///
+    /// if error.refusal() == Some(RefusalKind::NotWhitelisted) {
+    ///     // whitelist this machine (`Client::whitelist_sync`), then extract again
+    /// }
+    /// # }
+    /// ```
+    pub fn refusal(&self) -> Option<RefusalKind> {
+        match self {
+            Error::Api { refusal, .. } => *refusal,
+            Error::OutcomeUnknown { source, .. } => source.refusal(),
+            _ => None,
+        }
+    }
+
+    /// The address a "not whitelisted" refusal names as the caller's, where it names one:
+    /// the address to add to the whitelist.
+    pub fn refused_address(&self) -> Option<std::net::IpAddr> {
+        match self {
+            Error::Api {
+                refusal: Some(RefusalKind::NotWhitelisted),
+                msg,
+                ..
+            } => ipidea_spec::refusal::named_address(msg),
+            Error::OutcomeUnknown { source, .. } => source.refused_address(),
+            _ => None,
+        }
+    }
+
     /// Whether a call that fails this way is worth sending again, if it is safe to send twice.
     pub fn is_transient(&self) -> bool {
         match self {
@@ -204,6 +245,7 @@ mod tests {
                     code: None,
                     msg: String::new(),
                     timestamp: None,
+                    refusal: None,
                 },
                 Some("a"),
             ),

@@ -28,7 +28,16 @@ macro_rules! to_wire_display {
     )*};
 }
 
-to_wire_display!(String, i32, i64, u32, u64, Decimal, IpAddr);
+to_wire_display!(
+    String,
+    i32,
+    i64,
+    u32,
+    u64,
+    Decimal,
+    IpAddr,
+    crate::values::Country
+);
 
 impl ToWire for bool {
     /// `1` or `0`, as the CLI sends it too (`ipidea_spec::encode::bool`): the vendor's PHP

@@ -134,11 +134,12 @@ pub use days::{
 };
 pub use drift::{DRIFT_TARGET, Drift, DriftKind};
 pub use error::{Error, SentRequest};
+pub use ipidea_spec::RefusalKind;
 pub use transport::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Pace,
     PageStream, RetryPolicy, Transport,
 };
-pub use values::{Empty, JsonString, Response};
+pub use values::{Country, Empty, InvalidCountry, JsonString, Response};
 pub use whitelist::{SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, WhitelistSyncError};
 
 /// The pieces an API is described and encoded with: what generated code fills in, and what a
@@ -146,7 +147,9 @@ pub use whitelist::{SyncMode, WhitelistPlan, WhitelistStep, WhitelistSync, White
 /// [`Transport::send_fields_untyped`]) builds on. A program that only calls a generated
 /// [`Client`] does not need them.
 pub mod runtime {
-    pub use crate::api::{ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method};
+    pub use crate::api::{
+        ApiInfo, AuthInfo, Encoding, EndpointInfo, EnvelopeInfo, Method, ServiceInfo,
+    };
     pub use crate::form::{Form, FormContext, ToWire, WireEnum};
     pub use crate::lenient::Lenient;
     pub use crate::reconcile::since_day;

@@ -200,3 +200,60 @@ mod tests {
         assert!(JsonString::from_text("{").is_err());
     }
 }
+
+/// A country code: two letters (ISO 3166-1 alpha-2), kept in lowercase as the wire takes it.
+/// Made with [`Country::new`] or `parse`, so a request that takes one can only hold a valid
+/// code.
+///
+/// ```
+/// use ipidea::Country;
+///
+/// let us: Country = "US".parse()?;
+/// assert_eq!(us.as_str(), "us");
+/// assert!(Country::new("usa").is_err());
+/// # Ok::<(), ipidea::InvalidCountry>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Country([u8; 2]);
+
+/// Text that is not a country code; its message says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidCountry(String);
+
+impl Country {
+    /// The country `code` names: two letters, in any case, spaces around ignored.
+    pub fn new(code: &str) -> Result<Country, InvalidCountry> {
+        let lower = ipidea_spec::encode::country(code).map_err(InvalidCountry)?;
+        let bytes = lower.as_bytes();
+        Ok(Country([bytes[0], bytes[1]]))
+    }
+
+    /// The code in lowercase, as sent: `us`.
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters, checked by `new`.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Country {
+    type Err = InvalidCountry;
+
+    fn from_str(code: &str) -> Result<Country, InvalidCountry> {
+        Country::new(code)
+    }
+}
+
+impl TryFrom<&str> for Country {
+    type Error = InvalidCountry;
+
+    fn try_from(code: &str) -> Result<Country, InvalidCountry> {
+        Country::new(code)
+    }
+}

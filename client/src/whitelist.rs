@@ -485,6 +485,7 @@ mod tests {
                 code: None,
                 msg: "IP已存在".to_owned(),
                 timestamp: None,
+                refusal: None,
             },
         };
         assert_eq!(
@@ -518,6 +519,7 @@ mod tests {
             code: None,
             msg: "无权限".to_owned(),
             timestamp: None,
+            refusal: None,
         });
         assert!(!refused.rerun_may_help());
         assert!(
@@ -595,6 +597,7 @@ mod tests {
             code: None,
             msg: "IP不存在".to_owned(),
             timestamp: None,
+            refusal: None,
         });
         let text = refused.to_string();
         assert!(

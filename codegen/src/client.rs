@@ -2,7 +2,7 @@
 //! the API's settings that the runtime reads.
 
 use ipidea_spec::naming;
-use ipidea_spec::{Changes, Endpoint, Spec, TypeKind, TypeRef};
+use ipidea_spec::{AuthField, Changes, Endpoint, Service, Spec, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -14,28 +14,47 @@ use crate::splice::splice;
 pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
     let api = &spec.api;
     let name = &api.name;
-    let base_url = &api.base_url;
     let date_format = &api.date_format;
     let utc_offset = api.utc_offset.seconds();
-    let auth = api.auth.iter().map(|a| {
-        let (name, env, secret) = (&a.name, &a.env, a.secret);
-        quote!(#DESCRIBE::AuthInfo { name: #name, env: #env, secret: #secret })
-    });
-    let e = &api.envelope;
-    let (status, success, code, message, data, timestamp) = (
-        &e.status,
-        e.success,
-        &e.code,
-        &e.message,
-        &e.data,
-        &e.timestamp,
-    );
+    let apis = spec.apis.iter().map(expand_service);
     quote! {
         #[doc(hidden)]
         pub const __API: #DESCRIBE::ApiInfo = #DESCRIBE::ApiInfo {
             name: #name,
+            apis: &[#(#apis),*],
+            date_format: #date_format,
+            utc_offset_seconds: #utc_offset,
+        };
+    }
+}
+
+/// One API's `ServiceInfo`.
+fn expand_service(service: &Service) -> TokenStream {
+    let name = &service.name;
+    let base_url = &service.base_url;
+    let base_url_env = option(service.base_url_env.as_deref());
+    let auth = service.auth.iter().map(|a| {
+        let (name, env, secret) = (&a.name, &a.env, a.secret);
+        quote!(#DESCRIBE::AuthInfo { name: #name, env: #env, secret: #secret })
+    });
+    let fixed = service.fixed.iter().map(|(n, v)| quote!((#n, #v)));
+    let e = &service.envelope;
+    let (status, success, message, data) = (&e.status, e.success, &e.message, &e.data);
+    let code = option(e.code.as_deref());
+    let timestamp = option(e.timestamp.as_deref());
+    let flag = option(e.flag.as_deref());
+    let refusals = service.refusals.iter().map(|rule| {
+        let kind = format_ident!("{}", rule.kind.variant());
+        let text = &rule.message;
+        quote!((#RUNTIME::RefusalKind::#kind, #text))
+    });
+    quote! {
+        #DESCRIBE::ServiceInfo {
+            name: #name,
             base_url: #base_url,
+            base_url_env: #base_url_env,
             auth: &[#(#auth),*],
+            fixed: &[#(#fixed),*],
             envelope: #DESCRIBE::EnvelopeInfo {
                 status: #status,
                 success: #success,
@@ -43,11 +62,31 @@ pub(crate) fn expand_api(spec: &Spec) -> TokenStream {
                 message: #message,
                 data: #data,
                 timestamp: #timestamp,
+                flag: #flag,
             },
-            date_format: #date_format,
-            utc_offset_seconds: #utc_offset,
-        };
+            refusals: &[#(#refusals),*],
+        }
     }
+}
+
+/// `Some("text")` or `None`, in generated code.
+fn option(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// Every credential of the spec's APIs, each name once, in the order the APIs list them: the
+/// parameters of `Client::new`, as the runtime's builder takes them.
+fn credentials(spec: &Spec) -> Vec<&AuthField> {
+    let mut all: Vec<&AuthField> = Vec::new();
+    for auth in spec.apis.iter().flat_map(|s| &s.auth) {
+        if !all.iter().any(|a| a.name == auth.name) {
+            all.push(auth);
+        }
+    }
+    all
 }
 
 pub(crate) fn expand_client(spec: &Spec, file: &str) -> TokenStream {
@@ -60,17 +99,30 @@ pub(crate) fn expand_client(spec: &Spec, file: &str) -> TokenStream {
         "Generated from `{file}`. Cheap to clone: clones share one connection pool."
     ));
     let doc = doc_attrs(&doc);
-    let envs: Vec<String> = api.auth.iter().map(|a| format!("`{}`", a.env)).collect();
-    let from_env_doc = format!(
+    let auth = credentials(spec);
+    let envs: Vec<String> = auth.iter().map(|a| format!("`{}`", a.env)).collect();
+    let url_envs: Vec<String> = spec
+        .apis
+        .iter()
+        .filter_map(|s| Some(format!("`{}` ({})", s.base_url_env.as_deref()?, s.name)))
+        .collect();
+    let mut from_env_doc = format!(
         " A client of the production API with credentials from {}.",
         envs.join(" and ")
     );
-    let params = api.auth.iter().map(|a| snake(&a.name));
+    if !url_envs.is_empty() {
+        from_env_doc.push_str(&format!(
+            " Another server for an API is read from {}, where set.",
+            url_envs.join(", ")
+        ));
+    }
+    let params = auth.iter().map(|a| snake(&a.name));
     let args = params.clone();
-    let names = api.auth.iter().map(|a| &a.name);
+    let names = auth.iter().map(|a| &a.name);
+    let hosts: Vec<String> = spec.apis.iter().map(|s| s.base_url.clone()).collect();
     let new_doc = format!(
         " A client of the production API ({}) with explicit credentials.",
-        api.base_url
+        hosts.join(", ")
     );
     let methods = spec
         .endpoints
@@ -94,7 +146,7 @@ pub(crate) fn expand_client(spec: &Spec, file: &str) -> TokenStream {
 
             #[doc = #from_env_doc]
             pub fn from_env() -> ::core::result::Result<Self, #RUNTIME::Error> {
-                Self::builder().credentials_from_env().build()
+                Self::builder().credentials_from_env().base_urls_from_env().build()
             }
 
             /// A builder, for credentials, base URL, timeouts, retries and the HTTP client.

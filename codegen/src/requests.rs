@@ -280,6 +280,7 @@ fn api_request_impl(
         Encoding::Json => quote!(#DESCRIBE::Encoding::Json),
     };
     let idempotent = endpoint.idempotent;
+    let api = spec.service_index(endpoint);
     let checks = fields.iter().map(|f| {
         let own = splice(field_checks(spec, f.field, &f.ident, &f.wire));
         let order = order_check(fields, f).map(splice);
@@ -303,6 +304,7 @@ fn api_request_impl(
                 path: #path,
                 encoding: #encoding,
                 idempotent: #idempotent,
+                api: #api,
             };
 
             fn validate(&self) -> ::core::result::Result<(), #RUNTIME::InvalidInput> {

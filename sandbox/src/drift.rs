@@ -320,11 +320,11 @@ impl Drifts {
 /// alterations made, as (path, kind). A refusal (or a body that is no envelope) is left alone.
 pub(crate) fn apply(
     spec: &Spec,
+    env: &ipidea_spec::Envelope,
     ty: &TypeRef,
     body: &mut Value,
     kinds: DriftSet,
 ) -> Vec<(String, DriftKind)> {
-    let env = &spec.api.envelope;
     let success = body.get(&env.status).and_then(|status| {
         status
             .as_i64()
@@ -378,6 +378,7 @@ fn bad_value(scalar: Scalar) -> Value {
         Scalar::Date => json!("someday"),
         Scalar::Bool => json!("maybe"),
         Scalar::Ip => json!("not-an-ip"),
+        Scalar::Country => json!("not-a-country"),
         Scalar::JsonString => json!("{not json"),
         Scalar::String | Scalar::Json => json!([DRIFT_FIELD]),
     }
@@ -596,12 +597,30 @@ mod tests {
         let ty = TypeRef::Named("FlowOrderPage".into());
         let mut body = flow_page();
         let before = body.clone();
-        assert!(apply(&spec, &ty, &mut body, DriftSet::none()).is_empty());
+        assert!(
+            apply(
+                &spec,
+                &spec.main_service().envelope,
+                &ty,
+                &mut body,
+                DriftSet::none()
+            )
+            .is_empty()
+        );
         assert_eq!(body, before);
         let mut refusal =
             json!({"ret": 1001, "code": "0", "msg": "no", "ret_data": [], "timestamp": 1});
         let refused = refusal.clone();
-        assert!(apply(&spec, &ty, &mut refusal, DriftSet::all()).is_empty());
+        assert!(
+            apply(
+                &spec,
+                &spec.main_service().envelope,
+                &ty,
+                &mut refusal,
+                DriftSet::all()
+            )
+            .is_empty()
+        );
         assert_eq!(refusal, refused);
     }
 
@@ -611,7 +630,13 @@ mod tests {
         let ty = TypeRef::Named("FlowOrderPage".into());
         let mut body = flow_page();
         let before = body.clone();
-        let made = apply(&spec, &ty, &mut body, DriftSet::all());
+        let made = apply(
+            &spec,
+            &spec.main_service().envelope,
+            &ty,
+            &mut body,
+            DriftSet::all(),
+        );
         let paths: Vec<String> = made.iter().map(|(p, k)| format!("{p} {k}")).collect();
         assert_eq!(
             paths,
@@ -635,7 +660,16 @@ mod tests {
         assert!(body["ret_data"].get("sandbox_drift").is_none());
         // The same again.
         let mut again = before.clone();
-        assert_eq!(apply(&spec, &ty, &mut again, DriftSet::all()), made);
+        assert_eq!(
+            apply(
+                &spec,
+                &spec.main_service().envelope,
+                &ty,
+                &mut again,
+                DriftSet::all()
+            ),
+            made
+        );
         assert_eq!(again, body);
     }
 
@@ -646,7 +680,13 @@ mod tests {
         let mut empty = envelope(
             json!({"total": 0, "per_page": "15", "current_page": 1, "last_page": 0, "data": []}),
         );
-        let made = apply(&spec, &page, &mut empty, DriftKind::UntypedShape.into());
+        let made = apply(
+            &spec,
+            &spec.main_service().envelope,
+            &page,
+            &mut empty,
+            DriftKind::UntypedShape.into(),
+        );
         assert_eq!(
             made,
             [("ret_data.data[0]".to_owned(), DriftKind::UntypedShape)]
@@ -656,14 +696,32 @@ mod tests {
         let mut full = envelope(
             json!({"total": 2, "per_page": "15", "current_page": 1, "last_page": 1, "data": [item, {}]}),
         );
-        apply(&spec, &page, &mut full, DriftSet::all());
+        apply(
+            &spec,
+            &spec.main_service().envelope,
+            &page,
+            &mut full,
+            DriftSet::all(),
+        );
         assert_eq!(full["ret_data"]["data"], json!([item, untyped_shape()]));
         let json = TypeRef::Scalar(Scalar::Json);
         let mut listed = envelope(json!([]));
-        apply(&spec, &json, &mut listed, DriftKind::UntypedShape.into());
+        apply(
+            &spec,
+            &spec.main_service().envelope,
+            &json,
+            &mut listed,
+            DriftKind::UntypedShape.into(),
+        );
         assert_eq!(listed["ret_data"], json!([untyped_shape()]));
         let mut null = envelope(Value::Null);
-        apply(&spec, &json, &mut null, DriftKind::UntypedShape.into());
+        apply(
+            &spec,
+            &spec.main_service().envelope,
+            &json,
+            &mut null,
+            DriftKind::UntypedShape.into(),
+        );
         assert_eq!(null["ret_data"], untyped_shape());
         assert_eq!(spec.check_value(&page, false, &full["ret_data"]), Ok(()));
     }

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use ipidea_spec::days::Date;
 use ipidea_spec::walk::{MAX_DEPTH, Shape};
-use ipidea_spec::{Endpoint, EnumRepr, Scalar, Spec, TypeRef};
+use ipidea_spec::{Endpoint, EnumRepr, Scalar, Service, Spec, TypeRef};
 use serde_json::{Map, Value, json};
 
 /// The envelope status of each kind of refusal. They mirror HTTP status codes to be easy to
@@ -64,28 +64,44 @@ pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// A refusal envelope: `{"ret": <ret>, "code": "0", "msg": .., "ret_data": [], "timestamp": ..}`.
-pub(crate) fn refusal_body(spec: &Spec, ret: i64, msg: &str) -> Value {
-    let env = &spec.api.envelope;
+/// A refusal envelope of `api`: for the main API `{"ret": <ret>, "code": "0", "msg": ..,
+/// "ret_data": [], "timestamp": ..}`; the same parts under its own names for another.
+pub(crate) fn refusal_body(api: &Service, ret: i64, msg: &str) -> Value {
+    let env = &api.envelope;
     // A refusal must never read as success, whatever the spec calls success.
     let ret = if ret == env.success {
         ret.wrapping_add(1)
     } else {
         ret
     };
+    envelope(api, json!(ret), json!("0"), json!(msg), json!([]), false)
+}
+
+/// An envelope of `api` with its parts: the status, code, message and data, the time now, and
+/// the flag (where the API sends one) saying whether it is a success.
+fn envelope(api: &Service, status: Value, code: Value, msg: Value, data: Value, ok: bool) -> Value {
+    let env = &api.envelope;
     let mut body = Map::new();
-    body.insert(env.status.clone(), json!(ret));
-    body.insert(env.code.clone(), json!("0"));
-    body.insert(env.message.clone(), json!(msg));
-    body.insert(env.data.clone(), json!([]));
-    body.insert(env.timestamp.clone(), json!(now()));
+    body.insert(env.status.clone(), status);
+    if let Some(field) = &env.code {
+        body.insert(field.clone(), code);
+    }
+    body.insert(env.message.clone(), msg);
+    body.insert(env.data.clone(), data);
+    if let Some(field) = &env.timestamp {
+        body.insert(field.clone(), json!(now()));
+    }
+    if let Some(field) = &env.flag {
+        body.insert(field.clone(), json!(ok));
+    }
     Value::Object(body)
 }
 
 /// A success envelope around `data`, with the code and message of the endpoint's first success
 /// example (`"1"` and `"success"` without one).
 pub(crate) fn success_body(spec: &Spec, endpoint: &Endpoint, data: Value) -> Value {
-    let env = &spec.api.envelope;
+    let api = spec.service_of(endpoint);
+    let env = &api.envelope;
     let example = endpoint.examples.iter().find_map(|example| {
         let body = example.response.as_object()?;
         let status = body.get(&env.status)?;
@@ -94,21 +110,17 @@ pub(crate) fn success_body(spec: &Spec, endpoint: &Endpoint, data: Value) -> Val
             .or_else(|| status.as_str()?.trim().parse().ok())?;
         (status == env.success).then_some(body)
     });
-    let code = example
-        .and_then(|body| body.get(&env.code))
+    let code = env
+        .code
+        .as_ref()
+        .and_then(|field| example?.get(field))
         .cloned()
         .unwrap_or_else(|| json!("1"));
     let msg = example
         .and_then(|body| body.get(&env.message))
         .cloned()
         .unwrap_or_else(|| json!("success"));
-    let mut body = Map::new();
-    body.insert(env.status.clone(), json!(env.success));
-    body.insert(env.code.clone(), code);
-    body.insert(env.message.clone(), msg);
-    body.insert(env.data.clone(), data);
-    body.insert(env.timestamp.clone(), json!(now()));
-    Value::Object(body)
+    envelope(api, json!(env.success), code, msg, data, true)
 }
 
 /// The answer of an endpoint with no hand-written behaviour: its first example's response with
@@ -117,7 +129,9 @@ pub(crate) fn example_body(spec: &Spec, endpoint: &Endpoint) -> Value {
     match endpoint.examples.first().map(|e| &e.response) {
         Some(Value::Object(body)) => {
             let mut body = body.clone();
-            body.insert(spec.api.envelope.timestamp.clone(), json!(now()));
+            if let Some(field) = &spec.service_of(endpoint).envelope.timestamp {
+                body.insert(field.clone(), json!(now()));
+            }
             Value::Object(body)
         }
         Some(other) => other.clone(),
@@ -148,6 +162,7 @@ pub(crate) fn synthesize(spec: &Spec, ty: &TypeRef, depth: usize) -> Value {
             }
             Scalar::Timestamp => json!(now()),
             Scalar::Ip => json!("127.0.0.1"),
+            Scalar::Country => json!("us"),
             Scalar::Json => Value::Null,
             Scalar::JsonString => json!("{}"),
         },
@@ -210,7 +225,7 @@ mod tests {
     #[test]
     fn refusals_use_the_spec_names_and_never_read_as_success() {
         let spec = ipidea_spec::bundled();
-        let body = refusal_body(&spec, 0, "nope");
+        let body = refusal_body(spec.main_service(), 0, "nope");
         assert_eq!(body["ret"], 1);
         assert_eq!(body["code"], "0");
         assert_eq!(body["msg"], "nope");

@@ -61,9 +61,12 @@
 //! The binary `ipidea-sandbox` serves the same from the command line; see the crate's README.
 #![deny(missing_docs)]
 
+pub use extract::MAX_LIVE_PROXIES;
+
 mod account;
 mod drift;
 mod envelope;
+mod extract;
 mod fault;
 pub mod loopback;
 mod orders;
@@ -237,6 +240,50 @@ impl Sandbox {
     /// faults and refusals included.
     pub fn requests_seen(&self, endpoint: &str) -> usize {
         self.shared.requests_seen(endpoint)
+    }
+
+    /// The fault that refuses a call of `endpoint` as a refusal of `kind`, in the words the
+    /// spec's `refusals` give it for the endpoint's API (a "not whitelisted" refusal names
+    /// `127.0.0.1`); `None` where the spec gives that kind no words. Play it with
+    /// [`Sandbox::inject`] or [`Sandbox::inject_always`].
+    ///
+    /// ```no_run
+    /// # async fn run(sandbox: ipidea_sandbox::Sandbox) {
+    /// use ipidea_spec::RefusalKind;
+    ///
+    /// if let Some(fault) = sandbox.refusal("get_proxy_ip", RefusalKind::TrafficExhausted) {
+    ///     sandbox.inject("get_proxy_ip", fault);
+    /// }
+    /// # }
+    /// ```
+    pub fn refusal(&self, endpoint: &str, kind: ipidea_spec::RefusalKind) -> Option<Fault> {
+        let spec = &self.shared.spec;
+        let api = spec.service_of(spec.endpoint(endpoint)?);
+        let refusal = match kind {
+            ipidea_spec::RefusalKind::NotWhitelisted => {
+                let local = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+                extract::refusal_text(api, kind)?;
+                extract::not_whitelisted(api, local)
+            }
+            ipidea_spec::RefusalKind::TrafficExhausted => {
+                envelope::Refusal::api(envelope::ret::BALANCE, extract::refusal_text(api, kind)?)
+            }
+        };
+        Some(Fault::Refuse {
+            ret: refusal.ret,
+            msg: refusal.msg,
+        })
+    }
+
+    /// The proxies the extraction API has handed out that are still running, oldest first:
+    /// where each listens, and the source address it connects out from. At most
+    /// [`MAX_LIVE_PROXIES`] run; they stop with the sandbox.
+    pub fn extracted_proxies(&self) -> Vec<(SocketAddr, IpAddr)> {
+        self.shared
+            .extracted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .proxies()
     }
 
     /// How many TCP connections the server has accepted.

@@ -13,7 +13,9 @@ use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use ipidea_spec::{Endpoint, Method, Spec};
+use std::net::IpAddr;
+
+use ipidea_spec::{Endpoint, Method, Service, Spec};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -21,6 +23,7 @@ use tower::ServiceExt;
 use crate::account::{self, Accounts, Warning};
 use crate::drift::{self, DriftApplied, DriftSet, Drifts};
 use crate::envelope::{self, Refusal, ret};
+use crate::extract::{self, Extracted};
 use crate::fault::Fault;
 use crate::loopback;
 use crate::orders::{self, Action, Product};
@@ -53,7 +56,13 @@ pub(crate) struct Shared {
     seen: Mutex<HashMap<String, usize>>,
     drifts: Mutex<Drifts>,
     connections: AtomicUsize,
+    /// The proxies the extraction API handed out; they stop with the sandbox.
+    pub extracted: Mutex<Extracted>,
 }
+
+/// The address a request came from, as the accept loop saw it.
+#[derive(Debug, Clone, Copy)]
+struct Peer(std::net::SocketAddr);
 
 /// Injected faults, per endpoint name.
 #[derive(Default)]
@@ -94,6 +103,7 @@ impl Shared {
             seen: Mutex::new(HashMap::new()),
             drifts: Mutex::new(Drifts::default()),
             connections: AtomicUsize::new(0),
+            extracted: Mutex::new(Extracted::default()),
         }
     }
 
@@ -148,7 +158,8 @@ impl Shared {
         if kinds.is_empty() {
             return;
         }
-        let made = drift::apply(&self.spec, &endpoint.response, body, kinds);
+        let env = &self.spec.service_of(endpoint).envelope;
+        let made = drift::apply(&self.spec, env, &endpoint.response, body, kinds);
         lock(&self.drifts).record(&endpoint.name, made);
     }
 
@@ -182,8 +193,9 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let router = Router::new()
         .fallback(dispatch)
         .with_state(Arc::clone(&shared));
-    let handle = move |_peer, request: hyper::Request<hyper::body::Incoming>| {
+    let handle = move |peer, mut request: hyper::Request<hyper::body::Incoming>| {
         let router = router.clone();
+        request.extensions_mut().insert(Peer(peer));
         async move {
             let response = match router.oneshot(request.map(Body::new)).await {
                 Ok(response) => response,
@@ -228,10 +240,10 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
-fn refusal_response(spec: &Spec, refusal: &Refusal) -> Response {
+fn refusal_response(api: &Service, refusal: &Refusal) -> Response {
     json_response(
         refusal.http,
-        &envelope::refusal_body(spec, refusal.ret, &refusal.msg),
+        &envelope::refusal_body(api, refusal.ret, &refusal.msg),
     )
 }
 
@@ -247,7 +259,8 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     };
     *lock(&shared.seen).entry(endpoint.name.clone()).or_default() += 1;
     let fault = shared.take_fault(&endpoint.name);
-    let body = match read_body(spec, body).await {
+    let api = spec.service_of(endpoint);
+    let body = match read_body(api, body).await {
         Ok(body) => body,
         Err(refused) => return *refused,
     };
@@ -259,7 +272,14 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let answered = answer(&shared, endpoint, parts.uri.query(), content_type, body).await;
+    let peer = parts.extensions.get::<Peer>().map(|peer| peer.0.ip());
+    let call = Call {
+        endpoint,
+        peer,
+        query: parts.uri.query(),
+        content_type,
+    };
+    let answered = answer(&shared, call, body).await;
     if after.drop {
         return close_connection();
     }
@@ -269,7 +289,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             shared.apply_drift(endpoint, after.drift, &mut body);
             json_response(StatusCode::OK, &body)
         }
-        Err(refusal) => refusal_response(spec, &refusal),
+        Err(refusal) => refusal_response(api, &refusal),
     }
 }
 
@@ -281,10 +301,11 @@ fn route<'s>(
     path: &str,
 ) -> Result<&'s Endpoint, Box<Response>> {
     let spec = &shared.spec;
+    let main = spec.main_service();
     let path = normalize(path);
     let not_found = |message: String| {
         refusal_response(
-            spec,
+            main,
             &Refusal::http(StatusCode::NOT_FOUND, ret::NOT_FOUND, message),
         )
     };
@@ -303,7 +324,7 @@ fn route<'s>(
     else {
         let allowed: Vec<&str> = candidates.iter().map(|(m, _)| m.name()).collect();
         let mut response = refusal_response(
-            spec,
+            main,
             &Refusal::http(
                 StatusCode::METHOD_NOT_ALLOWED,
                 ret::METHOD,
@@ -324,7 +345,7 @@ fn route<'s>(
 }
 
 /// The request body, up to [`MAX_BODY_BYTES`], or the refusal.
-async fn read_body(spec: &Spec, body: Body) -> Result<Bytes, Box<Response>> {
+async fn read_body(api: &Service, body: Body) -> Result<Bytes, Box<Response>> {
     request::read_body(body, MAX_BODY_BYTES)
         .await
         .map_err(|error| {
@@ -340,7 +361,7 @@ async fn read_body(spec: &Spec, body: Body) -> Result<Bytes, Box<Response>> {
                     format!("the request body could not be read: {e}"),
                 ),
             };
-            Box::new(refusal_response(spec, &refusal))
+            Box::new(refusal_response(api, &refusal))
         })
 }
 
@@ -395,7 +416,7 @@ async fn before_answer(
         Some(Fault::Refuse { ret, msg }) => {
             return Err(Box::new(json_response(
                 StatusCode::OK,
-                &envelope::refusal_body(spec, ret, &msg),
+                &envelope::refusal_body(spec.service_of(endpoint), ret, &msg),
             )));
         }
         Some(Fault::CommitThenDrop) => after.drop = true,
@@ -422,15 +443,24 @@ fn truncated(full: Bytes) -> Response {
     response
 }
 
+/// One call, as it reached the sandbox.
+struct Call<'a> {
+    endpoint: &'a Endpoint,
+    /// The caller's address, which an API without credentials knows it by.
+    peer: Option<IpAddr>,
+    query: Option<&'a str>,
+    content_type: Option<&'a str>,
+}
+
 /// Decodes, authenticates, validates and performs one call; the success body or the refusal.
-async fn answer(
-    shared: &Shared,
-    endpoint: &Endpoint,
-    query: Option<&str>,
-    content_type: Option<&str>,
-    body: Bytes,
-) -> Result<Value, Refusal> {
+async fn answer(shared: &Shared, call: Call<'_>, body: Bytes) -> Result<Value, Refusal> {
     let spec = &shared.spec;
+    let Call {
+        endpoint,
+        peer,
+        query,
+        content_type,
+    } = call;
     let mut fields = request::query_fields(query);
     let body_fields = request::body_fields(content_type, body)
         .await
@@ -444,7 +474,11 @@ async fn answer(
         })?;
     // The body wins over the query string.
     fields.extend(body_fields);
-    let account = validate::authenticate(spec, &shared.accounts, &fields)?;
+    let api = spec.service_of(endpoint);
+    if api.auth.is_empty() {
+        return answer_by_address(shared, endpoint, peer, &fields).await;
+    }
+    let account = validate::authenticate(api, &shared.accounts, &fields)?;
     let given = validate::validate(spec, endpoint, &fields)?;
     let now = chrono::Utc::now();
     let uid = account.uid.as_str();
@@ -481,4 +515,40 @@ async fn answer(
         purchase::perform(orders, accounts, uid, purchase, &given, now)?
     };
     Ok(envelope::success_body(spec, endpoint, data))
+}
+
+/// A call of an API without credentials, such as the extraction API: the caller is known by
+/// its address, which must be on an account's whitelist.
+async fn answer_by_address(
+    shared: &Shared,
+    endpoint: &Endpoint,
+    peer: Option<IpAddr>,
+    fields: &serde_json::Map<String, Value>,
+) -> Result<Value, Refusal> {
+    let spec = &shared.spec;
+    let api = spec.service_of(endpoint);
+    let peer = peer.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let listed = {
+        let state = lock(&shared.state);
+        shared
+            .accounts
+            .iter()
+            .any(|account| state.accounts.whitelist(&account.uid).contains(&peer))
+    };
+    if !listed {
+        return Err(extract::not_whitelisted(api, peer));
+    }
+    let given = validate::validate(spec, endpoint, fields)?;
+    if !extract::is_extraction(&endpoint.name) {
+        return Ok(envelope::example_body(spec, endpoint));
+    }
+    let data = extract::hand_out(&shared.extracted, extract::Wanted::of(&given)).await?;
+    let mut body = envelope::success_body(spec, endpoint, data);
+    // The balance extraction also names the caller's address (one public source).
+    if endpoint.name == "get_balance_proxy_ip"
+        && let Value::Object(body) = &mut body
+    {
+        body.insert("request_ip".to_owned(), json!(peer.to_string()));
+    }
+    Ok(body)
 }

@@ -3,7 +3,7 @@
 //! ([`Spec::check_request`]), refused in the vendor's manner.
 
 use ipidea_spec::request::{RequestProblem, describe_bounds, is_absent};
-use ipidea_spec::{Endpoint, Spec};
+use ipidea_spec::{Endpoint, Service, Spec};
 use serde_json::{Map, Value};
 
 use crate::envelope::{Refusal, ret};
@@ -16,16 +16,17 @@ pub(crate) struct Account {
     pub appkey: String,
 }
 
-/// Finds the account that the request's credentials (the spec's `api.auth` fields) name.
+/// Finds the account that the request's credentials (the `auth` fields of the API it calls)
+/// name.
 ///
 /// The first non-secret credential is the account id (`uid`) and the first secret one the key
-/// (`appkey`). Every credential of the spec is required.
+/// (`appkey`). Every credential of the API is required.
 pub(crate) fn authenticate<'a>(
-    spec: &Spec,
+    api: &Service,
     accounts: &'a [Account],
     fields: &Map<String, Value>,
 ) -> Result<&'a Account, Refusal> {
-    let auth = &spec.api.auth;
+    let auth = &api.auth;
     let names: Vec<String> = auth.iter().map(|a| format!("`{}`", a.name)).collect();
     for credential in auth {
         if is_absent(fields.get(&credential.name)) {
@@ -84,10 +85,21 @@ pub(crate) fn validate(
     endpoint: &Endpoint,
     fields: &Map<String, Value>,
 ) -> Result<Map<String, Value>, Refusal> {
-    let credential = |name: &str| spec.api.auth.iter().any(|a| a.name == name);
+    let api = spec.service_of(endpoint);
+    let credential = |name: &str| api.auth.iter().any(|a| a.name == name);
+    for (name, wanted) in &api.fixed {
+        let sent = fields.get(name).and_then(text);
+        if sent.as_deref().is_some_and(|sent| sent != wanted) {
+            return Err(Refusal::api(
+                ret::INVALID,
+                format!("this sandbox answers `{name}={wanted}` only"),
+            ));
+        }
+    }
+    let fixed = |name: &str| api.fixed.iter().any(|(n, _)| n == name);
     let request: Map<String, Value> = fields
         .iter()
-        .filter(|(name, _)| !credential(name))
+        .filter(|(name, _)| !credential(name) && !fixed(name))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     if let Some(problem) = spec.check_request(endpoint, &request).into_iter().next() {
@@ -190,7 +202,8 @@ mod tests {
             uid: "10001".into(),
             appkey: "k".into(),
         }];
-        let auth = |v: Value| authenticate(&spec, &accounts, &fields(v)).map(|a| a.uid.clone());
+        let main = spec.main_service();
+        let auth = |v: Value| authenticate(main, &accounts, &fields(v)).map(|a| a.uid.clone());
         assert_eq!(
             auth(json!({"uid": 10001, "appkey": "k"})),
             Ok("10001".into())

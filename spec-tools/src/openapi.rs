@@ -56,7 +56,7 @@ pub fn export(spec: &Spec) -> Value {
     json!({
         "openapi": OPENAPI_VERSION,
         "info": info(spec),
-        "servers": [{ "url": spec.api.base_url, "description": "Production" }],
+        "servers": [{ "url": spec.main_service().base_url, "description": "Production" }],
         "paths": paths,
         "components": { "schemas": schemas },
     })
@@ -64,7 +64,8 @@ pub fn export(spec: &Spec) -> Value {
 
 fn info(spec: &Spec) -> Value {
     let api = &spec.api;
-    let credentials: Vec<String> = api.auth.iter().map(|a| format!("`{}`", a.name)).collect();
+    let main = spec.main_service();
+    let credentials: Vec<String> = main.auth.iter().map(|a| format!("`{}`", a.name)).collect();
     let mut description = api.doc.en.clone();
     if !credentials.is_empty() {
         let _ = write!(
@@ -76,14 +77,27 @@ fn info(spec: &Spec) -> Value {
     }
     let _ = write!(
         description,
-        "\n\nEvery response is an envelope: `{}` is `{}` on success, with the data in `{}`; any \
-         other value is a refusal explained by `{}` and `{}`.",
-        api.envelope.status,
-        api.envelope.success,
-        api.envelope.data,
-        api.envelope.code,
-        api.envelope.message
+        "\n\nEvery response is an envelope: {}",
+        envelope_rule(main)
     );
+    for other in &spec.apis[1..] {
+        let _ = write!(
+            description,
+            "\n\nThe API `{}` (its operations name their server, {}): {} {}; its envelope: {}",
+            other.name,
+            other.base_url,
+            other.doc.en,
+            if other.auth.is_empty() {
+                "It takes no credentials."
+            } else {
+                "It takes credentials as the main API does."
+            },
+            envelope_rule(other)
+        );
+        if let Some(source) = &other.unverified {
+            let _ = write!(description, " **Unverified.** {source}");
+        }
+    }
     description.push_str(
         "\n\nThe API is lenient on the wire: integers, booleans, decimals and timestamps may \
          arrive as strings (`\"15\"` for `15`). The schemas give the logical type.",
@@ -180,8 +194,31 @@ fn schema(spec: &Spec, ty: &TypeRef, side: Side) -> Value {
     }
 }
 
+/// The success rule of an API's envelope, in words.
+fn envelope_rule(api: &Service) -> String {
+    let e = &api.envelope;
+    let explained: Vec<String> = e
+        .code
+        .iter()
+        .chain([&e.message])
+        .map(|f| format!("`{f}`"))
+        .collect();
+    format!(
+        "`{}` is `{}` on success, with the data in `{}`; any other value is a refusal explained by {}.",
+        e.status,
+        e.success,
+        e.data,
+        explained.join(" and ")
+    )
+}
+
 fn scalar_schema(spec: &Spec, scalar: Scalar) -> Value {
     match scalar {
+        Scalar::Country => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z]{2}$",
+            "description": "A country code, two letters (ISO 3166-1 alpha-2); sent in lowercase.",
+        }),
         Scalar::String => json!({ "type": "string" }),
         Scalar::I32 => json!({ "type": "integer", "format": "int32" }),
         Scalar::I64 => json!({ "type": "integer", "format": "int64" }),
@@ -389,6 +426,14 @@ fn operation(spec: &Spec, endpoint: &Endpoint) -> Value {
             json!({ "endpoint": orders_in.endpoint, "since": orders_in.since }),
         );
     }
+    let api = spec.service_of(endpoint);
+    if !api.is_main() {
+        operation.insert(
+            "servers".into(),
+            json!([{ "url": api.base_url, "description": format!("The API `{}`", api.name) }]),
+        );
+        operation.insert("x-api".into(), api.name.clone().into());
+    }
     match endpoint.method {
         Method::Get => {
             operation.insert("parameters".into(), query_parameters(spec, endpoint));
@@ -405,9 +450,14 @@ fn request_body(spec: &Spec, endpoint: &Endpoint) -> Value {
     let encoding = spec.encoding(endpoint);
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for auth in &spec.api.auth {
+    let api = spec.service_of(endpoint);
+    for auth in &api.auth {
         properties.insert(auth.name.clone(), auth_schema(auth));
         required.push(Value::from(auth.name.clone()));
+    }
+    for (name, value) in &api.fixed {
+        properties.insert(name.clone(), fixed_schema(value));
+        required.push(Value::from(name.clone()));
     }
     for field in &endpoint.request {
         properties.insert(field.name.clone(), field_schema(spec, field, Side::Form));
@@ -445,9 +495,27 @@ fn request_body(spec: &Spec, endpoint: &Endpoint) -> Value {
     })
 }
 
+/// A field the API always sends with one value.
+fn fixed_schema(value: &str) -> Value {
+    json!({
+        "type": "string",
+        "enum": [value],
+        "description": "Sent with every call of this API, always with this value.",
+    })
+}
+
 fn query_parameters(spec: &Spec, endpoint: &Endpoint) -> Value {
     let mut parameters = Vec::new();
-    for auth in &spec.api.auth {
+    let api = spec.service_of(endpoint);
+    for (name, value) in &api.fixed {
+        parameters.push(json!({
+            "name": name,
+            "in": "query",
+            "required": true,
+            "schema": fixed_schema(value),
+        }));
+    }
+    for auth in &api.auth {
         let mut schema = auth_schema(auth);
         let description = schema
             .as_object_mut()
@@ -479,7 +547,7 @@ fn query_parameters(spec: &Spec, endpoint: &Endpoint) -> Value {
 }
 
 fn envelope_schema(spec: &Spec, endpoint: &Endpoint) -> Value {
-    let e = &spec.api.envelope;
+    let e = &spec.service_of(endpoint).envelope;
     let mut data = open(schema(spec, &endpoint.response, Side::Data));
     data.insert(
         "description".into(),
@@ -503,16 +571,26 @@ fn envelope_schema(spec: &Spec, endpoint: &Endpoint) -> Value {
             "description": format!("Status: `{}` is success, anything else a refusal.", e.success),
         }),
     );
-    properties.insert(
-        e.code.clone(),
-        json!({ "type": "string", "description": "The API's code for the outcome." }),
-    );
+    if let Some(code) = &e.code {
+        properties.insert(
+            code.clone(),
+            json!({ "type": "string", "description": "The API's code for the outcome." }),
+        );
+    }
     properties.insert(
         e.message.clone(),
         json!({ "type": "string", "description": "A message: success, or why the call was refused." }),
     );
     properties.insert(e.data.clone(), Value::Object(data));
-    properties.insert(e.timestamp.clone(), Value::Object(timestamp));
+    if let Some(field) = &e.timestamp {
+        properties.insert(field.clone(), Value::Object(timestamp));
+    }
+    if let Some(flag) = &e.flag {
+        properties.insert(
+            flag.clone(),
+            json!({ "type": "boolean", "description": format!("Repeats the status: true on success. `{}` decides.", e.status) }),
+        );
+    }
     json!({
         "type": "object",
         "description": "The envelope around every response.",
@@ -525,11 +603,12 @@ fn responses(spec: &Spec, endpoint: &Endpoint) -> Value {
     let mut media = Map::new();
     media.insert("schema".into(), envelope_schema(spec, endpoint));
     examples(&mut media, endpoint, |example| example.response.clone());
+    let e = &spec.service_of(endpoint).envelope;
     json!({
         "200": {
             "description": format!(
                 "The envelope: the data on success (`{}` is `{}`), or a refusal.",
-                spec.api.envelope.status, spec.api.envelope.success
+                e.status, e.success
             ),
             "content": { "application/json": media },
         }

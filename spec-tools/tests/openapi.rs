@@ -70,7 +70,7 @@ fn the_export_is_openapi_3_0_3_with_the_servers_and_info() {
     );
     assert_eq!(document.info.extensions["x-zh"], json!("IPIDEA开放接口"));
     assert_eq!(document.servers.len(), 1);
-    assert_eq!(document.servers[0].url, spec.api.base_url);
+    assert_eq!(document.servers[0].url, spec.main_service().base_url);
 }
 
 #[test]
@@ -109,18 +109,18 @@ fn every_endpoint_is_a_path_with_its_method_and_extensions() {
 fn every_request_field_and_credential_is_a_property_with_its_requiredness() {
     let spec = ipidea_spec::bundled();
     let document = parsed(&spec);
-    for endpoint in &spec.endpoints {
+    for endpoint in spec.endpoints.iter().filter(|e| e.method == Method::Post) {
         assert_eq!(spec.encoding(endpoint), Encoding::Multipart);
         let operation = operation(&document, &endpoint.url_path, endpoint.method);
         let media = media(operation, "multipart/form-data");
         let body = object(media.schema.as_ref().expect("a body schema"));
         assert_eq!(
             body.properties.len(),
-            spec.api.auth.len() + endpoint.request.len(),
+            spec.service_of(endpoint).auth.len() + endpoint.request.len(),
             "{}",
             endpoint.name
         );
-        for auth in &spec.api.auth {
+        for auth in &spec.service_of(endpoint).auth {
             assert!(body.properties.contains_key(&auth.name), "{}", auth.name);
             assert!(body.required.contains(&auth.name), "{}", auth.name);
         }
@@ -228,8 +228,8 @@ fn field_types_bounds_and_docs_map_to_openapi() {
 fn responses_are_envelopes_around_the_data_type() {
     let spec = ipidea_spec::bundled();
     let document = parsed(&spec);
-    let envelope = &spec.api.envelope;
     for endpoint in &spec.endpoints {
+        let envelope = &spec.service_of(endpoint).envelope;
         let operation = operation(&document, &endpoint.url_path, endpoint.method);
         let ReferenceOr::Item(ok) =
             &operation.responses.responses[&openapiv3::StatusCode::Code(200)]
@@ -238,13 +238,7 @@ fn responses_are_envelopes_around_the_data_type() {
         };
         let media = &ok.content["application/json"];
         let schema = object(media.schema.as_ref().unwrap());
-        for key in [
-            &envelope.status,
-            &envelope.code,
-            &envelope.message,
-            &envelope.data,
-            &envelope.timestamp,
-        ] {
+        for (_, key) in envelope.fields() {
             assert!(schema.properties.contains_key(key), "`{key}`");
         }
         assert_eq!(schema.required, std::slice::from_ref(&envelope.status));
@@ -401,6 +395,41 @@ fn unverified_endpoints_and_ordered_fields_are_described() {
     let description = end_time.schema_data.description.as_deref().unwrap();
     assert!(
         description.ends_with(" Not earlier than `start_time`."),
+        "{description}"
+    );
+}
+
+#[test]
+fn an_extraction_goes_to_its_own_server_with_its_fixed_field_and_no_credentials() {
+    let spec = ipidea_spec::bundled();
+    let document = parsed(&spec);
+    let endpoint = spec
+        .endpoint("get_proxy_ip")
+        .expect("the bundled spec extracts");
+    let operation = operation(&document, &endpoint.url_path, endpoint.method);
+    let servers: Vec<&str> = operation.servers.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(servers, ["http://api.proxy.ipidea.io"]);
+    assert!(
+        operation.request_body.is_none(),
+        "a GET sends a query string"
+    );
+    let names: Vec<String> = operation
+        .parameters
+        .iter()
+        .map(|p| match p {
+            ReferenceOr::Item(p) => p.parameter_data_ref().name.clone(),
+            ReferenceOr::Reference { reference } => reference.clone(),
+        })
+        .collect();
+    assert_eq!(names, ["return_type", "num", "protocol", "regions"]);
+    assert!(!names.iter().any(|n| n == "appkey" || n == "uid"));
+    let description = document.info.description.as_deref().unwrap_or_default();
+    assert!(
+        description.contains("The API `extraction`"),
+        "{description}"
+    );
+    assert!(
+        description.contains("`code` is `0` on success"),
         "{description}"
     );
 }

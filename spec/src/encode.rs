@@ -7,6 +7,7 @@
 //! | `bool` | `1` or `0` ([`bool`](fn@bool)) |
 //! | `timestamp` | unix seconds in decimal ([`timestamp`]) |
 //! | `csv<T>` | the items' texts joined with `,` ([`CSV_SEPARATOR`]) |
+//! | `country` | two lowercase ASCII letters ([`country`]) |
 //!
 //! Integers, decimals, strings and IPs go as they display; dates in the API's `date_format`.
 
@@ -41,6 +42,25 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 /// The wire text of a timestamp: unix seconds, in decimal.
 pub fn timestamp(unix_seconds: i64) -> String {
     unix_seconds.to_string()
+}
+
+/// A country code as the wire takes it: two ASCII letters (ISO 3166-1 alpha-2), in lowercase.
+/// Anything else is refused, with the reason.
+///
+/// ```
+/// assert_eq!(ipidea_spec::encode::country(" US "), Ok("us".to_owned()));
+/// assert!(ipidea_spec::encode::country("usa").is_err());
+/// assert!(ipidea_spec::encode::country("u1").is_err());
+/// ```
+pub fn country(text: &str) -> Result<String, String> {
+    let code = text.trim();
+    if code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(code.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "`{text}` is not a country code: expected two letters (ISO 3166-1), such as `us`"
+        ))
+    }
 }
 
 /// What joins the items of a `csv<T>` field.

@@ -31,8 +31,8 @@
 //! - `loader` (default): the spec format itself, everything above. Without it the crate is
 //!   only the rules over wire values that the `ipidea` runtime shares with the tools:
 //!   [`days`] (where the API's days start, and how it writes a date), [`decimal`] (the
-//!   decimal amounts it accepts), [`drift`] (the drift vocabulary) and
-//!   [`encode`] (the wire text of request values). These have no dependencies.
+//!   decimal amounts it accepts), [`drift`] (the drift vocabulary), [`refusal`] (the
+//!   refusals a program can match on) and [`encode`] (the wire text of request values). These have no dependencies.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -40,9 +40,11 @@ pub mod days;
 pub mod decimal;
 pub mod drift;
 pub mod encode;
+pub mod refusal;
 
 pub use days::UtcOffset;
 pub use drift::DriftKind;
+pub use refusal::RefusalKind;
 
 /// Items of the `loader` feature: the spec format itself.
 macro_rules! loader {
@@ -142,6 +144,10 @@ mod tests {
     #[test]
     fn the_bundled_spec_is_valid() {
         let spec = super::bundled();
-        assert_eq!(spec.endpoints.len(), 19);
+        assert_eq!(spec.endpoints.len(), 21);
+        let names: Vec<&str> = spec.apis.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["ipidea", "extraction"]);
+        let extract = spec.endpoint("get_proxy_ip").map(|e| spec.service_of(e));
+        assert!(extract.is_some_and(|s| s.auth.is_empty() && s.unverified.is_some()));
     }
 }

@@ -63,7 +63,7 @@ pub(crate) fn read(cx: &mut Ctxt, file: &str) -> Option<Spec> {
 const EXTENDS: &str = "extends";
 
 /// A spec that says `"extends": "ipidea"`: the bundled spec (of this crate's version), its
-/// `api` included, with this file's types and endpoints added after its own. A name the bundled
+/// `api` included, with this file's APIs, types and endpoints added after its own. A name the bundled
 /// spec already has is an error at this file's entry: an extension adds, it does not replace.
 /// `None` where what it extends is not the bundled spec.
 fn extend(cx: &mut Ctxt, mut own: Value) -> Option<Value> {
@@ -108,11 +108,14 @@ fn extend(cx: &mut Ctxt, mut own: Value) -> Option<Value> {
             )),
         );
     }
-    for section in ["types", "endpoints"] {
+    for section in ["apis", "types", "endpoints"] {
         let Some(Value::Object(added)) = map.shift_remove(section) else {
             continue;
         };
-        let Some(Value::Object(into)) = base.get_mut(section) else {
+        let into = base
+            .entry(section)
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(into) = into else {
             continue;
         };
         for (name, value) in added {
@@ -130,7 +133,7 @@ fn extend(cx: &mut Ctxt, mut own: Value) -> Option<Value> {
         }
     }
     for (key, value) in std::mem::take(map) {
-        if !matches!(key.as_str(), "api" | "types" | "endpoints") {
+        if !matches!(key.as_str(), "api" | "apis" | "types" | "endpoints") {
             base.insert(key, value);
         }
     }
@@ -437,7 +440,7 @@ fn read_spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
         root,
         "",
         "the spec",
-        &["$schema", "format", "api", "types", "endpoints"],
+        &["$schema", "format", "api", "apis", "types", "endpoints"],
     )?;
     match obj.required(cx, "format").map(Value::as_u64) {
         Some(Some(FORMAT)) | None => {}
@@ -450,21 +453,26 @@ fn read_spec(cx: &mut Ctxt, file: &str, root: &Value) -> Option<Spec> {
     let api = obj
         .required(cx, "api")
         .and_then(|api| read_api(cx, api, "api"));
+    let others = read_apis(cx, &obj);
     let types = obj
         .entries(cx, "types", "`types`")
         .into_iter()
         .filter_map(|(name, path, value)| read_type(cx, name, value, &path))
         .collect();
+    // A broken `api` must not hide the problems of the types and endpoints: check them
+    // against a placeholder, whose own problems are already reported.
+    let (api, main) = api.unwrap_or_else(|| (Api::placeholder(), Service::placeholder()));
+    let mut apis = vec![main];
+    apis.extend(others);
     let endpoints = obj
         .entries(cx, "endpoints", "`endpoints`")
         .into_iter()
-        .filter_map(|(name, path, value)| read_endpoint(cx, name, value, &path))
+        .filter_map(|(name, path, value)| read_endpoint(cx, &apis, name, value, &path))
         .collect();
-    // A broken `api` must not hide the problems of the types and endpoints: check them
-    // against a placeholder, whose own problems are already reported.
     Some(Spec {
         file: file.to_owned(),
-        api: api.unwrap_or_else(Api::placeholder),
+        api,
+        apis,
         types,
         endpoints,
     })
@@ -511,27 +519,33 @@ fn read_changes(cx: &mut Ctxt, obj: &Obj) -> Option<Changes> {
     found
 }
 
-fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
-    let allowed = [
-        "name",
-        "title",
-        "doc",
-        "base_url",
-        "encoding",
-        "date_format",
-        "utc_offset",
-        "auth",
-        "envelope",
-        "page",
-    ];
+/// The keys of an API's description, in `api` (beside the spec-wide ones) and in `apis`.
+const SERVICE_KEYS: [&str; 10] = [
+    "doc",
+    "unverified",
+    "base_url",
+    "base_url_env",
+    "method",
+    "encoding",
+    "auth",
+    "fixed",
+    "envelope",
+    "refusals",
+];
+
+/// The spec-wide keys of `api`, beside the main API's [`SERVICE_KEYS`].
+const API_KEYS: [&str; 5] = ["name", "title", "date_format", "utc_offset", "page"];
+
+/// The spec's `api`: the spec-wide settings, and the main API (named `api.name`).
+fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<(Api, Service)> {
+    let allowed: Vec<&str> = API_KEYS
+        .iter()
+        .chain(SERVICE_KEYS.iter().filter(|k| **k != "unverified"))
+        .copied()
+        .collect();
     let obj = Obj::new(cx, value, path, "`api`", &allowed)?;
     let name = obj.string(cx, "name");
     let title = obj.string(cx, "title");
-    let doc = obj.doc(cx, "doc");
-    let base_url = obj.string(cx, "base_url");
-    let encoding = obj
-        .string(cx, "encoding")
-        .and_then(|e| read_encoding(cx, &e, &obj.path("encoding")));
     let date_format = obj.string(cx, "date_format");
     let utc_offset = obj.string(cx, "utc_offset").and_then(|text| {
         UtcOffset::parse(&text)
@@ -540,33 +554,6 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
                 cx.error_hint(&obj.path("utc_offset"), message, Some(hint.into()));
             })
             .ok()
-    });
-    let auth = obj
-        .entries(cx, "auth", "`auth`")
-        .into_iter()
-        .filter_map(|(name, path, value)| {
-            let field = Obj::new(cx, value, &path, "an auth field", &["env", "secret", "doc"])?;
-            Some(AuthField {
-                name,
-                env: field.string(cx, "env")?,
-                secret: field.bool(cx, "secret"),
-                doc: field.doc(cx, "doc"),
-                path,
-            })
-        })
-        .collect();
-    let envelope = obj.required(cx, "envelope").and_then(|value| {
-        let keys = ["status", "success", "code", "message", "data", "timestamp"];
-        let env = Obj::member(cx, value, path, "envelope", "`envelope`", &keys)?;
-        let success = env.required(cx, "success").and(env.integer(cx, "success"));
-        Some(Envelope {
-            status: env.string(cx, "status")?,
-            success: success?,
-            code: env.string(cx, "code")?,
-            message: env.string(cx, "message")?,
-            data: env.string(cx, "data")?,
-            timestamp: env.string(cx, "timestamp")?,
-        })
     });
     let page = obj.required(cx, "page").and_then(|value| {
         let keys = PageCount::ALL.map(PageCount::key);
@@ -582,18 +569,171 @@ fn read_api(cx: &mut Ctxt, value: &Value, path: &str) -> Option<Api> {
             items: page.string(cx, PAGE_ITEMS_KEY)?,
         })
     });
-    Some(Api {
+    let service = read_service(cx, &obj, name.clone().unwrap_or_default(), true);
+    let api = Api {
         name: name?,
         title: title?,
-        doc,
-        base_url: base_url?,
-        encoding: encoding?,
+        doc: service.as_ref().map(|s| s.doc.clone()).unwrap_or_default(),
         date_format: date_format?,
         utc_offset: utc_offset?,
-        auth,
-        envelope: envelope?,
         page: page?,
+    };
+    Some((api, service?))
+}
+
+/// The spec's `apis`: the APIs beside the main one, by name.
+fn read_apis(cx: &mut Ctxt, root: &Obj) -> Vec<Service> {
+    if root.get("apis").is_none() {
+        return Vec::new();
+    }
+    root.entries(cx, "apis", "`apis`")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let obj = Obj::new(cx, value, &path, "an API", &SERVICE_KEYS)?;
+            read_service(cx, &obj, name, false)
+        })
+        .collect()
+}
+
+/// One API's host, method, encoding, credentials, fixed fields, envelope and refusals. The
+/// main API must name its encoding and auth; another defaults to `form` and to no credentials.
+fn read_service(cx: &mut Ctxt, obj: &Obj, name: String, main: bool) -> Option<Service> {
+    let doc = obj.doc(cx, "doc");
+    let unverified = obj.opt_string(cx, "unverified");
+    let base_url = obj.string(cx, "base_url");
+    let base_url_env = obj.opt_string(cx, "base_url_env");
+    let method = obj
+        .opt_string(cx, "method")
+        .and_then(|m| read_method(cx, &m, &obj.path("method")));
+    let encoding = match obj.get("encoding") {
+        None if !main => Some(Encoding::Form),
+        _ => obj
+            .string(cx, "encoding")
+            .and_then(|e| read_encoding(cx, &e, &obj.path("encoding"))),
+    };
+    let auth = if main || obj.get("auth").is_some() {
+        read_auth(cx, obj)
+    } else {
+        Vec::new()
+    };
+    let fixed = read_fixed(cx, obj);
+    let envelope = obj
+        .required(cx, "envelope")
+        .and_then(|value| read_envelope(cx, value, &obj.full_path()));
+    let refusals = read_refusals(cx, obj);
+    Some(Service {
+        name,
+        doc,
+        unverified,
+        base_url: base_url?,
+        base_url_env,
+        method,
+        encoding: encoding?,
+        auth,
+        fixed,
+        envelope: envelope?,
+        refusals,
+        path: obj.full_path().into_owned(),
     })
+}
+
+fn read_auth(cx: &mut Ctxt, obj: &Obj) -> Vec<AuthField> {
+    obj.entries(cx, "auth", "`auth`")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let field = Obj::new(cx, value, &path, "an auth field", &["env", "secret", "doc"])?;
+            Some(AuthField {
+                name,
+                env: field.string(cx, "env")?,
+                secret: field.bool(cx, "secret"),
+                doc: field.doc(cx, "doc"),
+                path,
+            })
+        })
+        .collect()
+}
+
+/// `fixed`: fields sent with every call, each with its one value, written as on the wire.
+fn read_fixed(cx: &mut Ctxt, obj: &Obj) -> Vec<(String, String)> {
+    if obj.get("fixed").is_none() {
+        return Vec::new();
+    }
+    obj.entries(cx, "fixed", "`fixed`")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let value = as_string(cx, value, || path.clone())?;
+            Some((name, value))
+        })
+        .collect()
+}
+
+fn read_envelope(cx: &mut Ctxt, value: &Value, parent: &str) -> Option<Envelope> {
+    let keys = [
+        "status",
+        "success",
+        "code",
+        "message",
+        "data",
+        "timestamp",
+        "flag",
+    ];
+    let env = Obj::member(cx, value, parent, "envelope", "`envelope`", &keys)?;
+    let success = env.required(cx, "success").and(env.integer(cx, "success"));
+    let status = env.string(cx, "status");
+    let message = env.string(cx, "message");
+    let data = env.string(cx, "data");
+    Some(Envelope {
+        status: status?,
+        success: success?,
+        code: env.opt_string(cx, "code"),
+        message: message?,
+        data: data?,
+        timestamp: env.opt_string(cx, "timestamp"),
+        flag: env.opt_string(cx, "flag"),
+    })
+}
+
+/// `refusals`: by kind, the text a refusal's message contains.
+fn read_refusals(cx: &mut Ctxt, obj: &Obj) -> Vec<RefusalRule> {
+    if obj.get("refusals").is_none() {
+        return Vec::new();
+    }
+    obj.entries(cx, "refusals", "`refusals`")
+        .into_iter()
+        .filter_map(|(name, path, value)| {
+            let kind = match name.parse::<crate::refusal::RefusalKind>() {
+                Ok(kind) => Some(kind),
+                Err(message) => {
+                    cx.error(&path, message);
+                    None
+                }
+            };
+            let rule = Obj::new(cx, value, &path, "a refusal", &["message", "doc"])?;
+            let message = rule.string(cx, "message");
+            let doc = rule.doc(cx, "doc");
+            Some(RefusalRule {
+                kind: kind?,
+                message: message?,
+                doc,
+                path,
+            })
+        })
+        .collect()
+}
+
+fn read_method(cx: &mut Ctxt, text: &str, path: &str) -> Option<Method> {
+    match text {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        other => {
+            cx.error_hint(
+                path,
+                format!("unsupported method `{other}`"),
+                Some("expected `GET` or `POST`".into()),
+            );
+            None
+        }
+    }
 }
 
 fn read_type_ref(cx: &mut Ctxt, obj: &Obj, key: &str) -> Option<TypeRef> {
@@ -748,8 +888,15 @@ fn read_fields(cx: &mut Ctxt, obj: &Obj, key: &str, context: FieldContext) -> Ve
         .collect()
 }
 
-fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Option<Endpoint> {
+fn read_endpoint(
+    cx: &mut Ctxt,
+    apis: &[Service],
+    name: String,
+    value: &Value,
+    path: &str,
+) -> Option<Endpoint> {
     let allowed = [
+        "api",
         "method",
         "path",
         "doc",
@@ -764,16 +911,12 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         "examples",
     ];
     let obj = Obj::new(cx, value, path, "an endpoint", &allowed)?;
-    let method = match obj.string(cx, "method")?.as_str() {
-        "GET" => Some(Method::Get),
-        "POST" => Some(Method::Post),
-        other => {
-            cx.error_hint(
-                &obj.path("method"),
-                format!("unsupported method `{other}`"),
-                Some("expected `GET` or `POST`".into()),
-            );
-            None
+    let service = read_endpoint_api(cx, apis, &obj)?;
+    let method = match (obj.get("method"), service.method) {
+        (None, Some(method)) => Some(method),
+        _ => {
+            let text = obj.string(cx, "method")?;
+            read_method(cx, &text, &obj.path("method"))
         }
     };
     let url_path = obj.string(cx, "path");
@@ -862,6 +1005,7 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
     });
     Some(Endpoint {
         name,
+        api: service.name.clone(),
         method: method?,
         url_path: url_path?,
         doc,
@@ -876,6 +1020,25 @@ fn read_endpoint(cx: &mut Ctxt, name: String, value: &Value, path: &str) -> Opti
         examples,
         path: path.to_owned(),
     })
+}
+
+/// The API an endpoint names in `api`, or the main API.
+fn read_endpoint_api<'s>(cx: &mut Ctxt, apis: &'s [Service], obj: &Obj) -> Option<&'s Service> {
+    let Some(name) = obj.opt_string(cx, "api") else {
+        return apis.first();
+    };
+    let found = apis.iter().find(|s| s.name == name);
+    if found.is_none() {
+        let names = apis.iter().map(|s| s.name.as_str());
+        let hint = did_you_mean(&name, names.clone())
+            .unwrap_or_else(|| format!("the spec's APIs are {}", backticked(names)));
+        cx.error_hint(
+            &obj.path("api"),
+            format!("unknown API `{name}`"),
+            Some(hint),
+        );
+    }
+    found
 }
 
 #[cfg(test)]

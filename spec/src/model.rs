@@ -7,8 +7,11 @@ use serde_json::{Map, Value};
 pub struct Spec {
     /// The file the spec was read from, as the caller named it.
     pub file: String,
-    /// API-wide settings.
+    /// Spec-wide settings: name, title, dates, the page layout.
     pub api: Api,
+    /// The APIs the endpoints call, each with its host, credentials and envelope. The first is
+    /// the main API, described by the spec's `api`; the others come from `apis`, in file order.
+    pub apis: Vec<Service>,
     /// Named types, in file order.
     pub types: Vec<TypeDef>,
     /// Endpoints, in file order.
@@ -26,9 +29,36 @@ impl Spec {
         self.endpoints.iter().find(|e| e.name == name)
     }
 
-    /// The request encoding of `endpoint`: its own, or the API's default.
+    /// The request encoding of `endpoint`: its own, or its API's default.
     pub fn encoding(&self, endpoint: &Endpoint) -> Encoding {
-        endpoint.encoding.unwrap_or(self.api.encoding)
+        endpoint.encoding.unwrap_or(self.service_of(endpoint).encoding)
+    }
+
+    /// The main API: the one the spec's `api` describes, which endpoints call unless they name
+    /// another.
+    pub fn main_service(&self) -> &Service {
+        // The loader always puts the main API first, a placeholder where `api` is broken.
+        &self.apis[0]
+    }
+
+    /// The API called `name`.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.apis.iter().find(|s| s.name == name)
+    }
+
+    /// The API `endpoint` calls. Loading refuses an endpoint that names no API of the spec, so
+    /// for a loaded spec this is the API it names; otherwise the main API.
+    pub fn service_of(&self, endpoint: &Endpoint) -> &Service {
+        self.service(&endpoint.api)
+            .unwrap_or_else(|| self.main_service())
+    }
+
+    /// The position of the API `endpoint` calls in [`Spec::apis`].
+    pub fn service_index(&self, endpoint: &Endpoint) -> usize {
+        self.apis
+            .iter()
+            .position(|s| s.name == endpoint.api)
+            .unwrap_or(0)
     }
 
     /// The endpoints by name, for the many look-ups of a large spec.
@@ -68,7 +98,8 @@ pub struct Doc {
     pub zh: Option<String>,
 }
 
-/// API-wide settings: name, base URL, encoding, credentials, envelope and page layout.
+/// Spec-wide settings: name, title, dates and the page layout. The main API's host, encoding,
+/// credentials and envelope, written in the same `api` object, are [`Spec::main_service`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     /// Short machine name, such as `ipidea`.
@@ -77,20 +108,99 @@ pub struct Api {
     pub title: String,
     /// What the API is.
     pub doc: Doc,
-    /// Production base URL.
-    pub base_url: String,
-    /// Default request encoding.
-    pub encoding: Encoding,
     /// The wire format of calendar dates, as a `strftime` pattern (`%Y-%-m-%-d`).
     pub date_format: String,
     /// The API's offset from UTC (`+08:00`): its days start at midnight there.
     pub utc_offset: crate::days::UtcOffset,
-    /// Credentials sent with every call, in file order.
-    pub auth: Vec<AuthField>,
-    /// Where the response envelope keeps status, code, message, data and timestamp.
-    pub envelope: Envelope,
     /// The wire names of a page's fields.
     pub page: PageLayout,
+}
+
+/// One API of a spec: where it is, how it is called and authenticated, and how it answers.
+/// The main API is written in the spec's `api`, the others in `apis`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Its name: the spec's `api.name` for the main API, the key in `apis` for the others.
+    /// Endpoints name it in their `api`.
+    pub name: String,
+    /// What it is (the main API's is the spec's `api.doc`).
+    pub doc: Doc,
+    /// Where no vendor page documents it: the source of what the spec says. `None` for a
+    /// documented API.
+    pub unverified: Option<String>,
+    /// Production base URL.
+    pub base_url: String,
+    /// The environment variable that `from_env` reads another base URL from, where set.
+    pub base_url_env: Option<String>,
+    /// The method of its endpoints that do not say one.
+    pub method: Option<Method>,
+    /// Default request encoding of a `POST`.
+    pub encoding: Encoding,
+    /// Credentials sent with every call, in file order (none for an API that knows its callers
+    /// by their address).
+    pub auth: Vec<AuthField>,
+    /// Fields sent with every call with a fixed value, such as the extraction API's
+    /// `return_type=json`, in file order. They are not part of any request type.
+    pub fixed: Vec<(String, String)>,
+    /// Where the response envelope keeps status, code, message, data and timestamp.
+    pub envelope: Envelope,
+    /// The refusals users can match on, with the text that tells each apart.
+    pub refusals: Vec<RefusalRule>,
+    /// JSON path (`api`, or `apis.<name>`).
+    pub path: String,
+}
+
+impl Service {
+    /// The JSON path of one of its keys. The main API's keys sit in `api`.
+    pub fn key_path(&self, key: &str) -> String {
+        crate::locate::child(&self.path, key)
+    }
+
+    /// Whether it is the main API, the one written in the spec's `api`.
+    pub fn is_main(&self) -> bool {
+        self.path == "api"
+    }
+
+    /// Stand-in settings for a main API that could not be read, so that the rest of the spec
+    /// is still checked. They follow this vendor's conventions.
+    pub fn placeholder() -> Service {
+        let text = |s: &str| s.to_owned();
+        Service {
+            name: text("api"),
+            doc: Doc::default(),
+            unverified: None,
+            base_url: text("https://api.invalid"),
+            base_url_env: None,
+            method: None,
+            encoding: Encoding::Multipart,
+            auth: Vec::new(),
+            fixed: Vec::new(),
+            envelope: Envelope {
+                status: text("ret"),
+                success: 0,
+                code: Some(text("code")),
+                message: text("msg"),
+                data: text("ret_data"),
+                timestamp: Some(text("timestamp")),
+                flag: None,
+            },
+            refusals: Vec::new(),
+            path: text("api"),
+        }
+    }
+}
+
+/// A refusal users can match on: its kind, and the text its message contains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalRule {
+    /// The kind.
+    pub kind: crate::refusal::RefusalKind,
+    /// Text the refusal's message contains.
+    pub message: String,
+    /// What it means, and where that is known from.
+    pub doc: Doc,
+    /// JSON path.
+    pub path: String,
 }
 
 impl Api {
@@ -105,19 +215,8 @@ impl Api {
                 en: text("API"),
                 zh: None,
             },
-            base_url: text("https://api.invalid"),
-            encoding: Encoding::Multipart,
             date_format: text("%Y-%m-%d"),
             utc_offset: crate::days::UtcOffset::UTC,
-            auth: Vec::new(),
-            envelope: Envelope {
-                status: text("ret"),
-                success: 0,
-                code: text("code"),
-                message: text("msg"),
-                data: text("ret_data"),
-                timestamp: text("timestamp"),
-            },
             page: PageLayout {
                 total: text("total"),
                 per_page: text("per_page"),
@@ -173,21 +272,39 @@ pub struct AuthField {
     pub path: String,
 }
 
-/// Where the response envelope keeps its parts.
+/// Where the response envelope keeps its parts. The success rule: the status field holds the
+/// success value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
-    /// The status field (`ret`).
+    /// The status field (`ret`; the extraction API's `code`).
     pub status: String,
     /// The status value that means success (`0`).
     pub success: i64,
-    /// The code field (`code`).
-    pub code: String,
+    /// The code field (`code`), for an API that sends one beside the status.
+    pub code: Option<String>,
     /// The message field (`msg`).
     pub message: String,
     /// The data field (`ret_data`).
     pub data: String,
-    /// The server-timestamp field (`timestamp`).
-    pub timestamp: String,
+    /// The server-timestamp field (`timestamp`), for an API that sends one.
+    pub timestamp: Option<String>,
+    /// A boolean that repeats the success rule (the extraction API's `success`), for an API
+    /// that sends one. It is read as part of the envelope; the status decides.
+    pub flag: Option<String>,
+}
+
+impl Envelope {
+    /// The envelope's field names, in the order status, code, message, data, timestamp, flag,
+    /// with the key that names each in the spec.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut fields = vec![("status", self.status.as_str())];
+        fields.extend(self.code.as_deref().map(|c| ("code", c)));
+        fields.push(("message", self.message.as_str()));
+        fields.push(("data", self.data.as_str()));
+        fields.extend(self.timestamp.as_deref().map(|t| ("timestamp", t)));
+        fields.extend(self.flag.as_deref().map(|f| ("flag", f)));
+        fields
+    }
 }
 
 /// The wire names of a page's fields.
@@ -478,6 +595,8 @@ pub enum Scalar {
     Timestamp,
     /// An IPv4 or IPv6 address.
     Ip,
+    /// A country code: two letters (ISO 3166-1 alpha-2), lowercase on the wire.
+    Country,
     /// Untyped JSON, where the vendor does not publish a shape.
     Json,
     /// JSON sent inside a string (`exec_data`).
@@ -529,6 +648,7 @@ impl Scalar {
                 ("DateTime<Utc>", RustRoot::Runtime, "chrono::DateTime")
             }
             Scalar::Ip => ("IpAddr", RustRoot::Std, "net::IpAddr"),
+            Scalar::Country => ("Country", RustRoot::Runtime, "Country"),
             Scalar::Json => (
                 "serde_json::Value",
                 RustRoot::RuntimePrivate,
@@ -545,7 +665,7 @@ impl Scalar {
     }
 
     /// Every scalar, with its name in the spec.
-    pub const ALL: [Scalar; 12] = [
+    pub const ALL: [Scalar; 13] = [
         Scalar::String,
         Scalar::I32,
         Scalar::I64,
@@ -556,6 +676,7 @@ impl Scalar {
         Scalar::Date,
         Scalar::Timestamp,
         Scalar::Ip,
+        Scalar::Country,
         Scalar::Json,
         Scalar::JsonString,
     ];
@@ -573,6 +694,7 @@ impl Scalar {
             Scalar::Date => "date",
             Scalar::Timestamp => "timestamp",
             Scalar::Ip => "ip",
+            Scalar::Country => "country",
             Scalar::Json => "json",
             Scalar::JsonString => "json_string",
         }
@@ -607,6 +729,9 @@ impl Scalar {
 pub struct Endpoint {
     /// The name, `snake_case`; the client method is named after it.
     pub name: String,
+    /// The name of the API it calls ([`Spec::service_of`]): the main API unless it says
+    /// another.
+    pub api: String,
     /// HTTP method.
     pub method: Method,
     /// URL path, from the base URL.

@@ -147,20 +147,23 @@ pub const CLIENT_TYPE: &str = "Client";
 /// same root, where these names would silently win, and a user's `use ipidea::*` meets them
 /// too: no spec type or request type may take one. A test of the repository checks this list
 /// against the runtime's root.
-pub const RUNTIME_TYPES: [&str; 22] = [
+pub const RUNTIME_TYPES: [&str; 25] = [
     "ApiRequest",
     "ClientBuilder",
+    "Country",
     "Decimal",
     "Drift",
     "DriftKind",
     "Empty",
     "Error",
+    "InvalidCountry",
     "InvalidInput",
     "JsonString",
     "Pace",
     "Page",
     "PageStream",
     "PagedRequest",
+    "RefusalKind",
     "Response",
     "RetryPolicy",
     "SentRequest",

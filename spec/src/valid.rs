@@ -22,10 +22,16 @@ pub(crate) fn check(cx: &mut Ctxt, spec: &Spec) {
             check_examples_of_fields(cx, spec, fields);
         }
     }
-    let auth: Vec<&str> = spec.api.auth.iter().map(|a| a.name.as_str()).collect();
     let endpoints = spec.endpoint_index();
     for endpoint in &spec.endpoints {
-        check_field_names(cx, &endpoint.request, &auth);
+        let service = spec.service_of(endpoint);
+        let taken: Vec<&str> = service
+            .auth
+            .iter()
+            .map(|a| a.name.as_str())
+            .chain(service.fixed.iter().map(|(name, _)| name.as_str()))
+            .collect();
+        check_field_names(cx, &endpoint.request, &taken);
         check_request_fields(cx, spec, endpoint);
         check_not_before(cx, spec, endpoint);
         check_examples_of_fields(cx, spec, &endpoint.request);
@@ -60,16 +66,9 @@ fn check_unique(
     }
 }
 
-/// The base URL and date format must be usable, and the envelope's fields distinct.
+/// The date format must be usable, and the page's fields distinct; each API must be usable.
 fn check_api(cx: &mut Ctxt, spec: &Spec) {
     let api = &spec.api;
-    if !(api.base_url.starts_with("https://") || api.base_url.starts_with("http://")) {
-        cx.error_hint(
-            "api.base_url",
-            format!("`{}` is not an http(s) URL", api.base_url),
-            Some("write it like `https://api.ipidea.net`".into()),
-        );
-    }
     match crate::days::check_format(&api.date_format) {
         Ok(()) => {}
         Err(crate::days::FormatError::NotAFormat) => cx.error_hint(
@@ -82,23 +81,6 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
             format!("dates written as `{}` cannot be read back", api.date_format),
             Some("use the year, month and day once each (`%Y`, `%m`, `%d`, `%-m`, `%-d`)".into()),
         ),
-    }
-    let mut seen = HashMap::new();
-    for auth in &api.auth {
-        if let Some(problem) = naming::ident_problem(&auth.name) {
-            cx.error(&auth.path, problem);
-        }
-        check_unique(
-            cx,
-            &mut seen,
-            naming::snake(&auth.name),
-            &auth.name,
-            &auth.path,
-            "auth field",
-        );
-        if auth.env.is_empty() {
-            cx.error(&child(&auth.path, "env"), "empty environment variable name");
-        }
     }
     let layout = &api.page;
     let mut seen = HashMap::new();
@@ -118,20 +100,92 @@ fn check_api(cx: &mut Ctxt, spec: &Spec) {
         }
         check_unique(cx, &mut seen, rust, value, &path, "page field");
     }
-    let env = &api.envelope;
+    let mut names = HashMap::new();
+    for service in &spec.apis {
+        if !service.is_main() {
+            check_unique(
+                cx,
+                &mut names,
+                service.name.clone(),
+                &service.name,
+                &service.path,
+                "API",
+            );
+        } else {
+            names.insert(service.name.clone(), service.name.clone());
+        }
+        check_service(cx, service);
+    }
+}
+
+/// An API's base URL must be http(s), and https where it sends credentials; its credentials,
+/// fixed fields and envelope fields must be distinct.
+fn check_service(cx: &mut Ctxt, service: &Service) {
+    let url = &service.base_url;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        cx.error_hint(
+            &service.key_path("base_url"),
+            format!("`{url}` is not an http(s) URL"),
+            Some("write it like `https://api.ipidea.net`".into()),
+        );
+    } else if url.starts_with("http://") && !service.auth.is_empty() {
+        cx.error_hint(
+            &service.key_path("base_url"),
+            format!("`{url}` is plain http, but the API sends credentials"),
+            Some("use https, so that the credentials do not cross the network in clear".into()),
+        );
+    }
+    if service.base_url_env.as_deref().is_some_and(str::is_empty) {
+        cx.error(
+            &service.key_path("base_url_env"),
+            "empty environment variable name",
+        );
+    }
+    if service.unverified.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        cx.error_hint(
+            &service.key_path("unverified"),
+            "empty doc",
+            Some("name the source of what the spec says of this API, or remove `unverified`".into()),
+        );
+    }
     let mut seen = HashMap::new();
-    for (key, value) in [
-        ("status", &env.status),
-        ("code", &env.code),
-        ("message", &env.message),
-        ("data", &env.data),
-        ("timestamp", &env.timestamp),
-    ] {
-        let path = child("api.envelope", key);
+    for auth in &service.auth {
+        if let Some(problem) = naming::ident_problem(&auth.name) {
+            cx.error(&auth.path, problem);
+        }
+        check_unique(
+            cx,
+            &mut seen,
+            naming::snake(&auth.name),
+            &auth.name,
+            &auth.path,
+            "auth field",
+        );
+        if auth.env.is_empty() {
+            cx.error(&child(&auth.path, "env"), "empty environment variable name");
+        }
+    }
+    for (name, _) in &service.fixed {
+        let path = child(&service.key_path("fixed"), name);
+        check_unique(cx, &mut seen, naming::snake(name), name, &path, "fixed field");
+    }
+    let envelope_path = service.key_path("envelope");
+    let mut seen = HashMap::new();
+    for (key, value) in service.envelope.fields() {
+        let path = child(&envelope_path, key);
         if value.is_empty() {
             cx.error(&path, "empty envelope field name");
         }
-        check_unique(cx, &mut seen, value.clone(), value, &path, "envelope field");
+        check_unique(cx, &mut seen, value.to_owned(), value, &path, "envelope field");
+    }
+    for rule in &service.refusals {
+        if rule.message.trim().is_empty() {
+            cx.error_hint(
+                &child(&rule.path, "message"),
+                "empty refusal text",
+                Some("write text that the refusal's message contains, and only its message".into()),
+            );
+        }
     }
 }
 
@@ -249,7 +303,7 @@ fn check_endpoint_names(cx: &mut Ctxt, spec: &Spec) {
                 what,
             );
         }
-        if endpoint.method == Method::Get && !spec.api.auth.is_empty() {
+        if endpoint.method == Method::Get && !spec.service_of(endpoint).auth.is_empty() {
             cx.error_hint(
                 &child(&endpoint.path, "method"),
                 "a `GET` endpoint would send the credentials in the URL",
@@ -458,7 +512,7 @@ fn check_field_names(cx: &mut Ctxt, fields: &[Field], reserved: &[&str]) {
             continue;
         }
         if reserved.contains(&field.name.as_str()) {
-            cx.error_hint(&field.path, format!("field name `{}` is taken", field.name), Some("it is a credential or the name of the generated field that keeps unknown fields".into()));
+            cx.error_hint(&field.path, format!("field name `{}` is taken", field.name), Some("it is a credential, a fixed field of the API, or the name of the generated field that keeps unknown fields".into()));
         }
         check_unique(cx, &mut seen, rust, &field.name, &field.path, "field");
     }
@@ -877,7 +931,7 @@ fn check_endpoint_examples(cx: &mut Ctxt, spec: &Spec, endpoint: &Endpoint) {
             }
         }
         let response_path = || child(&example.path, "response");
-        let env = &spec.api.envelope;
+        let env = &spec.service_of(endpoint).envelope;
         let Some(body) = example.response.as_object() else {
             cx.error(
                 &response_path(),

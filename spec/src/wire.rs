@@ -104,6 +104,9 @@ impl Spec {
                 Value::String(s) => crate::decimal::is_decimal(s.trim()),
                 _ => false,
             },
+            Scalar::Country => value
+                .as_str()
+                .is_some_and(|s| crate::encode::country(s).is_ok()),
             Scalar::Date => match value.as_str() {
                 Some(s) => Date::parse(s, &self.api.date_format).is_some(),
                 None => false,

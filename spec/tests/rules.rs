@@ -1427,8 +1427,9 @@ fn field_names_taken_by_credentials_and_unknown_fields() {
     );
     let errors = errors(&spec);
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    let hint =
-        Some("it is a credential or the name of the generated field that keeps unknown fields");
+    let hint = Some(
+        "it is a credential, a fixed field of the API, or the name of the generated field that keeps unknown fields",
+    );
     check(
         &errors[0],
         "types.OrderCreated.fields.extra",

@@ -34,8 +34,10 @@ async fn a_refusal_carries_ret_code_and_msg() {
             code,
             msg,
             timestamp,
+            refusal,
         } => {
             assert_eq!(*endpoint, "isp_ip_open");
+            assert_eq!(*refusal, None, "no kind the spec names");
             assert_eq!(*ret, 1001);
             assert_eq!(code.as_deref(), Some("0"));
             assert_eq!(msg, "余额不足");

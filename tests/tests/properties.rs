@@ -40,12 +40,12 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
 }
 
 fn decode<T: ipidea::runtime::Lenient>(body: &[u8]) -> Result<Response<T>, Error> {
-    ipidea::__private::decode_body::<T>("flow_order_list", &ipidea::__API.envelope, body)
+    ipidea::__private::decode_body::<T>("flow_order_list", ipidea::__API.main(), body)
 }
 
 /// The decoder's two-pass path alone: the reference that the one-pass fast path must agree with.
 fn decode_two_pass<T: ipidea::runtime::Lenient>(body: &[u8]) -> Result<Response<T>, Error> {
-    ipidea::__private::decode_two_pass::<T>("flow_order_list", &ipidea::__API.envelope, body)
+    ipidea::__private::decode_two_pass::<T>("flow_order_list", ipidea::__API.main(), body)
 }
 
 /// The vendor's example page of `flow_order_list`, as the API sends it.

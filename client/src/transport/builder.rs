@@ -11,7 +11,7 @@ use super::{
     Credential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Inner, Pace,
     RetryPolicy, Transport, pace,
 };
-use crate::api::ApiInfo;
+use crate::api::{ApiInfo, AuthInfo};
 use crate::drift::{Drift, OnDrift};
 use crate::error::Error;
 use crate::tls;
@@ -20,9 +20,13 @@ use crate::tls;
 #[must_use]
 pub struct ClientBuilder<C> {
     api: &'static ApiInfo,
+    /// Another base URL for every API (such as the sandbox's, which serves them all).
     base_url: Option<String>,
+    /// Another base URL for one API, by name; it wins over `base_url`.
+    api_base_urls: Vec<(String, String)>,
     allow_http: bool,
     credentials: Vec<(String, SecretString)>,
+    without_credentials: bool,
     problems: Vec<String>,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
@@ -39,6 +43,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api", &self.api.name)
             .field("base_url", &self.base_url)
+            .field("api_base_urls", &self.api_base_urls)
             .field(
                 "credentials",
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -57,8 +62,10 @@ impl<C> ClientBuilder<C> {
         ClientBuilder {
             api,
             base_url: None,
+            api_base_urls: Vec::new(),
             allow_http: false,
             credentials: Vec::new(),
+            without_credentials: false,
             problems: Vec::new(),
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -79,9 +86,18 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Builds a client with no credentials, for the APIs that need none: the extraction API
+    /// knows its callers by their address, which must be on the account's whitelist. A call
+    /// of an API that needs credentials is then refused before anything is sent
+    /// ([`Error::Config`]). Credentials given as well are still checked and sent.
+    pub fn without_credentials(mut self) -> Self {
+        self.without_credentials = true;
+        self
+    }
+
     /// Reads every credential from its environment variable (`IPIDEA_UID`, `IPIDEA_APPKEY`).
     pub fn credentials_from_env(mut self) -> Self {
-        for auth in self.api.auth {
+        for auth in credentials_of(self.api) {
             match std::env::var(auth.env) {
                 Ok(value) if !value.trim().is_empty() => {
                     self = self.credential(auth.name, value.trim())
@@ -95,10 +111,38 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Calls another server, such as the sandbox. It must be `https`, except on a loopback
-    /// address, unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    /// Calls another server for every API of the spec, such as the sandbox, which serves them
+    /// all at one address. [`api_base_url`](Self::api_base_url) sets one API's. A URL must be
+    /// `https`, except on a loopback address or for an API that sends no credentials, unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Calls another server for the API called `api` in the spec (`ipidea`, `extraction`).
+    /// It wins over [`base_url`](Self::base_url). An unknown name is refused by
+    /// [`build`](Self::build).
+    pub fn api_base_url(mut self, api: &str, url: impl Into<String>) -> Self {
+        self.api_base_urls.retain(|(name, _)| name != api);
+        self.api_base_urls.push((api.to_owned(), url.into()));
+        self
+    }
+
+    /// Reads each API's base URL from the environment variable the spec names for it
+    /// (`IPIDEA_BASE_URL`, `IPIDEA_EXTRACTION_URL`), where it is set and not empty. An API
+    /// whose variable is unset keeps its production URL.
+    pub fn base_urls_from_env(mut self) -> Self {
+        for service in self.api.apis {
+            let Some(env) = service.base_url_env else {
+                continue;
+            };
+            if let Ok(url) = std::env::var(env)
+                && !url.trim().is_empty()
+            {
+                self = self.api_base_url(service.name, url.trim());
+            }
+        }
         self
     }
 
@@ -169,9 +213,10 @@ impl<C> ClientBuilder<C> {
     /// Builds the client, checking the credentials, the base URL and the pace.
     pub fn build(self) -> Result<C, Error> {
         let mut problems = self.problems;
+        let auths: Vec<&AuthInfo> = credentials_of(self.api).collect();
         for (name, _) in &self.credentials {
-            if !self.api.auth.iter().any(|a| a.name == name) {
-                let known: Vec<&str> = self.api.auth.iter().map(|a| a.name).collect();
+            if !auths.iter().any(|a| a.name == name) {
+                let known: Vec<&str> = auths.iter().map(|a| a.name).collect();
                 problems.push(format!(
                     "`{name}` is not a credential of this API (it takes {})",
                     known.join(", ")
@@ -179,7 +224,7 @@ impl<C> ClientBuilder<C> {
             }
         }
         let mut credentials = Vec::new();
-        for auth in self.api.auth {
+        for auth in auths {
             match self.credentials.iter().find(|(n, _)| n == auth.name) {
                 Some((_, value)) => credentials.push(Credential {
                     name: auth.name,
@@ -187,22 +232,39 @@ impl<C> ClientBuilder<C> {
                     secret: auth.secret,
                 }),
                 None if problems.iter().any(|p| p.contains(auth.env)) => {}
+                None if self.without_credentials => {}
                 None => problems.push(format!(
                     "the credential `{}` is not set (set `{}`)",
                     auth.name, auth.env
                 )),
             }
         }
-        let raw_url = self.base_url.as_deref().unwrap_or(self.api.base_url);
-        let base_url = check_base_url(raw_url, self.allow_http);
-        if let Err(problem) = &base_url {
-            problems.push(problem.clone());
+        for (name, _) in &self.api_base_urls {
+            if !self.api.apis.iter().any(|s| s.name == name) {
+                let known: Vec<&str> = self.api.apis.iter().map(|s| s.name).collect();
+                problems.push(format!(
+                    "`{name}` is not an API of this spec (it has {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        let mut base_urls = Vec::new();
+        for service in self.api.apis {
+            let own = self.api_base_urls.iter().find(|(n, _)| n == service.name);
+            let raw_url = own
+                .map(|(_, url)| url.as_str())
+                .or(self.base_url.as_deref())
+                .unwrap_or(service.base_url);
+            let clear_ok = self.allow_http || service.auth.is_empty();
+            match check_base_url(raw_url, clear_ok) {
+                Ok(url) => base_urls.push(url),
+                Err(problem) => problems.push(problem),
+            }
         }
         problems.extend(self.pace.problem());
-        let base_url = match base_url {
-            Ok(url) if problems.is_empty() => url,
-            _ => return Err(Error::Config(problems.join("; "))),
-        };
+        if !problems.is_empty() {
+            return Err(Error::Config(problems.join("; ")));
+        }
         let http = match self.http {
             Some(http) => http,
             None => tls::configure(
@@ -215,7 +277,7 @@ impl<C> ClientBuilder<C> {
         };
         let inner = Inner {
             api: self.api,
-            base_url,
+            base_urls,
             credentials,
             http,
             retry: self.retry,
@@ -231,7 +293,21 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-fn check_base_url(raw: &str, allow_http: bool) -> Result<String, String> {
+/// Every credential of the spec's APIs, each name once, in the order the APIs list them.
+fn credentials_of(api: &'static ApiInfo) -> impl Iterator<Item = &'static AuthInfo> {
+    api.apis.iter().enumerate().flat_map(move |(i, service)| {
+        service.auth.iter().filter(move |auth| {
+            !api.apis[..i]
+                .iter()
+                .any(|earlier| earlier.auth.iter().any(|a| a.name == auth.name))
+        })
+    })
+}
+
+/// The base URL `raw`, checked: a URL, with no query, fragment or user info, and `https`
+/// unless it is on a loopback address or `clear_ok` (no credentials would cross, or the
+/// caller allowed plain http).
+fn check_base_url(raw: &str, clear_ok: bool) -> Result<String, String> {
     let url = Url::parse(raw).map_err(|e| format!("the base URL `{raw}` is not a URL: {e}"))?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -241,7 +317,7 @@ fn check_base_url(raw: &str, allow_http: bool) -> Result<String, String> {
     };
     match url.scheme() {
         "https" => {}
-        "http" if loopback || allow_http => {}
+        "http" if loopback || clear_ok => {}
         "http" => {
             return Err(format!(
                 "the base URL `{raw}` is plain http on a non-loopback host, which would send the credentials in clear text; use https or allow it explicitly"

@@ -50,7 +50,8 @@ impl fmt::Debug for Credential {
 
 struct Inner {
     api: &'static ApiInfo,
-    base_url: String,
+    /// The base URL of each API, in the order of [`ApiInfo::apis`].
+    base_urls: Vec<String>,
     credentials: Vec<Credential>,
     http: reqwest::Client,
     retry: RetryPolicy,
@@ -74,7 +75,7 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("api", &self.inner.api.name)
-            .field("base_url", &self.inner.base_url)
+            .field("base_urls", &self.inner.base_urls)
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
@@ -86,9 +87,15 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    /// The base URL calls go to.
+    /// The base URL calls of the main API go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.base_urls[0]
+    }
+
+    /// The base URL calls of the API called `api` in the spec go to.
+    pub fn api_base_url(&self, api: &str) -> Option<&str> {
+        let position = self.inner.api.apis.iter().position(|s| s.name == api)?;
+        self.inner.base_urls.get(position).map(String::as_str)
     }
 
     /// How requests are spaced out (see [`Pace`]); clones of this transport share it.

@@ -57,6 +57,20 @@ impl Transport {
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
     ) -> Result<Response<T>, Error> {
+        let service = self.inner.api.service(endpoint);
+        let missing: Vec<&str> = service
+            .auth
+            .iter()
+            .filter(|a| !self.inner.credentials.iter().any(|c| c.name == a.name))
+            .map(|a| a.env)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Config(format!(
+                "`{}` needs the account's credentials, and this client was built without them (set {})",
+                endpoint.name,
+                missing.join(" and ")
+            )));
+        }
         let span = tracing::info_span!(
             "ipidea.call",
             api = self.inner.api.name,
@@ -90,7 +104,7 @@ impl Transport {
                     let decoded = crate::lenient::with_date_format(api.date_format, || {
                         envelope::decode_reporting::<T>(
                             endpoint.name,
-                            &api.envelope,
+                            api.service(endpoint),
                             &body,
                             on_drift,
                         )
@@ -152,7 +166,7 @@ impl Transport {
             let status = response.status();
             let retry_after = retry_after(&response);
             let body = self.read_body(name, response).await?;
-            let envelope = &self.inner.api.envelope;
+            let envelope = &self.inner.api.service(endpoint).envelope;
             if status.is_success()
                 || (status.is_client_error() && envelope::is_refusal(envelope, &body))
             {
@@ -182,20 +196,29 @@ impl Transport {
         result
     }
 
-    /// The HTTP request of a call: the credentials first, then the fields, in the endpoint's
-    /// method and encoding. Credentials go in the body of a POST, never in its URL.
+    /// The HTTP request of a call: the credentials of the endpoint's API first (and only
+    /// those), then its fixed fields, then the call's fields, in the endpoint's method and
+    /// encoding. Credentials go in the body of a POST, never in its URL.
     fn http_request(
         &self,
         endpoint: &'static EndpointInfo,
         fields: &[(&'static str, String)],
     ) -> reqwest::RequestBuilder {
         let inner = &self.inner;
-        let url = format!("{}{}", inner.base_url, endpoint.path);
+        let service = inner.api.service(endpoint);
+        let base_url = inner
+            .base_urls
+            .get(endpoint.api)
+            .unwrap_or(&inner.base_urls[0]);
+        let url = format!("{base_url}{}", endpoint.path);
         let credentials = inner
             .credentials
             .iter()
+            .filter(|c| service.auth.iter().any(|a| a.name == c.name))
             .map(|c| (c.name, c.value.expose_secret()));
+        let fixed = service.fixed.iter().copied();
         let all: Vec<(&str, &str)> = credentials
+            .chain(fixed)
             .chain(fields.iter().map(|(n, v)| (*n, v.as_str())))
             .collect();
         if endpoint.method == Method::Get {

@@ -2,7 +2,7 @@
 //! response envelope and the page layout.
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{AuthField, PageCount, TypeKind};
+use ipidea_spec::model::{AuthField, PageCount, Service, TypeKind};
 use ipidea_spec::naming::ident;
 use ipidea_spec::text::backticked;
 
@@ -31,17 +31,6 @@ impl Differ<'_> {
             );
         }
         self.docs(&child(path, "doc"), &old.doc, &new.doc, "`Client`");
-        if old.base_url != new.base_url {
-            self.changed(
-                &child(path, "base_url"),
-                Class::Breaking,
-                format!(
-                    "`Client::new` and `Client::from_env` send to `{}` instead of `{}`",
-                    new.base_url, old.base_url
-                ),
-            );
-        }
-        self.default_encoding();
         if old.date_format != new.date_format {
             self.changed(
                 &child(path, "date_format"),
@@ -62,14 +51,109 @@ impl Differ<'_> {
                 ),
             );
         }
-        self.auth();
-        self.envelope();
         self.page_layout();
+        self.services();
+    }
+
+    /// Each API of the spec, matched by name: one removed breaks the endpoints that call it,
+    /// one added adds, and the settings of one in both are compared.
+    fn services(&mut self) {
+        let (old_spec, new_spec) = (self.old, self.new);
+        for old in &old_spec.apis {
+            match new_spec.apis.iter().find(|s| s.name == old.name) {
+                Some(new) => self.service(old, new),
+                None => self.push(
+                    &old.path,
+                    ChangeKind::Removed,
+                    Class::Breaking,
+                    format!(
+                        "the API `{}` ({}) is gone, with the endpoints that called it",
+                        old.name, old.base_url
+                    ),
+                ),
+            }
+        }
+        for new in &new_spec.apis {
+            if !old_spec.apis.iter().any(|s| s.name == new.name) {
+                self.push(
+                    &new.path,
+                    ChangeKind::Added,
+                    Class::Additive,
+                    format!("a new API `{}` at {}", new.name, new.base_url),
+                );
+            }
+        }
+    }
+
+    /// One API that both specs have.
+    fn service(&mut self, old: &Service, new: &Service) {
+        if old.base_url != new.base_url {
+            self.changed(
+                &new.key_path("base_url"),
+                Class::Breaking,
+                format!(
+                    "calls of the API `{}` go to `{}` instead of `{}`",
+                    new.name, new.base_url, old.base_url
+                ),
+            );
+        }
+        if old.base_url_env != new.base_url_env {
+            let shown = |env: &Option<String>| env.as_deref().unwrap_or("no variable").to_owned();
+            self.changed(
+                &new.key_path("base_url_env"),
+                Class::Breaking,
+                format!(
+                    "`Client::from_env` reads the API `{}`'s base URL from {} instead of {}",
+                    new.name,
+                    shown(&new.base_url_env),
+                    shown(&old.base_url_env)
+                ),
+            );
+        }
+        if old.unverified.is_some() && new.unverified.is_none() {
+            self.changed(
+                &new.key_path("unverified"),
+                Class::Docs,
+                format!("the API `{}` is documented by the vendor now", new.name),
+            );
+        }
+        if old.fixed != new.fixed {
+            let shown = |fixed: &[(String, String)]| {
+                let pairs: Vec<String> = fixed.iter().map(|(n, v)| format!("{n}={v}")).collect();
+                if pairs.is_empty() {
+                    "none".to_owned()
+                } else {
+                    backticked(&pairs)
+                }
+            };
+            self.changed(
+                &new.key_path("fixed"),
+                Class::Breaking,
+                format!(
+                    "every call of the API `{}` sends {} instead of {}",
+                    new.name,
+                    shown(&new.fixed),
+                    shown(&old.fixed)
+                ),
+            );
+        }
+        if old.refusals != new.refusals {
+            self.changed(
+                &new.key_path("refusals"),
+                Class::Breaking,
+                format!(
+                    "`Error::refusal` tells the refusals of the API `{}` apart by other text",
+                    new.name
+                ),
+            );
+        }
+        self.default_encoding(old, new);
+        self.auth(old, new);
+        self.envelope(old, new);
     }
 
     /// The default encoding changes the wire only for endpoints that set none, before and after.
-    fn default_encoding(&mut self) {
-        let (old, new) = (&self.old.api, &self.new.api);
+    fn default_encoding(&mut self, old: &Service, new: &Service) {
         if old.encoding == new.encoding {
             return;
         }
@@ -79,6 +163,7 @@ impl Differ<'_> {
             .iter()
             .filter(|e| {
                 e.encoding.is_none()
+                    && e.api == new.name
                     && self
                         .old_endpoints
                         .get(&e.name)
@@ -98,7 +183,7 @@ impl Differ<'_> {
             )
         };
         self.changed(
-            &child("api", "encoding"),
+            &new.key_path("encoding"),
             class,
             format!(
                 "the default request encoding is `{}` instead of `{}`{tail}",
@@ -109,8 +194,9 @@ impl Differ<'_> {
     }
 
     /// The credentials are the arguments of `Client::new`, in order.
-    fn auth(&mut self) {
-        let (old, new) = (&self.old.api.auth, &self.new.api.auth);
+    fn auth(&mut self, old: &Service, new: &Service) {
+        let path = new.key_path("auth");
+        let (old, new) = (&old.auth, &new.auth);
         for field in old {
             match new.iter().find(|a| a.name == field.name) {
                 Some(now) => self.credential(field, now),
@@ -152,7 +238,7 @@ impl Differ<'_> {
             .collect();
         if kept_old != kept_new {
             self.changed(
-                "api.auth",
+                &path,
                 Class::Breaking,
                 format!(
                     "`Client::new` takes its arguments in another order: {} (was {})",
@@ -202,32 +288,43 @@ impl Differ<'_> {
         );
     }
 
-    fn envelope(&mut self) {
-        let (old, new) = (&self.old.api.envelope, &self.new.api.envelope);
+    fn envelope(&mut self, old_api: &Service, new_api: &Service) {
+        let path = new_api.key_path("envelope");
+        let (old, new) = (&old_api.envelope, &new_api.envelope);
+        let shown = |name: Option<&String>| match name {
+            Some(name) => format!("`{name}`"),
+            None => "no field".to_owned(),
+        };
         let parts = [
-            ("status", "status", &old.status, &new.status),
-            ("code", "code", &old.code, &new.code),
-            ("message", "message", &old.message, &new.message),
-            ("data", "data", &old.data, &new.data),
+            ("status", "status", Some(&old.status), Some(&new.status)),
+            ("code", "code", old.code.as_ref(), new.code.as_ref()),
+            ("message", "message", Some(&old.message), Some(&new.message)),
+            ("data", "data", Some(&old.data), Some(&new.data)),
             (
                 "timestamp",
                 "server timestamp",
-                &old.timestamp,
-                &new.timestamp,
+                old.timestamp.as_ref(),
+                new.timestamp.as_ref(),
             ),
+            ("flag", "success flag", old.flag.as_ref(), new.flag.as_ref()),
         ];
         for (key, what, was, now) in parts {
             if was != now {
                 self.changed(
-                    &format!("api.envelope.{key}"),
+                    &child(&path, key),
                     Class::Breaking,
-                    format!("responses are read with the {what} in `{now}` instead of `{was}`"),
+                    format!(
+                        "responses of the API `{}` are read with the {what} in {} instead of {}",
+                        new_api.name,
+                        shown(now),
+                        shown(was)
+                    ),
                 );
             }
         }
         if old.success != new.success {
             self.changed(
-                "api.envelope.success",
+                &child(&path, "success"),
                 Class::Breaking,
                 format!(
                     "the status that means success is `{}` instead of `{}`: other statuses are `Error::Api`",

@@ -91,8 +91,20 @@ impl Differ<'_> {
         }
     }
 
-    /// The method and URL path, reported as one change.
+    /// The API, the method and the URL path; the method and path reported as one change.
     fn route(&mut self, old: &Endpoint, new: &Endpoint) {
+        if old.api != new.api {
+            self.changed(
+                &child(&new.path, "api"),
+                Class::Breaking,
+                format!(
+                    "`{}` calls the API `{}` instead of `{}`",
+                    method(new),
+                    new.api,
+                    old.api
+                ),
+            );
+        }
         if old.method == new.method && old.url_path == new.url_path {
             return;
         }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{Changes, Encoding, Envelope, PageLayout, TypeKind, TypeRef};
+use ipidea_spec::model::{Changes, Encoding, Envelope, PageLayout, Service, TypeKind, TypeRef};
 use ipidea_spec::naming;
 use ipidea_spec::text::{and_list, backticked};
 use ipidea_spec::wire;
@@ -117,19 +117,23 @@ impl Infer<'_> {
         self.family = Some(first_word(name).to_owned());
         let path = child("endpoints", name);
         let method = supported_method(first, name)?;
-        let credentials = self.credentials();
-        let examples = read_examples(blocks, name, &method, &self.scratch.api.envelope)?;
+        let service = self.service_for(first, name)?;
+        let credentials: Vec<String> = match self.known {
+            Some(_) => service.auth.iter().map(|a| a.name.clone()).collect(),
+            None => vec!["uid".to_owned(), "appkey".to_owned()],
+        };
+        let examples = read_examples(blocks, name, &method, &service.envelope)?;
         let has_request = examples.has_body || blocks.iter().any(|b| !b.query.is_empty());
         let query = query_nodes(blocks);
         let (field_values, dropped) = field_values(&query, &examples.requests, &credentials);
-        let data = successful_data(&examples.responses, &self.scratch.api.envelope);
+        let data = successful_data(&examples.responses, &service.envelope);
         let page_shaped = page_shaped(&data, &self.scratch.api.page);
         let paging = page_shaped && has_paging_fields(&field_values);
         let request = self.request_fields(&field_values, paging);
         let any_response = !examples.responses.is_empty();
         let response = self.response_type(&path, name, any_response, &data, paging, page_shaped);
         let changes = self.changes(&path, name);
-        let encoding = self.encoding(&path, name, first);
+        let encoding = self.encoding(&path, name, first, service.encoding);
         let heading = blocks.iter().find_map(|b| b.heading.as_deref());
         let title = page.title.as_deref();
         let (doc, is_placeholder) = endpoint_doc(name, heading, title, single);
@@ -145,6 +149,9 @@ impl Infer<'_> {
 
         // The entry, in the spec's key order.
         let mut entry = Map::new();
+        if !service.is_main() {
+            entry.insert("api".to_owned(), Value::String(service.name.clone()));
+        }
         entry.insert("method".to_owned(), Value::String(method));
         entry.insert("path".to_owned(), Value::String(first.path.clone()));
         entry.insert("doc".to_owned(), doc_json(&doc));
@@ -187,13 +194,39 @@ impl Infer<'_> {
         })
     }
 
-    /// The names of the credentials, which the client sends with every call: the known
-    /// spec's, else the vendor's.
-    fn credentials(&self) -> Vec<String> {
-        match self.known {
-            Some(spec) => spec.api.auth.iter().map(|a| a.name.clone()).collect(),
-            None => vec!["uid".to_owned(), "appkey".to_owned()],
+    /// The API of the known spec whose host the page calls (the request target's, or its
+    /// `Host` header's); the main API where the page names no host, or there is no known
+    /// spec. A host that is no API of the known spec is refused: its envelope and credentials
+    /// are not known.
+    fn service_for(&self, first: &Block, name: &str) -> Result<Service, ImportError> {
+        let main = self.scratch.main_service().clone();
+        let (Some(spec), Some(host)) = (self.known, first.host()) else {
+            return Ok(main);
+        };
+        let host_of = |url: &str| {
+            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            host.rsplit_once(':').map_or(host, |(h, _)| h).to_owned()
+        };
+        if let Some(found) = spec
+            .apis
+            .iter()
+            .find(|s| host_of(&s.base_url).eq_ignore_ascii_case(host))
+        {
+            return Ok(found.clone());
         }
+        let known: Vec<String> = spec
+            .apis
+            .iter()
+            .map(|s| format!("{} ({})", s.name, host_of(&s.base_url)))
+            .collect();
+        Err(ImportError::new(
+            first.line,
+            format!(
+                "`{name}` calls the host `{host}`, which is no API of the spec ({}); describe that API in `apis` first, with its envelope and credentials",
+                known.join(", ")
+            ),
+        ))
     }
 
     /// The request fields, over every example.
@@ -460,7 +493,13 @@ impl Infer<'_> {
 
     /// The encoding of `name`, from the Content-Type header of its first block, where it
     /// differs from the API's.
-    fn encoding(&mut self, path: &str, name: &str, first: &Block) -> Option<Encoding> {
+    fn encoding(
+        &mut self,
+        path: &str,
+        name: &str,
+        first: &Block,
+        default: Encoding,
+    ) -> Option<Encoding> {
         let content_type = first.header("content-type")?;
         let found = if content_type.contains("multipart/form-data") {
             Some(Encoding::Multipart)
@@ -472,7 +511,7 @@ impl Infer<'_> {
             None
         };
         match found {
-            Some(found) if found != self.scratch.api.encoding => Some(found),
+            Some(found) if found != default => Some(found),
             Some(_) => None,
             None => {
                 self.decide(

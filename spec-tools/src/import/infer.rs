@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use ipidea_spec::locate::child;
-use ipidea_spec::model::{Api, Field, Spec, TypeKind, TypeRef};
+use ipidea_spec::model::{Api, Field, Service, Spec, TypeKind, TypeRef};
 use ipidea_spec::naming;
 use ipidea_spec::text::backticked;
 
@@ -108,6 +108,7 @@ impl<'s> Infer<'s> {
         let mut scratch = Spec {
             file: String::new(),
             api: known.map_or_else(Api::placeholder, |s| s.api.clone()),
+            apis: known.map_or_else(|| vec![Service::placeholder()], |s| s.apis.clone()),
             types: known.map(|s| s.types.clone()).unwrap_or_default(),
             endpoints: Vec::new(),
         };

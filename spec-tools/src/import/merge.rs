@@ -623,7 +623,7 @@ fn compare_guesses(spec: &Spec, existing: &Endpoint, imported: &ImportedEndpoint
     let encoding = entry
         .get("encoding")
         .and_then(Value::as_str)
-        .unwrap_or(spec.api.encoding.name());
+        .unwrap_or(spec.service_of(existing).encoding.name());
     if encoding != spec.encoding(existing).name() {
         out.differences.push(Note::new(
             child(&existing.path, "encoding"),

@@ -24,6 +24,8 @@ pub struct Block {
     pub path: String,
     /// Parameters of the query string, if the request line has one.
     pub query: Vec<(String, String)>,
+    /// The host of the request target, where the request line names one.
+    pub target_host: Option<String>,
     /// The headers, in page order.
     pub headers: Vec<(String, String)>,
     /// Text between the previous block and this one (the section's heading), boilerplate such
@@ -34,6 +36,17 @@ pub struct Block {
 }
 
 impl Block {
+    /// The host the request goes to: the request target's, else the `Host` header's, without
+    /// a port; `None` where the page shows neither.
+    pub fn host(&self) -> Option<&str> {
+        let host = self
+            .target_host
+            .as_deref()
+            .or_else(|| self.header("host"))?;
+        let host = host.trim();
+        Some(host.rsplit_once(':').map_or(host, |(name, _)| name))
+    }
+
     /// The value of the header `name`, compared without case.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -96,6 +109,15 @@ fn header(line: &str) -> Option<(String, String)> {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     valid.then(|| (name.to_owned(), value.trim().to_owned()))
+}
+
+/// The host of a request target in absolute form (`https://api.ipidea.net/...`).
+fn target_host(target: &str) -> Option<String> {
+    let rest = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| target.strip_prefix(scheme))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (!host.is_empty()).then(|| host.to_owned())
 }
 
 /// The path and query parameters of a request target, without scheme and host.
@@ -167,6 +189,7 @@ pub fn parse_page(text: &str) -> Result<Page, ImportError> {
                             method,
                             path,
                             query,
+                            target_host: target_host(&target),
                             headers,
                             heading: (!heading.is_empty()).then(|| heading.join(" ")),
                             bodies: Vec::new(),

@@ -242,7 +242,8 @@ pub fn compare(spec: &Spec, endpoint: &Endpoint, data: &Value) -> Comparison {
     let site = Site::Response {
         endpoint: endpoint.name.clone(),
     };
-    compare_at(spec, &endpoint.response, site, data)
+    let data_field = &spec.service_of(endpoint).envelope.data;
+    compare_at(spec, &endpoint.response, site, data_field, data)
 }
 
 /// Compares `data` with the type `ty` (as an endpoint's response), for tools and tests that
@@ -251,10 +252,11 @@ pub fn compare_type(spec: &Spec, ty: &TypeRef, data: &Value) -> Comparison {
     let site = Site::Response {
         endpoint: String::new(),
     };
-    compare_at(spec, ty, site, data)
+    let data_field = &spec.main_service().envelope.data;
+    compare_at(spec, ty, site, data_field, data)
 }
 
-fn compare_at(spec: &Spec, ty: &TypeRef, site: Site, data: &Value) -> Comparison {
+fn compare_at(spec: &Spec, ty: &TypeRef, site: Site, data_field: &str, data: &Value) -> Comparison {
     let mut walker = Walker {
         spec,
         response: site,
@@ -263,7 +265,7 @@ fn compare_at(spec: &Spec, ty: &TypeRef, site: Site, data: &Value) -> Comparison
         notes: Vec::new(),
         checked: false,
     };
-    let root = Place::root(&spec.api.envelope.data);
+    let root = Place::root(data_field);
     walk::walk(spec, ty, false, Some(data), &root, &mut walker);
     walker.finish()
 }
