@@ -650,19 +650,19 @@ fn api_settings_that_change_the_wire_are_breaking() {
         described,
         [
             (
-                "api.base_url",
-                Class::Breaking,
-                "`Client::new` and `Client::from_env` send to `https://api.ipidea.io` instead of `https://api.ipidea.net`"
-            ),
-            (
                 "api.date_format",
                 Class::Breaking,
                 "`NaiveDate` values are sent and read as `%Y-%m-%d` instead of `%Y-%-m-%-d`"
             ),
             (
+                "api.base_url",
+                Class::Breaking,
+                "calls of the API `ipidea` go to `https://api.ipidea.io` instead of `https://api.ipidea.net`"
+            ),
+            (
                 "api.envelope.message",
                 Class::Breaking,
-                "responses are read with the message in `message` instead of `msg`"
+                "responses of the API `ipidea` are read with the message in `message` instead of `msg`"
             ),
         ]
     );
@@ -684,6 +684,85 @@ fn a_new_credential_is_breaking() {
         ChangeKind::Added,
         Class::Breaking,
         "`Client::new` gains an argument `token`, and `Client::from_env` also needs `IPIDEA_TOKEN`",
+    );
+}
+
+#[test]
+fn the_apis_beside_the_main_one_get_verdicts_too() {
+    let diff = diff_after(|spec| {
+        set(
+            spec,
+            "/apis/extraction",
+            "base_url",
+            json!("http://tiqu.ipidea.io:2330"),
+        );
+        set(spec, "/apis/extraction/fixed", "lb", json!("1"));
+        set(spec, "/apis/extraction/envelope", "flag", json!("ok"));
+        let mut mirror = spec["apis"]["extraction"].clone();
+        mirror["base_url"] = json!("http://tiqu.ipidea.io:2330");
+        set(spec, "/apis", "mirror", mirror);
+        set(
+            spec,
+            "/endpoints/get_balance_proxy_ip",
+            "api",
+            json!("mirror"),
+        );
+    });
+    let described: Vec<(&str, Class, &str)> = diff
+        .changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.class, c.description.as_str()))
+        .collect();
+    assert_eq!(
+        described,
+        [
+            (
+                "apis.extraction.base_url",
+                Class::Breaking,
+                "calls of the API `extraction` go to `http://tiqu.ipidea.io:2330` instead of `http://api.proxy.ipidea.io`"
+            ),
+            (
+                "apis.extraction.fixed",
+                Class::Breaking,
+                "every call of the API `extraction` sends `return_type=json`, `lb=1` instead of `return_type=json`"
+            ),
+            (
+                "apis.extraction.envelope.flag",
+                Class::Breaking,
+                "responses of the API `extraction` are read with the success flag in `ok` instead of `success`"
+            ),
+            (
+                "apis.mirror",
+                Class::Additive,
+                "a new API `mirror` at http://tiqu.ipidea.io:2330"
+            ),
+            (
+                "endpoints.get_balance_proxy_ip.api",
+                Class::Breaking,
+                "`Client::get_balance_proxy_ip` calls the API `mirror` instead of `extraction`"
+            ),
+        ]
+    );
+
+    let removed = diff_after(|spec| {
+        let root = spec.as_object_mut().unwrap();
+        root.remove("apis");
+        let endpoints = root["endpoints"].as_object_mut().unwrap();
+        endpoints.remove("get_proxy_ip");
+        endpoints.remove("get_balance_proxy_ip");
+        let types = root["types"].as_object_mut().unwrap();
+        types.remove("ExtractedProxy");
+        types.remove("ProxyProtocol");
+    });
+    let gone = removed
+        .changes
+        .iter()
+        .find(|c| c.path == "apis.extraction")
+        .expect("the API's removal is reported");
+    assert_eq!(gone.class, Class::Breaking);
+    assert_eq!(
+        gone.description,
+        "the API `extraction` (http://api.proxy.ipidea.io) is gone, with the endpoints that called it"
     );
 }
 

@@ -551,10 +551,16 @@ fn bundled_spec_has_every_vendor_endpoint() {
         ("flow_use_record", Changes::Nothing),
         ("flow_proxy_account_use_record", Changes::Nothing),
     ];
+    // The extraction API: no vendor page either, from public customer code.
+    let extraction = [
+        ("get_proxy_ip", "/getProxyIp"),
+        ("get_balance_proxy_ip", "/getBalanceProxyIp"),
+    ];
     let expected: Vec<&str> = vendor
         .iter()
         .map(|(name, _, _)| *name)
         .chain(unverified.iter().map(|(name, _)| *name))
+        .chain(extraction.iter().map(|(name, _)| *name))
         .collect();
     assert_eq!(names, expected);
     for (name, changes, pages) in vendor {
@@ -579,6 +585,25 @@ fn bundled_spec_has_every_vendor_endpoint() {
         );
         assert!(endpoint.examples.is_empty(), "{name}: no example to invent");
     }
+    for (name, path) in extraction {
+        let endpoint = spec.endpoint(name).expect("the endpoint is in the spec");
+        assert_eq!(
+            (endpoint.api.as_str(), endpoint.url_path.as_str()),
+            ("extraction", path)
+        );
+        assert_eq!(endpoint.method, Method::Get, "{name}");
+        assert_eq!(endpoint.changes, Changes::Money, "{name}: it may spend");
+        assert!(!endpoint.idempotent, "{name}: never retried");
+        let source = endpoint.unverified.as_deref().unwrap_or_default();
+        assert!(source.contains("public customer code"), "{name}: {source}");
+        assert!(endpoint.examples.is_empty(), "{name}: no example to invent");
+    }
+    let extraction = spec.service("extraction").expect("the extraction API");
+    assert!(
+        extraction.auth.is_empty(),
+        "whitelisted callers, no credentials"
+    );
+    assert!(extraction.unverified.is_some());
 }
 
 #[test]
@@ -932,6 +957,124 @@ fn bounds_must_be_integers() {
 // The API.
 
 #[test]
+fn the_apis_beside_the_main_one_are_checked_at_their_paths() {
+    // An endpoint names an API the spec does not have.
+    let mut spec = spec();
+    set(
+        &mut spec,
+        "/endpoints/get_proxy_ip",
+        "api",
+        json!("extract"),
+    );
+    check(
+        &only_error(&spec),
+        "endpoints.get_proxy_ip.api",
+        "unknown API `extract`",
+        Some("did you mean `extraction`?"),
+    );
+
+    // Credentials in clear text.
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/apis/extraction/auth",
+        "key",
+        json!({"env": "IPIDEA_KEY", "secret": true, "doc": {"en": "A key."}}),
+    );
+    let found = errors(&spec);
+    check(
+        &found[0],
+        "apis.extraction.base_url",
+        "`http://api.proxy.ipidea.io` is plain http, but the API sends credentials",
+        Some("use https, so that the credentials do not cross the network in clear"),
+    );
+
+    // A refusal kind outside the vocabulary, and one with no text.
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/apis/extraction/refusals",
+        "rate-limited",
+        json!({"message": "慢", "doc": {"en": "Too fast."}}),
+    );
+    check(
+        &only_error(&spec),
+        "apis.extraction.refusals.rate-limited",
+        "unknown refusal kind `rate-limited` (expected not-whitelisted, traffic-exhausted)",
+        None,
+    );
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/apis/extraction/refusals/not-whitelisted",
+        "message",
+        json!(" "),
+    );
+    check(
+        &only_error(&spec),
+        "apis.extraction.refusals.not-whitelisted.message",
+        "empty refusal text",
+        Some("write text that the refusal's message contains, and only its message"),
+    );
+
+    // A request field named like a field the API always sends.
+    let mut spec = self::spec();
+    set(
+        &mut spec,
+        "/endpoints/get_proxy_ip/request",
+        "return_type",
+        json!({"type": "string", "doc": {"en": "Twice."}}),
+    );
+    check(
+        &only_error(&spec),
+        "endpoints.get_proxy_ip.request.return_type",
+        "field name `return_type` is taken",
+        Some(
+            "it is a credential, a fixed field of the API, or the name of the generated field that keeps unknown fields",
+        ),
+    );
+
+    // An endpoint of an API with no default method must say its own.
+    let mut spec = self::spec();
+    spec["apis"]["extraction"]
+        .as_object_mut()
+        .unwrap()
+        .remove("method");
+    let errors = errors(&spec);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    check(
+        &errors[0],
+        "endpoints.get_proxy_ip",
+        "missing key `method`",
+        None,
+    );
+}
+
+#[test]
+fn a_spec_of_one_api_keeps_working() {
+    // The format before `apis`: no other API, and an envelope with every part.
+    let mut spec = spec();
+    let root = spec.as_object_mut().unwrap();
+    root.remove("apis");
+    let endpoints = root["endpoints"].as_object_mut().unwrap();
+    endpoints.remove("get_proxy_ip");
+    endpoints.remove("get_balance_proxy_ip");
+    let api = root["api"].as_object_mut().unwrap();
+    api.remove("base_url_env");
+    let parsed = parse("one-api.json", &text(&spec)).expect("a spec of one API is valid");
+    assert_eq!(parsed.apis.len(), 1);
+    assert!(parsed.endpoints.iter().all(|e| e.api == "ipidea"));
+    // An envelope may leave out the code and the timestamp.
+    let mut spec = self::spec();
+    let envelope = spec["apis"]["extraction"]["envelope"]
+        .as_object_mut()
+        .unwrap();
+    assert!(!envelope.contains_key("code") && !envelope.contains_key("timestamp"));
+    envelope.remove("flag");
+    assert!(parse("no-flag.json", &text(&spec)).is_ok());
+}
+
+#[test]
 fn bad_base_url() {
     let mut spec = spec();
     set(&mut spec, "/api", "base_url", json!("api.ipidea.net"));
@@ -956,7 +1099,7 @@ fn bad_date_format() {
         "`%Q` is not a date format",
         Some("write a strftime pattern such as `%Y-%-m-%-d`"),
     );
-    assert_eq!(error.line, Some(13));
+    assert_eq!(error.line, Some(14));
 
     let mut spec = self::spec();
     set(&mut spec, "/api", "date_format", json!(""));

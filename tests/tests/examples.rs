@@ -73,6 +73,16 @@ async fn call(client: &ipidea::Client, endpoint: &str) -> Result<serde_json::Val
                 ))
                 .await?,
         ),
+        "get_proxy_ip" => json(
+            client
+                .get_proxy_ip(ipidea::GetProxyIpRequest::new(2))
+                .await?,
+        ),
+        "get_balance_proxy_ip" => json(
+            client
+                .get_balance_proxy_ip(ipidea::GetBalanceProxyIpRequest::new(2))
+                .await?,
+        ),
         other => panic!("the spec has a new endpoint `{other}`: add it to this test"),
     })
 }
