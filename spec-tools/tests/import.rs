@@ -1339,3 +1339,29 @@ fn records_where_a_verified_spec_says_json_are_noticed_and_typed_by_apply() {
     );
     assert!(applied.type_def("FlowUseRecordItem").is_some());
 }
+
+// --- a second host ---------------------------------------------------------------------------
+
+#[test]
+fn a_page_of_another_api_is_imported_into_that_api_and_an_unknown_host_is_refused() {
+    let page = "Regions\nGET http://api.proxy.ipidea.io/region_list?num=1 HTTP/1.1\n\
+        {\"code\": 0, \"success\": true, \"msg\": \"0\", \"data\": [{\"code\": \"us\"}]}\n";
+    let merge = merged(page);
+    assert_eq!(merge.added_endpoints, ["region_list"]);
+    let entry = &merge.spec["endpoints"]["region_list"];
+    assert_eq!(entry["api"], "extraction", "{entry:#}");
+    assert_eq!(entry["method"], "GET");
+    assert!(
+        entry["request"].get("return_type").is_none() && entry["request"].get("uid").is_none(),
+        "{entry:#}"
+    );
+
+    let elsewhere = page.replace("api.proxy.ipidea.io", "api.example.com");
+    let error = import_into(&elsewhere, &bundled(), &bundled_json()).expect_err("refused");
+    assert!(
+        error.to_string().contains(
+            "`region_list` calls the host `api.example.com`, which is no API of the spec (ipidea (api.ipidea.net), extraction (api.proxy.ipidea.io))"
+        ),
+        "{error}"
+    );
+}

@@ -51,6 +51,14 @@ fn field<'a>(fields: &'a [(&str, String)], name: &str) -> Option<&'a str> {
 #[test]
 fn the_plan_never_picks_an_endpoint_that_changes_anything() {
     let bundled = ipidea_spec::bundled();
+    let planned = verify::plan(&bundled, &[], today()).unwrap();
+    for extraction in ["get_proxy_ip", "get_balance_proxy_ip"] {
+        assert!(bundled.endpoint(extraction).is_some());
+        assert!(
+            planned.iter().all(|p| p.endpoint().name != extraction),
+            "an extraction may spend: never called"
+        );
+    }
     for spec in [bundled.clone(), flipped(&bundled)] {
         let planned = verify::plan(&spec, &[], today()).unwrap();
         assert!(!planned.is_empty());
