@@ -63,7 +63,15 @@ pub fn command(spec: &Spec) -> Command {
                     Arg::new("protocol")
                         .long("protocol")
                         .value_name("PROTOCOL")
-                        .value_parser(["http", "socks5"])
+                        .value_parser(
+                            ProxyProtocol::ALL
+                                .iter()
+                                .map(|p| {
+                                    clap::builder::PossibleValue::new(p.as_str())
+                                        .help(p.description())
+                                })
+                                .collect::<Vec<_>>(),
+                        )
                         .help("What the proxies speak [default: http]"),
                 )
                 .arg(
@@ -100,14 +108,11 @@ pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
 
 async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
     let count = matches.get_one::<u32>("num").copied().unwrap_or(1);
-    let socks5 = matches.get_one::<String>("protocol").map(String::as_str) == Some("socks5");
-    let protocol = || {
-        if socks5 {
-            ProxyProtocol::Socks5
-        } else {
-            ProxyProtocol::Http
-        }
-    };
+    let protocol = matches
+        .get_one::<String>("protocol")
+        .map_or(ProxyProtocol::Http, |p| ProxyProtocol::from_wire(p));
+    let scheme = protocol.as_str().to_owned();
+    let protocol = || protocol.clone();
     let region = matches.get_one::<Country>("region").copied();
     let target = match target(matches).await {
         Ok(target) => target,
@@ -149,9 +154,8 @@ async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
             return exit::of(&error);
         }
     };
-    let scheme = if socks5 { "socks5" } else { "http" };
     if matches.get_flag("json") {
-        println!("{}", json_text(&response, scheme));
+        println!("{}", json_text(&response, &scheme));
     } else {
         let url = matches.get_one::<String>("format").map(String::as_str) == Some("url");
         for proxy in response.iter() {

@@ -331,18 +331,6 @@ impl Lenient for IpAddr {
     }
 }
 
-impl Lenient for crate::values::Country {
-    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        scalar(d, "a two-letter country code", |seen| match seen {
-            Seen::Str(s) => crate::values::Country::new(s).ok(),
-            _ => None,
-        })
-    }
-    fn serialize_lenient<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 impl<T: Lenient> Lenient for Option<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct OptionVisitor<T>(PhantomData<T>);

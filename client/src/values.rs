@@ -250,6 +250,26 @@ impl std::str::FromStr for Country {
     }
 }
 
+/// Only a string of two letters: a country code sent as anything else does not fit.
+impl Lenient for Country {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CountryVisitor;
+        impl Visitor<'_> for CountryVisitor {
+            type Value = Country;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a two-letter country code")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Country, E> {
+                Country::new(text).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(CountryVisitor)
+    }
+    fn serialize_lenient<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl TryFrom<&str> for Country {
     type Error = InvalidCountry;
 

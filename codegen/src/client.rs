@@ -232,6 +232,10 @@ pub(crate) fn expand_reconcile(spec: &Spec) -> Option<TokenStream> {
 fn changes_lines(endpoint: &Endpoint) -> Vec<String> {
     let changes = match endpoint.changes {
         Changes::Nothing => "Read-only: changes nothing.",
+        // No vendor page says what an unverified call costs: it is treated as spending.
+        Changes::Money if endpoint.unverified.is_some() => {
+            "**May spend money** (no vendor page says; treated as spending)."
+        }
         Changes::Money => "**Spends money.**",
         Changes::Whitelist => "**Changes the whitelist** (spends nothing).",
         Changes::Settings => "**Changes the account's settings** (spends nothing).",
@@ -262,7 +266,7 @@ pub(crate) fn expand_method(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
     let mut doc = doc_lines(&endpoint.doc);
     push_unverified(&mut doc, endpoint);
     doc.push(String::new());
-    doc.push(sends_line(endpoint));
+    doc.push(sends_line(spec, endpoint));
     doc.push(String::new());
     doc.extend(changes_lines(endpoint));
     if let Some(example) = endpoint.examples.first() {

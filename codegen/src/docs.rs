@@ -53,8 +53,23 @@ pub(crate) fn push_unverified(lines: &mut Vec<String>, endpoint: &Endpoint) {
     }
 }
 
-pub(crate) fn sends_line(endpoint: &Endpoint) -> String {
-    format!("Sends `{} {}`.", endpoint.method.name(), endpoint.url_path)
+pub(crate) fn sends_line(spec: &Spec, endpoint: &Endpoint) -> String {
+    let api = spec.service_of(endpoint);
+    let to = if api.is_main() {
+        String::new()
+    } else {
+        let credentials = if api.auth.is_empty() {
+            ", with no credentials"
+        } else {
+            ""
+        };
+        format!(" to the {} API (`{}`){credentials}", api.name, api.base_url)
+    };
+    format!(
+        "Sends `{} {}`{to}.",
+        endpoint.method.name(),
+        endpoint.url_path
+    )
 }
 
 /// Doc lines for a spec doc: the English, then the vendor's Chinese.

@@ -181,7 +181,7 @@ fn request_struct(
     )];
     push_unverified(&mut doc, endpoint);
     doc.push(String::new());
-    doc.push(sends_line(endpoint));
+    doc.push(sends_line(spec, endpoint));
     let doc = doc_attrs(&doc);
     let members = fields.iter().map(|f| {
         let (ident, ty) = (&f.ident, splice(ty(spec, &f.field.ty)));
