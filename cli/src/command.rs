@@ -23,6 +23,7 @@ pub fn build(spec: &'static Spec) -> Command {
         .subcommands(endpoints)
         .subcommand(crate::whitelist::command())
         .subcommand(crate::proxies::command(spec))
+        .subcommand(crate::gateway::command())
         .subcommand(
             Command::new("spec")
                 .about("Work with spec files")

@@ -27,18 +27,21 @@ Exit codes:
   0  success
   1  a confirmation was declined; nothing was sent
   2  usage error (bad flag or value, missing credentials or confirmation); nothing was sent
-  3  the API refused the call; its message is printed (spec verify: stops at a refusal of
+  3  the API refused the call; its message is printed, with a hint where the refusal is one
+     the spec names (not whitelisted, traffic used up) (spec verify: stops at a refusal of
      the first call, the credentials)
   4  network, timeout, HTTP or decode failure; with --below, a response without the value;
      spec verify: a call failed, or the server does not answer like the IPIDEA API
-  5  an order, a whitelist change or a setting was sent but its outcome is unknown: look it
-     up before sending it again (`whitelist sync` looks by itself: run it again)
+  5  an order, an extraction, a whitelist change or a setting was sent but its outcome is
+     unknown: look it up before sending it again (`whitelist sync` looks by itself: run it
+     again)
   6  --below: the balance or traffic left is below the amount given
   7  spec verify: a live response differs from the spec (drift); the report lists it
 
 Environment:
   IPIDEA_UID, IPIDEA_APPKEY  credentials (the appkey is never a flag: use --appkey-file or the prompt)
-  IPIDEA_BASE_URL            another server, such as a sandbox";
+  IPIDEA_BASE_URL            another server for the order API (--base-url: for every API)
+  IPIDEA_EXTRACTION_URL      another server for the extraction API (`proxies get`)";
 
 /// The exit code of a failed call.
 pub fn of(error: &ipidea::Error) -> ExitCode {

@@ -9,6 +9,7 @@ mod described;
 mod diff;
 mod exit;
 mod fields;
+mod gateway;
 mod import;
 mod names;
 mod openapi;

@@ -29,6 +29,7 @@ pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
         Some(("spec", sub)) => spec_command(sub),
         Some(("whitelist", sub)) => crate::whitelist::run(spec, sub),
         Some(("proxies", sub)) => crate::proxies::run(spec, sub),
+        Some(("gateway", sub)) => crate::gateway::run(sub),
         Some(("completions", sub)) => {
             let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") else {
                 return ExitCode::from(exit::USAGE);

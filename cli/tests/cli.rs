@@ -1302,3 +1302,52 @@ fn proxies_get_refuses_bad_input_before_sending() {
     assert!(help.contains("Unverified"), "{help}");
     assert!(help.contains("May spend"), "{help}");
 }
+
+#[test]
+fn gateway_url_prints_the_grammar_with_the_password_masked() {
+    let url = |args: &[&str]| {
+        ipidea()
+            .env("IPIDEA_GATEWAY_PASSWORD", "pa:ss")
+            .env_remove("IPIDEA_GATEWAY_USER")
+            .args(["gateway", "url", "--user", "alice"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = url(&["--region", "US", "--session", "abc123", "--minutes", "30"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "http://alice-zone-custom-region-us-session-abc123-sessTime-30:****@proxy.ipidea.io:2333"
+    );
+    let output = url(&["--zone", "static", "--port", "2334", "--show-password"]);
+    let (stdout, _) = text(&output);
+    assert_eq!(
+        stdout.trim(),
+        "http://alice-zone-static:pa%3Ass@proxy.ipidea.io:2334"
+    );
+    let output = url(&["--sticky"]);
+    let (stdout, _) = text(&output);
+    assert!(
+        stdout.starts_with("http://alice-zone-custom-session-"),
+        "{stdout}"
+    );
+    for (args, says) in [
+        (&["--session", "a-b-c-d"][..], "is not a session id"),
+        (&["--sticky", "--minutes", "121"][..], "not 121"),
+        (&["--region", "usa"][..], "is not a country code"),
+        (&["--minutes", "5"][..], "a lifetime is a sticky session's"),
+    ] {
+        let output = url(args);
+        let (_, stderr) = text(&output);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!stderr.contains("pa:ss"), "{stderr}");
+    }
+    let help = help_of(&["gateway", "url"]);
+    assert!(
+        help.contains("Unverified") && help.contains("2333, 2334, 2336"),
+        "{help}"
+    );
+}

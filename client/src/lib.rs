@@ -114,6 +114,7 @@ mod drift;
 mod envelope;
 mod error;
 mod form;
+pub mod gateway;
 mod lenient;
 mod reconcile;
 mod tls;
@@ -134,6 +135,7 @@ pub use days::{
 };
 pub use drift::{DRIFT_TARGET, Drift, DriftKind};
 pub use error::{Error, SentRequest};
+pub use gateway::Gateway;
 pub use ipidea_spec::RefusalKind;
 pub use transport::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Pace,

@@ -39,9 +39,9 @@ pub(crate) struct Extracted {
 }
 
 impl Extracted {
-    /// The source addresses of the next `count` proxies: `127.0.0.2`, `127.0.0.3`, ..., up
+    /// The source addresses of the next `count` proxies (and gateway sessions): `127.0.0.2`, `127.0.0.3`, ..., up
     /// to `127.255.255.254`, then again from the start.
-    fn next_sources(&mut self, count: usize) -> Vec<IpAddr> {
+    pub(crate) fn next_sources(&mut self, count: usize) -> Vec<IpAddr> {
         (0..count)
             .map(|_| {
                 // 127.0.0.0 is the network, .1 the sandbox's own, .255.255.255 the broadcast.

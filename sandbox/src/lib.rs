@@ -62,12 +62,14 @@
 #![deny(missing_docs)]
 
 pub use extract::MAX_LIVE_PROXIES;
+pub use gateway::{DEFAULT_GATEWAY_PASSWORD, DEFAULT_SESSION_MINUTES};
 
 mod account;
 mod drift;
 mod envelope;
 mod extract;
 mod fault;
+mod gateway;
 pub mod loopback;
 mod orders;
 pub mod proxy;
@@ -121,6 +123,9 @@ pub struct Sandbox {
     accept: JoinHandle<()>,
     echo_url: String,
     echo: JoinHandle<()>,
+    gateway_url: String,
+    gateway_password: String,
+    gateway: JoinHandle<()>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -156,6 +161,22 @@ impl Sandbox {
     /// (`proxy::Proxy`) it shows the proxy's own source address.
     pub fn echo_url(&self) -> &str {
         &self.echo_url
+    }
+
+    /// The URL of the sandbox's gateway, `http://127.0.0.1:PORT`: an HTTP proxy that takes the
+    /// gateway's user names (`UID-zone-custom[-region-us][-session-ID][-sessTime-MIN]`, the
+    /// uid of an account of the sandbox) with [`Sandbox::gateway_password`], as IPIDEA's
+    /// account-and-password gateway. A wrong user or password gets `407`. A sticky session
+    /// keeps one source address for its lifetime; every other request leaves from a fresh
+    /// loopback address. It forwards to loopback addresses only, like the extracted proxies.
+    pub fn gateway_url(&self) -> &str {
+        &self.gateway_url
+    }
+
+    /// The password of the sandbox's gateway ([`DEFAULT_GATEWAY_PASSWORD`] unless the builder
+    /// set another).
+    pub fn gateway_password(&self) -> &str {
+        &self.gateway_password
     }
 
     /// The socket address the server listens on.
@@ -328,6 +349,7 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.accept.abort();
         self.echo.abort();
+        self.gateway.abort();
     }
 }
 
@@ -356,6 +378,7 @@ pub struct SandboxBuilder {
     flow_left: Vec<(String, Decimal)>,
     spent: Vec<(String, i64, Product, Decimal)>,
     drift: DriftSet,
+    gateway_password: String,
 }
 
 impl Default for SandboxBuilder {
@@ -371,11 +394,18 @@ impl Default for SandboxBuilder {
             flow_left: Vec::new(),
             spent: Vec::new(),
             drift: DriftSet::none(),
+            gateway_password: DEFAULT_GATEWAY_PASSWORD.to_owned(),
         }
     }
 }
 
 impl SandboxBuilder {
+    /// The password of the sandbox's gateway (default [`DEFAULT_GATEWAY_PASSWORD`]).
+    pub fn gateway_password(mut self, password: impl Into<String>) -> SandboxBuilder {
+        self.gateway_password = password.into();
+        self
+    }
+
     /// The port to listen on at `127.0.0.1`; `0` (the default) picks a free one.
     pub fn port(mut self, port: u16) -> SandboxBuilder {
         self.port = port;
@@ -631,12 +661,22 @@ impl SandboxBuilder {
             Some(first) => (first.uid.clone(), first.appkey.clone()),
             None => (String::new(), String::new()),
         };
+        let users = accounts.iter().map(|a| a.uid.clone()).collect();
         let shared = Arc::new(Shared::new(spec, accounts, self.page_size, state));
         shared.set_drift(None, self.drift);
         let accept = tokio::spawn(server::accept_loop(listener, Arc::clone(&shared)));
         let echo_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let echo_url = format!("http://{}", echo_listener.local_addr()?);
         let echo = tokio::spawn(proxy::echo(echo_listener));
+        let gateway_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let gateway_url = format!("http://{}", gateway_listener.local_addr()?);
+        let gateway_state = gateway::GatewayState {
+            users,
+            password: self.gateway_password.clone(),
+            sessions: std::sync::Mutex::new(std::collections::HashMap::new()),
+            sources: Arc::clone(&shared.extracted),
+        };
+        let gateway = tokio::spawn(gateway::serve(gateway_listener, Arc::new(gateway_state)));
         Ok(Sandbox {
             url: format!("http://{addr}"),
             addr,
@@ -646,6 +686,9 @@ impl SandboxBuilder {
             accept,
             echo_url,
             echo,
+            gateway_url,
+            gateway_password: self.gateway_password,
+            gateway,
         })
     }
 

@@ -191,9 +191,11 @@ impl Proxy {
     }
 }
 
-type ProxyBody = BoxBody<Bytes, hyper::Error>;
+/// The body of a proxy's own answers and of the answers it forwards.
+pub(crate) type ProxyBody = BoxBody<Bytes, hyper::Error>;
 
-fn text(status: StatusCode, message: impl Into<String>) -> Response<ProxyBody> {
+/// A plain-text answer of the proxy itself.
+pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Response<ProxyBody> {
     let body = Full::new(Bytes::from(message.into() + "\n"))
         .map_err(|never: Infallible| match never {})
         .boxed();
@@ -212,7 +214,7 @@ async fn serve_http(listener: TcpListener, source: IpAddr) {
 
 /// One HTTP proxy request: a `CONNECT` tunnel, or an absolute-form `http://` request forwarded
 /// as origin-form.
-async fn proxy_http(
+pub(crate) async fn proxy_http(
     mut request: Request<Incoming>,
     source: IpAddr,
 ) -> Result<Response<ProxyBody>, Infallible> {

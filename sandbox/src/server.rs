@@ -56,8 +56,9 @@ pub(crate) struct Shared {
     seen: Mutex<HashMap<String, usize>>,
     drifts: Mutex<Drifts>,
     connections: AtomicUsize,
-    /// The proxies the extraction API handed out; they stop with the sandbox.
-    pub extracted: Mutex<Extracted>,
+    /// The proxies the extraction API handed out, and the source addresses the gateway's
+    /// sessions take from the same counter; they stop with the sandbox.
+    pub extracted: Arc<Mutex<Extracted>>,
 }
 
 /// The address a request came from, as the accept loop saw it.
@@ -103,7 +104,7 @@ impl Shared {
             seen: Mutex::new(HashMap::new()),
             drifts: Mutex::new(Drifts::default()),
             connections: AtomicUsize::new(0),
-            extracted: Mutex::new(Extracted::default()),
+            extracted: Arc::new(Mutex::new(Extracted::default())),
         }
     }
 
@@ -545,10 +546,10 @@ async fn answer_by_address(
     let data = extract::hand_out(&shared.extracted, extract::Wanted::of(&given)).await?;
     let mut body = envelope::success_body(spec, endpoint, data);
     // The balance extraction also names the caller's address (one public source).
-    if endpoint.name == "get_balance_proxy_ip"
-        && let Value::Object(body) = &mut body
-    {
-        body.insert("request_ip".to_owned(), json!(peer.to_string()));
+    if endpoint.name == "get_balance_proxy_ip" {
+        if let Value::Object(body) = &mut body {
+            body.insert("request_ip".to_owned(), json!(peer.to_string()));
+        }
     }
     Ok(body)
 }

@@ -20,6 +20,14 @@ fn load(spec: &Value) -> Spec {
 
 /// The diff from the bundled spec to the bundled spec after `edit`.
 #[track_caller]
+/// Each change as (path, class, description), in the diff's order.
+fn described(diff: &SpecDiff) -> Vec<(&str, Class, &str)> {
+    diff.changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.class, c.description.as_str()))
+        .collect()
+}
+
 fn diff_after(edit: impl FnOnce(&mut Value)) -> SpecDiff {
     let mut spec = json_spec();
     edit(&mut spec);
@@ -641,11 +649,7 @@ fn api_settings_that_change_the_wire_are_breaking() {
         set(spec, "/api/envelope", "message", json!("message"));
         set(spec, "/api", "date_format", json!("%Y-%m-%d"));
     });
-    let described: Vec<(&str, Class, &str)> = diff
-        .changes
-        .iter()
-        .map(|c| (c.path.as_str(), c.class, c.description.as_str()))
-        .collect();
+    let described = described(&diff);
     assert_eq!(
         described,
         [
@@ -708,11 +712,7 @@ fn the_apis_beside_the_main_one_get_verdicts_too() {
             json!("mirror"),
         );
     });
-    let described: Vec<(&str, Class, &str)> = diff
-        .changes
-        .iter()
-        .map(|c| (c.path.as_str(), c.class, c.description.as_str()))
-        .collect();
+    let described = described(&diff);
     assert_eq!(
         described,
         [

@@ -32,7 +32,8 @@
 //!   only the rules over wire values that the `ipidea` runtime shares with the tools:
 //!   [`days`] (where the API's days start, and how it writes a date), [`decimal`] (the
 //!   decimal amounts it accepts), [`drift`] (the drift vocabulary), [`refusal`] (the
-//!   refusals a program can match on) and [`encode`] (the wire text of request values). These have no dependencies.
+//!   refusals a program can match on), [`gateway`] (the gateway's user-name grammar) and
+//!   [`encode`] (the wire text of request values). These have no dependencies.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -40,6 +41,7 @@ pub mod days;
 pub mod decimal;
 pub mod drift;
 pub mod encode;
+pub mod gateway;
 pub mod refusal;
 
 pub use days::UtcOffset;

@@ -147,7 +147,7 @@ pub const CLIENT_TYPE: &str = "Client";
 /// same root, where these names would silently win, and a user's `use ipidea::*` meets them
 /// too: no spec type or request type may take one. A test of the repository checks this list
 /// against the runtime's root.
-pub const RUNTIME_TYPES: [&str; 25] = [
+pub const RUNTIME_TYPES: [&str; 26] = [
     "ApiRequest",
     "ClientBuilder",
     "Country",
@@ -156,6 +156,7 @@ pub const RUNTIME_TYPES: [&str; 25] = [
     "DriftKind",
     "Empty",
     "Error",
+    "Gateway",
     "InvalidCountry",
     "InvalidInput",
     "JsonString",

@@ -53,6 +53,45 @@ async fn credentials_come_from_the_environment_trimmed_and_blank_ones_are_missin
         assert!(!text.contains("IPIDEA_APPKEY"), "the appkey is set: {text}");
         assert!(!text.contains(common::APPKEY), "{text}");
     }
+
+    // `Client::from_env` takes each API's server from its own variable.
+    let extraction = RecordingServer::start().await;
+    extraction.set_default(Reply::json(
+        r#"{"code": 0, "success": true, "msg": "0", "data": [{"ip": "203.0.113.10", "port": 2333}]}"#,
+    ));
+    set("IPIDEA_UID", Some("3716"));
+    set("IPIDEA_BASE_URL", Some(&server.url()));
+    set("IPIDEA_EXTRACTION_URL", Some(&extraction.url()));
+    let client = Client::from_env().expect("credentials and servers from the environment");
+    assert_eq!(
+        client.transport().base_url(),
+        server.url().trim_end_matches('/')
+    );
+    assert_eq!(
+        client.transport().api_base_url("extraction"),
+        Some(extraction.url().trim_end_matches('/'))
+    );
+    let before = server.requests().len();
+    client
+        .isp_order_list(IspOrderListRequest::default())
+        .await
+        .unwrap();
+    client
+        .get_proxy_ip(ipidea::GetProxyIpRequest::new(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().len(),
+        before + 1,
+        "the order API's server"
+    );
+    assert_eq!(
+        extraction.requests().len(),
+        1,
+        "the extraction API's server"
+    );
+    set("IPIDEA_BASE_URL", None);
+    set("IPIDEA_EXTRACTION_URL", None);
     set("IPIDEA_UID", None);
     set("IPIDEA_APPKEY", None);
 }

@@ -238,3 +238,38 @@ fn a_bad_count_or_region_is_refused_before_sending() {
         assert!(server.requests().is_empty());
     });
 }
+
+#[tokio::test]
+async fn extracted_proxies_stop_with_the_sandbox() {
+    let sandbox = Sandbox::builder()
+        .whitelist(ipidea_sandbox::DEFAULT_UID, [LOCAL])
+        .start()
+        .await
+        .unwrap();
+    let proxies = client(&sandbox)
+        .get_proxy_ip(GetProxyIpRequest::new(2))
+        .await
+        .unwrap()
+        .into_data();
+    let addresses: Vec<std::net::SocketAddr> = sandbox
+        .extracted_proxies()
+        .iter()
+        .map(|(addr, _)| *addr)
+        .collect();
+    assert_eq!(addresses.len(), 2);
+    assert_eq!(addresses[0].port(), u16::try_from(proxies[0].port).unwrap());
+    assert!(tokio::net::TcpStream::connect(addresses[0]).await.is_ok());
+    drop(sandbox);
+    for address in addresses {
+        // The listener closes once its task has ended; give the runtime a moment to run it.
+        let mut closed = false;
+        for _ in 0..50 {
+            if tokio::net::TcpStream::connect(address).await.is_err() {
+                closed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(closed, "{address} still accepts after the sandbox stopped");
+    }
+}

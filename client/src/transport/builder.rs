@@ -137,9 +137,8 @@ impl<C> ClientBuilder<C> {
             let Some(env) = service.base_url_env else {
                 continue;
             };
-            if let Ok(url) = std::env::var(env)
-                && !url.trim().is_empty()
-            {
+            let url = std::env::var(env).unwrap_or_default();
+            if !url.trim().is_empty() {
                 self = self.api_base_url(service.name, url.trim());
             }
         }

@@ -1,0 +1,378 @@
+//! The account-and-password gateway: proxies by user name rather than by extraction.
+//!
+//! A customer who does not extract proxies sends traffic through IPIDEA's gateway, a proxy
+//! host that authenticates the account's proxy user and password (no whitelist). The user name
+//! says what the request wants: the product zone, a region, and a sticky session that keeps
+//! one exit address for its lifetime:
+//!
+//! ```text
+//! USER-zone-custom[-region-us][-session-a1b2c3d4][-sessTime-30]
+//! ```
+//!
+//! **Unverified.** No vendor page documents the gateway; what this module writes is what public
+//! customer code agrees on (see `ipidea_spec::gateway`, which the sandbox's gateway reads with
+//! too). Host and port are settings: [`DEFAULT_GATEWAY_HOST`] and [`DEFAULT_GATEWAY_PORT`] by
+//! default, with the other ports customers use in [`GATEWAY_PORTS`].
+//!
+//! ```
+//! use ipidea::gateway::Gateway;
+//! use ipidea::Country;
+//!
+//! let gateway = Gateway::new("alice", "s3cret")?;
+//! let route = gateway.route().region(Country::new("us")?).sticky().minutes(30).build()?;
+//! assert!(route.user_name().starts_with("alice-zone-custom-region-us-session-"));
+//! let proxy: ipidea::reqwest::Proxy = route.proxy()?; // for reqwest::ClientBuilder::proxy
+//! assert!(!route.url().to_string().contains("s3cret")); // the password is masked
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use ipidea_spec::gateway::{self as grammar, UserName};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::values::Country;
+
+/// The gateway host most customers use (10+ public projects). Regional hosts (`as.`, `eu.`,
+/// `na.ipidea.io`) and per-customer hosts exist too: set yours with [`Gateway::host`].
+pub const DEFAULT_GATEWAY_HOST: &str = "proxy.ipidea.io";
+
+/// The port most customers use (2333, 10+ public projects).
+pub const DEFAULT_GATEWAY_PORT: u16 = 2333;
+
+/// The ports customers use: 2333 (10+ projects), 2334 (4) and 2336 (5). Sources disagree
+/// which is current; the account's console says which is yours.
+pub const GATEWAY_PORTS: [u16; 3] = [2333, 2334, 2336];
+
+/// A value the gateway's user-name grammar does not take, refused before anything is built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("gateway: {0}")]
+pub struct GatewayError(String);
+
+/// The product a route draws its exit addresses from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Zone {
+    /// `custom`: rotating residential addresses (the zone most customers use).
+    Custom,
+    /// `static`: static residential addresses (3 public projects).
+    Static,
+}
+
+impl Zone {
+    /// The zone's name in the user name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Zone::Custom => "custom",
+            Zone::Static => "static",
+        }
+    }
+}
+
+/// The gateway of one account: host, port, proxy user and password. Cheap to clone.
+///
+/// The password is a secret: it never shows in `Debug`, in errors or in a route's printed
+/// URL; [`ProxyUrl::expose`] shows it when asked.
+#[derive(Clone)]
+pub struct Gateway {
+    host: String,
+    port: u16,
+    user: String,
+    password: SecretString,
+}
+
+impl fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gateway")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Gateway {
+    /// The gateway of the proxy user `user` (the account's, from its console) with its
+    /// password, at [`DEFAULT_GATEWAY_HOST`]:[`DEFAULT_GATEWAY_PORT`].
+    pub fn new(
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Result<Gateway, GatewayError> {
+        let user = user.into();
+        grammar::check_account(&user).map_err(GatewayError)?;
+        Ok(Gateway {
+            host: DEFAULT_GATEWAY_HOST.to_owned(),
+            port: DEFAULT_GATEWAY_PORT,
+            user,
+            password: SecretString::from(password.into()),
+        })
+    }
+
+    /// Another host, such as a regional one, a per-customer one, or the sandbox's `127.0.0.1`.
+    pub fn host(mut self, host: impl Into<String>) -> Gateway {
+        self.host = host.into();
+        self
+    }
+
+    /// Another port (see [`GATEWAY_PORTS`]).
+    pub fn port(mut self, port: u16) -> Gateway {
+        self.port = port;
+        self
+    }
+
+    /// The host and port, `host:port`.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    /// A route through this gateway, zone `custom`, any region, no session: every request may
+    /// leave from another address. Its setters choose; [`RouteBuilder::build`] checks.
+    pub fn route(&self) -> RouteBuilder {
+        RouteBuilder {
+            gateway: self.clone(),
+            zone: Zone::Custom,
+            region: None,
+            session: None,
+            minutes: None,
+        }
+    }
+}
+
+/// What a route asks the gateway for; [`build`](RouteBuilder::build) checks it.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct RouteBuilder {
+    gateway: Gateway,
+    zone: Zone,
+    region: Option<Country>,
+    session: Option<String>,
+    minutes: Option<u32>,
+}
+
+impl RouteBuilder {
+    /// The product zone (default [`Zone::Custom`]).
+    pub fn zone(mut self, zone: Zone) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// Exit addresses in `country` (default: any).
+    pub fn region(mut self, country: Country) -> Self {
+        self.region = Some(country);
+        self
+    }
+
+    /// A sticky session with the id `id`: requests with the same id keep one exit address for
+    /// the session's lifetime. 6 to 15 letters or digits.
+    pub fn session(mut self, id: impl Into<String>) -> Self {
+        self.session = Some(id.into());
+        self
+    }
+
+    /// A sticky session with a fresh random id (12 letters and digits).
+    pub fn sticky(mut self) -> Self {
+        self.session = Some(new_session_id());
+        self
+    }
+
+    /// The sticky session's lifetime, 1 to 120 minutes (without it, the gateway's default).
+    pub fn minutes(mut self, minutes: u32) -> Self {
+        self.minutes = Some(minutes);
+        self
+    }
+
+    /// The route, or what the grammar refuses: a session id that is not 6 to 15 letters or
+    /// digits (a `-` would end it early), a lifetime outside 1 to 120 minutes, or a lifetime
+    /// without a session.
+    pub fn build(self) -> Result<Route, GatewayError> {
+        if let Some(id) = &self.session {
+            grammar::check_session(id).map_err(GatewayError)?;
+        }
+        if let Some(minutes) = self.minutes {
+            grammar::check_minutes(minutes).map_err(GatewayError)?;
+            if self.session.is_none() {
+                return Err(GatewayError(
+                    "a lifetime is a sticky session's: set `session` or `sticky` too".to_owned(),
+                ));
+            }
+        }
+        let user_name = UserName {
+            account: &self.gateway.user,
+            zone: self.zone.as_str(),
+            region: self.region.as_ref().map(Country::as_str),
+            session: self.session.as_deref(),
+            minutes: self.minutes,
+        }
+        .to_string();
+        Ok(Route {
+            gateway: self.gateway,
+            user_name,
+            session: self.session,
+        })
+    }
+}
+
+/// A checked route through the gateway: the user name, as a `reqwest::Proxy` or a proxy URL.
+#[derive(Clone)]
+pub struct Route {
+    gateway: Gateway,
+    user_name: String,
+    session: Option<String>,
+}
+
+impl fmt::Debug for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route")
+            .field("gateway", &self.gateway.address())
+            .field("user_name", &self.user_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Route {
+    /// The user name the gateway reads.
+    pub fn user_name(&self) -> &str {
+        &self.user_name
+    }
+
+    /// The sticky session's id, where the route has one.
+    pub fn session(&self) -> Option<&str> {
+        self.session.as_deref()
+    }
+
+    /// An HTTP proxy for `reqwest::ClientBuilder::proxy`, for every scheme (`https` through
+    /// `CONNECT`), with the user name and password as its basic proxy authentication.
+    pub fn proxy(&self) -> Result<reqwest::Proxy, GatewayError> {
+        let url = format!("http://{}", self.gateway.address());
+        reqwest::Proxy::all(&url)
+            .map(|proxy| proxy.basic_auth(&self.user_name, self.gateway.password.expose_secret()))
+            .map_err(|e| GatewayError(format!("`{url}` is not a proxy URL: {e}")))
+    }
+
+    /// The route as a proxy URL, `http://USER:PASSWORD@host:port`, for tools that take one.
+    /// It prints with the password masked; [`ProxyUrl::expose`] gives the whole URL.
+    pub fn url(&self) -> ProxyUrl<'_> {
+        ProxyUrl(self)
+    }
+}
+
+/// A route's proxy URL. `Display` and `Debug` mask the password as `****`.
+pub struct ProxyUrl<'r>(&'r Route);
+
+impl ProxyUrl<'_> {
+    /// The URL with the password, for a program that hands it on. Keep it out of logs.
+    pub fn expose(&self) -> String {
+        self.with_password(&encode(self.0.gateway.password.expose_secret()))
+    }
+
+    fn with_password(&self, password: &str) -> String {
+        let route = self.0;
+        format!(
+            "http://{}:{password}@{}",
+            encode(&route.user_name),
+            route.gateway.address()
+        )
+    }
+}
+
+impl fmt::Display for ProxyUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.with_password("****"))
+    }
+}
+
+impl fmt::Debug for ProxyUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Percent-encodes what a URL's user info cannot hold as is.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A fresh session id: 12 random letters and digits.
+fn new_session_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    (0..12)
+        .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_are_refused_before_anything_is_built() {
+        let gateway = Gateway::new("alice", "pw").unwrap();
+        for (route, says) in [
+            (gateway.route().session("a1-b2c3"), "is not a session id"),
+            (gateway.route().session("abc"), "is not a session id"),
+            (gateway.route().sticky().minutes(0), "not 0"),
+            (gateway.route().sticky().minutes(121), "not 121"),
+            (
+                gateway.route().minutes(10),
+                "a lifetime is a sticky session's",
+            ),
+        ] {
+            let error = route.build().unwrap_err().to_string();
+            assert!(error.contains(says), "{error}");
+        }
+        assert!(Gateway::new("a-zone-b", "pw").is_err());
+        assert!(Gateway::new("", "pw").is_err());
+    }
+
+    #[test]
+    fn the_password_shows_only_when_exposed() {
+        let gateway = Gateway::new("alice", "p@ss:w0rd")
+            .unwrap()
+            .host("127.0.0.1")
+            .port(9);
+        let route = gateway
+            .route()
+            .zone(Zone::Static)
+            .session("abcdef12")
+            .build()
+            .unwrap();
+        assert_eq!(route.user_name(), "alice-zone-static-session-abcdef12");
+        let shown = format!(
+            "{} {:?} {:?} {:?}",
+            route.url(),
+            route.url(),
+            route,
+            gateway
+        );
+        assert!(!shown.contains("p@ss"), "{shown}");
+        assert_eq!(
+            route.url().to_string(),
+            "http://alice-zone-static-session-abcdef12:****@127.0.0.1:9"
+        );
+        assert_eq!(
+            route.url().expose(),
+            "http://alice-zone-static-session-abcdef12:p%40ss%3Aw0rd@127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn sticky_ids_are_fresh_and_fit_the_grammar() {
+        let gateway = Gateway::new("alice", "pw").unwrap();
+        let a = gateway.route().sticky().build().unwrap();
+        let b = gateway.route().sticky().build().unwrap();
+        assert_ne!(a.session(), b.session());
+        for route in [a, b] {
+            let name = UserName::parse(route.user_name()).unwrap();
+            assert_eq!(name.session, route.session());
+        }
+    }
+}

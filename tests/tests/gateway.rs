@@ -1,0 +1,120 @@
+//! The gateway end to end: routes built with `ipidea::gateway` through the sandbox's gateway.
+//! One sticky session keeps one exit address, another session gets another; a wrong password
+//! is a `407`; the gateway forwards to loopback addresses only.
+
+use std::net::IpAddr;
+
+use ipidea::Country;
+use ipidea::gateway::{Gateway, Route, Zone};
+use ipidea_sandbox::Sandbox;
+
+fn gateway(sandbox: &Sandbox, password: &str) -> Gateway {
+    let address: std::net::SocketAddr = sandbox
+        .gateway_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    Gateway::new(sandbox.uid(), password)
+        .unwrap()
+        .host(address.ip().to_string())
+        .port(address.port())
+}
+
+/// The status and body of `url` fetched through `route`.
+async fn through(route: &Route, url: &str) -> (u16, String) {
+    let http = ipidea::reqwest::Client::builder()
+        .proxy(route.proxy().unwrap())
+        .build()
+        .unwrap();
+    let response = http.get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn exit(route: &Route, echo: &str) -> IpAddr {
+    let (status, body) = through(route, echo).await;
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    answer["ip"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_sticky_session_keeps_its_exit_address_and_another_session_changes_it() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let gateway = gateway(&sandbox, sandbox.gateway_password());
+    let echo = sandbox.echo_url();
+    let us = Country::new("us").unwrap();
+    let sticky = gateway
+        .route()
+        .region(us)
+        .sticky()
+        .minutes(5)
+        .build()
+        .unwrap();
+    let first = exit(&sticky, echo).await;
+    let again = exit(&sticky, echo).await;
+    assert_eq!(first, again, "one session, one address");
+    let other = gateway.route().region(us).sticky().build().unwrap();
+    assert_ne!(
+        exit(&other, echo).await,
+        first,
+        "another session, another address"
+    );
+    let rotating = gateway.route().zone(Zone::Static).build().unwrap();
+    let (a, b) = (exit(&rotating, echo).await, exit(&rotating, echo).await);
+    assert_ne!(
+        a, b,
+        "without a session, every request may leave from elsewhere"
+    );
+    for ip in [first, a, b] {
+        assert!(
+            ip.is_loopback() && ip != IpAddr::from([127, 0, 0, 1]),
+            "{ip}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_user_name_gets_a_407() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let wrong = gateway(&sandbox, "not-the-password");
+    let route = wrong.route().build().unwrap();
+    let (status, body) = through(&route, sandbox.echo_url()).await;
+    assert_eq!(status, 407, "{body}");
+    assert!(body.contains("wrong proxy user or password"), "{body}");
+    assert!(!body.contains("not-the-password"), "{body}");
+
+    let address: std::net::SocketAddr = sandbox
+        .gateway_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let stranger = Gateway::new("99999", sandbox.gateway_password())
+        .unwrap()
+        .host("127.0.0.1")
+        .port(address.port());
+    let (status, _) = through(&stranger.route().build().unwrap(), sandbox.echo_url()).await;
+    assert_eq!(status, 407, "an account the sandbox does not have");
+
+    // No credentials at all.
+    let bare = ipidea::reqwest::Client::builder()
+        .proxy(ipidea::reqwest::Proxy::all(sandbox.gateway_url()).unwrap())
+        .build()
+        .unwrap();
+    let response = bare.get(sandbox.echo_url()).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 407);
+    assert!(response.headers().contains_key("proxy-authenticate"));
+}
+
+#[tokio::test]
+async fn the_gateway_forwards_to_loopback_only() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let route = gateway(&sandbox, sandbox.gateway_password())
+        .route()
+        .build()
+        .unwrap();
+    // 192.0.2.1 (TEST-NET-1) is refused by the decision, before any connection.
+    let (status, body) = through(&route, "http://192.0.2.1/").await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("loopback addresses only"), "{body}");
+}
