@@ -116,6 +116,7 @@ mod error;
 mod form;
 pub mod gateway;
 mod lenient;
+pub mod pool;
 mod reconcile;
 mod tls;
 mod transport;

@@ -1,0 +1,159 @@
+//! The proxy pool against the sandbox: it fills itself from the extraction API, hands proxies
+//! out that work, drops the ones that fail or age, stops at a "not whitelisted" refusal
+//! without retrying, and serves many concurrent callers without handing out a dropped proxy.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use ipidea::pool::{HealthCheck, PoolError, ProxyPool, Selection};
+use ipidea::{Client, RefusalKind};
+use ipidea_sandbox::{DEFAULT_UID, Fault, Sandbox};
+
+const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+async fn whitelisted() -> Sandbox {
+    Sandbox::builder()
+        .whitelist(DEFAULT_UID, [LOCAL])
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(sandbox: &Sandbox) -> Client {
+    Client::builder()
+        .without_credentials()
+        .base_url(sandbox.url())
+        .build()
+        .unwrap()
+}
+
+async fn exit(proxy: &ipidea::pool::PooledProxy, echo: &str) -> IpAddr {
+    let answer: serde_json::Value = proxy
+        .http()
+        .get(echo)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["ip"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn it_fills_itself_and_hands_out_working_proxies_in_turn() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(4)
+        .health_check(HealthCheck::new(sandbox.echo_url()))
+        .build()
+        .unwrap();
+    let mut exits = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..8 {
+        let proxy = pool.get().await.unwrap();
+        urls.push(proxy.url().to_owned());
+        exits.push(exit(&proxy, sandbox.echo_url()).await);
+    }
+    assert_eq!(urls[..4], urls[4..], "round-robin: the same four in turn");
+    let distinct: HashSet<&IpAddr> = exits.iter().collect();
+    assert_eq!(distinct.len(), 4, "{exits:?}");
+    let stats = pool.stats();
+    assert_eq!((stats.size, stats.handed_out, stats.extractions), (4, 8, 1));
+    assert_eq!(
+        sandbox.requests_seen("get_proxy_ip"),
+        1,
+        "no extraction while it holds enough"
+    );
+}
+
+#[tokio::test]
+async fn a_not_whitelisted_refusal_stops_refilling_without_retries() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let pool = ProxyPool::builder(client(&sandbox))
+        .min_extraction_interval(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let error = pool.get().await.unwrap_err();
+        assert!(matches!(error, PoolError::Refused(_)), "{error}");
+        assert_eq!(error.refusal(), Some(RefusalKind::NotWhitelisted));
+        assert!(
+            error
+                .to_string()
+                .contains("ipidea whitelist sync 127.0.0.1"),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        sandbox.requests_seen("get_proxy_ip"),
+        1,
+        "refused once, never retried"
+    );
+    assert!(pool.stats().stopped);
+}
+
+#[tokio::test]
+async fn a_failed_extraction_reaches_its_waiters_and_the_next_get_tries_again() {
+    let sandbox = whitelisted().await;
+    sandbox.inject("get_proxy_ip", Fault::Status(502));
+    let pool = ProxyPool::builder(client(&sandbox))
+        .min_extraction_interval(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let error = pool.get().await.unwrap_err();
+    assert!(matches!(error, PoolError::Extraction(_)), "{error}");
+    assert!(pool.get().await.is_ok(), "the next get extracts again");
+    assert_eq!(sandbox.requests_seen("get_proxy_ip"), 2);
+}
+
+#[tokio::test]
+async fn fifty_callers_on_a_pool_of_five_never_get_a_dropped_proxy() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(5)
+        .low_water(1)
+        .max_failures(2)
+        .selection(Selection::Random)
+        .build()
+        .unwrap();
+    let first = pool.get().await.unwrap();
+    assert_eq!(pool.stats().size, 5);
+    // Two failures drop it: one reported, one a blocked answer.
+    first.report_failure();
+    first.report_status(ipidea::reqwest::StatusCode::OK);
+    assert_eq!(pool.stats().size, 5, "a success is no failure");
+    first.report_status(ipidea::reqwest::StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(pool.stats().size, 4);
+    assert_eq!(pool.stats().dropped, 1);
+    let dropped = first.url().to_owned();
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.get().await.map(|p| p.url().to_owned()) })
+        })
+        .collect();
+    for caller in callers {
+        let url = caller.await.unwrap().unwrap();
+        assert_ne!(url, dropped, "a dropped proxy was handed out");
+    }
+    assert_eq!(pool.stats().handed_out, 51);
+}
+
+#[tokio::test]
+async fn proxies_past_their_age_are_dropped_and_replaced() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(2)
+        .max_age(Duration::from_millis(100))
+        .min_extraction_interval(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let old = pool.get().await.unwrap().url().to_owned();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let new = pool.get().await.unwrap().url().to_owned();
+    assert_ne!(old, new);
+    let stats = pool.stats();
+    assert_eq!((stats.extractions, stats.dropped), (2, 2), "{stats:?}");
+}
