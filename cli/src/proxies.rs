@@ -5,7 +5,12 @@
 //! is checked by the spec's bounds and types before anything is sent, and a refusal the spec
 //! names (not whitelisted, traffic used up) comes with what to do about it.
 
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use ipidea::reqwest;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use ipidea::{Client, Country, ExtractedProxy, GetBalanceProxyIpRequest, GetProxyIpRequest};
@@ -96,14 +101,205 @@ pub fn command(spec: &Spec) -> Command {
                         .help("`plain`: ip:port; `url`: scheme://ip:port"),
                 ),
         )
+        .subcommand(
+            Command::new("check")
+                .about("Check proxies: each one's exit address, latency and status")
+                .long_about(
+                    "Check the proxies listed on stdin (one a line: `ip:port`, or a URL \
+                     `http://ip:port`, `socks5://ip:port`; the output of `proxies get` fits): \
+                     fetch an IP echo through each and show the exit address it sees, the \
+                     latency and the status, in a table (`--json`: one document). Up to \
+                     --parallel checks run at once; a progress bar shows on a terminal. Exits 4 \
+                     when any proxy fails.",
+                )
+                .arg(
+                    Arg::new("echo")
+                        .long("echo")
+                        .value_name("URL")
+                        .default_value(DEFAULT_ECHO)
+                        .help("The IP echo to fetch: it answers JSON with an `ip` key"),
+                )
+                .arg(
+                    Arg::new("check-protocol")
+                        .long("protocol")
+                        .value_name("PROTOCOL")
+                        .value_parser(["http", "socks5"])
+                        .default_value("http")
+                        .help("What `ip:port` lines speak"),
+                )
+                .arg(
+                    Arg::new("check-timeout")
+                        .long("check-timeout")
+                        .value_name("SECONDS")
+                        .value_parser(value_parser!(u64).range(1..=120))
+                        .default_value("5")
+                        .help("Time allowed for each check"),
+                )
+                .arg(
+                    Arg::new("parallel")
+                        .long("parallel")
+                        .value_name("N")
+                        .value_parser(value_parser!(u32).range(1..=256))
+                        .default_value("16")
+                        .help("Checks at once"),
+                ),
+        )
 }
 
-/// Runs `proxies get`.
+/// The IP echo customers check exit addresses with (6 public projects).
+const DEFAULT_ECHO: &str = "https://ipinfo.ipidea.io";
+
+/// Runs `proxies get` or `proxies check`.
 pub fn run(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
-    let Some(("get", matches)) = matches.subcommand() else {
-        return ExitCode::from(exit::USAGE);
+    match matches.subcommand() {
+        Some(("get", matches)) => session::block_on(get(spec, matches)),
+        Some(("check", matches)) => session::block_on(check(matches)),
+        _ => ExitCode::from(exit::USAGE),
+    }
+}
+
+/// One proxy's check.
+struct Checked {
+    proxy: String,
+    exit: Option<String>,
+    latency: Duration,
+    status: String,
+}
+
+async fn check(matches: &ArgMatches) -> ExitCode {
+    let text = |name: &str| matches.get_one::<String>(name).cloned().unwrap_or_default();
+    let (echo, scheme) = (text("echo"), text("check-protocol"));
+    let timeout = Duration::from_secs(
+        matches
+            .get_one::<u64>("check-timeout")
+            .copied()
+            .unwrap_or(5),
+    );
+    let parallel = matches.get_one::<u32>("parallel").copied().unwrap_or(16) as usize;
+    let mut input = String::new();
+    if let Err(error) = std::io::stdin().read_to_string(&mut input) {
+        return usage(format!("cannot read the proxies from stdin: {error}"));
+    }
+    let mut urls = Vec::new();
+    for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let url = if line.contains("://") {
+            line.to_owned()
+        } else {
+            format!("{scheme}://{line}")
+        };
+        if let Err(error) = reqwest::Proxy::all(&url) {
+            return usage(format!("`{line}` is not a proxy: {error}"));
+        }
+        urls.push(url);
+    }
+    if urls.is_empty() {
+        return usage("no proxies on stdin: one `ip:port` or URL a line");
+    }
+    let progress = (std::io::stderr().is_terminal() && urls.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(urls.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} checked")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let checks = urls.into_iter().map(|url| {
+        let (echo, progress) = (echo.clone(), progress.clone());
+        async move {
+            let checked = check_one(url, &echo, timeout).await;
+            if let Some(bar) = progress {
+                bar.inc(1);
+            }
+            checked
+        }
+    });
+    let results: Vec<Checked> = futures_util::stream::iter(checks)
+        .buffered(parallel)
+        .collect()
+        .await;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let failed = results.iter().filter(|c| c.exit.is_none()).count();
+    if matches.get_flag("json") {
+        let items: Vec<Value> = results
+            .iter()
+            .map(|c| {
+                json!({
+                    "proxy": c.proxy,
+                    "exit_ip": c.exit,
+                    "latency_ms": c.latency.as_millis() as u64,
+                    "status": c.status,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"proxies": items, "failed": failed}))
+                .unwrap_or_default()
+        );
+    } else {
+        let mut table = comfy_table::Table::new();
+        table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+        table.set_header(["proxy", "exit ip", "latency", "status"]);
+        for c in &results {
+            table.add_row([
+                c.proxy.clone(),
+                c.exit.clone().unwrap_or_else(|| "-".to_owned()),
+                format!("{} ms", c.latency.as_millis()),
+                c.status.clone(),
+            ]);
+        }
+        println!("{table}");
+        println!("{} checked, {failed} failed", results.len());
+    }
+    if failed > 0 {
+        ExitCode::from(exit::FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Fetches `echo` through the proxy `url`, within `timeout`.
+async fn check_one(url: String, echo: &str, timeout: Duration) -> Checked {
+    let started = std::time::Instant::now();
+    let failed = |status: String| Checked {
+        proxy: url.clone(),
+        exit: None,
+        latency: started.elapsed(),
+        status,
     };
-    session::block_on(get(spec, matches))
+    let http = match reqwest::Proxy::all(&url).and_then(|proxy| {
+        reqwest::Client::builder()
+            .proxy(proxy)
+            .timeout(timeout)
+            .build()
+    }) {
+        Ok(http) => http,
+        Err(error) => return failed(format!("unusable: {error}")),
+    };
+    let response = match http.get(echo).send().await {
+        Ok(response) => response,
+        Err(error) if error.is_timeout() => return failed("timeout".to_owned()),
+        Err(error) if error.is_connect() => return failed("refused".to_owned()),
+        Err(_) => return failed("failed".to_owned()),
+    };
+    let status = response.status();
+    let body: Result<Value, _> = response.json().await;
+    match body {
+        Ok(body) if status.is_success() => match body.get("ip").and_then(Value::as_str) {
+            Some(ip) => Checked {
+                proxy: url.clone(),
+                exit: Some(ip.to_owned()),
+                latency: started.elapsed(),
+                status: "ok".to_owned(),
+            },
+            None => failed("no `ip` in the answer".to_owned()),
+        },
+        Ok(_) => failed(format!("HTTP {}", status.as_u16())),
+        Err(_) if !status.is_success() => failed(format!("HTTP {}", status.as_u16())),
+        Err(_) => failed("cut off or not JSON".to_owned()),
+    }
 }
 
 async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {

@@ -1351,3 +1351,73 @@ fn gateway_url_prints_the_grammar_with_the_password_masked() {
         "{help}"
     );
 }
+
+#[tokio::test]
+async fn proxies_check_shows_each_exit_address_and_the_dead_ones() {
+    let local = std::net::IpAddr::from([127, 0, 0, 1]);
+    let sandbox = Sandbox::builder()
+        .whitelist(ipidea_sandbox::DEFAULT_UID, [local])
+        .start()
+        .await
+        .unwrap();
+    let client = ipidea::Client::builder()
+        .without_credentials()
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    let proxies = client
+        .get_proxy_ip(ipidea::GetProxyIpRequest::new(3))
+        .await
+        .unwrap();
+    let lines: Vec<String> = proxies
+        .iter()
+        .map(|p| format!("{}:{}", p.ip, p.port))
+        .collect();
+    let dead: std::net::SocketAddr = lines[2].parse().unwrap();
+    assert!(sandbox.break_proxy(dead, Some(ipidea_sandbox::proxy::ProxyFault::Dead)));
+    let echo = sandbox.echo_url().to_owned();
+    let input = lines.join("\n") + "\n";
+    let output = tokio::task::spawn_blocking(move || {
+        ipidea()
+            .args([
+                "--json",
+                "proxies",
+                "check",
+                "--echo",
+                &echo,
+                "--check-timeout",
+                "2",
+            ])
+            .write_stdin(input)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(code(&output), 4, "a dead proxy fails the run: {stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["failed"], 1);
+    let rows = report["proxies"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in &rows[..2] {
+        assert_eq!(row["status"], "ok", "{row}");
+        let exit: std::net::IpAddr = row["exit_ip"].as_str().unwrap().parse().unwrap();
+        assert!(exit.is_loopback() && exit != local, "{row}");
+    }
+    assert_ne!(rows[0]["exit_ip"], rows[1]["exit_ip"]);
+    assert_eq!(rows[2]["status"], "refused");
+    assert_eq!(rows[2]["exit_ip"], Value::Null);
+
+    let output = ipidea()
+        .args(["proxies", "check"])
+        .write_stdin("not a proxy\n")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output).1.contains("is not a proxy"),
+        "{}",
+        text(&output).1
+    );
+}

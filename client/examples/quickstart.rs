@@ -1,5 +1,6 @@
 //! The client end to end: whitelist the servers that will use the IPs, check the balance, then
-//! buy, renew and list orders of every product line.
+//! buy, renew and list orders of every product line; then get proxies and send traffic through
+//! them, and through the gateway with a sticky session.
 //!
 //! ```text
 //! cargo run --example quickstart                      # against an embedded sandbox
@@ -7,17 +8,22 @@
 //! IPIDEA_UID=... IPIDEA_APPKEY=... cargo run --example quickstart -- --buy # real API, spends money
 //! ```
 //!
-//! Without credentials it starts the sandbox in-process: nothing to set up, nothing spent.
+//! Without credentials it starts the sandbox in-process: nothing to set up, nothing spent. The
+//! proxies part runs against the sandbox only (an extraction may spend, and the gateway needs
+//! your proxy password).
 //! With `--buy` against the real API, `IPIDEA_WHITELIST=ip,ip` adds those IPs to the whitelist
 //! (others stay); without it the whitelist is only shown.
 
 use std::net::IpAddr;
 use std::process::ExitCode;
 
+use ipidea::gateway::Gateway;
+use ipidea::reqwest;
 use ipidea::{
-    Client, DatacenterDuration, DatacenterOrderListRequest, Decimal, Error, FlowOrderListRequest,
-    IspDuration, IspIpOpenRequest, IspIpRenewRequest, IspOrderListRequest,
-    MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest, SyncMode,
+    Client, Country, DatacenterDuration, DatacenterOrderListRequest, Decimal, Error,
+    FlowOrderListRequest, GetProxyIpRequest, IspDuration, IspIpOpenRequest, IspIpRenewRequest,
+    IspOrderListRequest, MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest,
+    SyncMode,
 };
 use ipidea_sandbox::Sandbox;
 
@@ -26,7 +32,7 @@ async fn main() -> ExitCode {
     let buy = std::env::args().any(|a| a == "--buy");
     let has_credentials =
         std::env::var("IPIDEA_UID").is_ok() && std::env::var("IPIDEA_APPKEY").is_ok();
-    let _sandbox;
+    let mut demo: Option<Sandbox> = None;
     let (client, spend) = if has_credentials {
         match Client::from_env() {
             Ok(client) => {
@@ -61,7 +67,7 @@ async fn main() -> ExitCode {
             .credential("appkey", sandbox.appkey())
             .base_url(sandbox.url())
             .build();
-        _sandbox = sandbox;
+        demo = Some(sandbox);
         match client {
             Ok(client) => (client, true),
             Err(error) => return fail(error),
@@ -85,10 +91,76 @@ async fn main() -> ExitCode {
             return fail(error);
         }
     }
-    match list_everything(&client).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => fail(error),
+    if let Err(error) = list_everything(&client).await {
+        return fail(error);
     }
+    match &demo {
+        Some(sandbox) => match proxies(&client, sandbox).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// Proxies, as customers use them: whitelist this machine, extract five proxies and see five
+/// exit addresses through them; then the gateway, where one sticky session keeps one address
+/// and another session gets another.
+async fn proxies(client: &Client, sandbox: &Sandbox) -> Result<(), Box<dyn std::error::Error>> {
+    println!("\n== Proxies");
+    let this_machine = IpAddr::from([127, 0, 0, 1]);
+    client
+        .whitelist_sync([this_machine], SyncMode::KeepOthers)
+        .await?;
+    println!("whitelisted this machine ({this_machine}) for the extraction API");
+    let request = GetProxyIpRequest::new(5).regions(Country::new("us")?);
+    let extracted = client.get_proxy_ip(request).await?;
+    for proxy in extracted.iter() {
+        let url = format!("http://{}:{}", proxy.ip, proxy.port);
+        let http = reqwest::Client::builder()
+            .proxy(reqwest::Proxy::all(&url)?)
+            .build()?;
+        println!(
+            "{url} -> exit {}",
+            exit_address(&http, sandbox.echo_url()).await?
+        );
+    }
+
+    let address: std::net::SocketAddr = sandbox
+        .gateway_url()
+        .trim_start_matches("http://")
+        .parse()?;
+    let gateway = Gateway::new(sandbox.uid(), sandbox.gateway_password())?
+        .host(address.ip().to_string())
+        .port(address.port());
+    let sticky = gateway.route().sticky().minutes(10).build()?;
+    let other = gateway.route().sticky().build()?;
+    for (route, call) in [
+        (&sticky, "first call"),
+        (&sticky, "second call"),
+        (&other, "another session"),
+    ] {
+        let http = reqwest::Client::builder().proxy(route.proxy()?).build()?;
+        println!(
+            "gateway, session {} ({call}) -> exit {}",
+            route.session().unwrap_or("none"),
+            exit_address(&http, sandbox.echo_url()).await?
+        );
+    }
+    println!("(proxy URL: {})", sticky.url());
+    Ok(())
+}
+
+/// The address an IP echo (the vendor's `ipinfo.ipidea.io`, here the sandbox's) sees.
+async fn exit_address(
+    http: &reqwest::Client,
+    echo: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let answer: serde_json::Value = http.get(echo).send().await?.json().await?;
+    Ok(answer["ip"].as_str().unwrap_or("?").to_owned())
 }
 
 fn fail(error: Error) -> ExitCode {

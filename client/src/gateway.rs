@@ -26,7 +26,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use ipidea_spec::gateway::{self as grammar, UserName};
 use secrecy::{ExposeSecret, SecretString};
@@ -182,6 +184,19 @@ impl RouteBuilder {
         self
     }
 
+    /// Sticky sessions by key with this route's zone, region and lifetime: each key (an
+    /// account, a browser profile) keeps one session, and so one exit address, until it is
+    /// rotated. The route's own session, if any, is not used.
+    pub fn sessions(self) -> StickySessions {
+        StickySessions {
+            template: RouteBuilder {
+                session: None,
+                ..self
+            },
+            routes: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
     /// The route, or what the grammar refuses: a session id that is not 6 to 15 letters or
     /// digits (a `-` would end it early), a lifetime outside 1 to 120 minutes, or a lifetime
     /// without a session.
@@ -210,6 +225,61 @@ impl RouteBuilder {
             user_name,
             session: self.session,
         })
+    }
+}
+
+/// Sticky sessions by key, through one gateway; see [`RouteBuilder::sessions`]. Cheap to
+/// clone: clones share the sessions.
+///
+/// ```
+/// use ipidea::gateway::Gateway;
+///
+/// let sessions = Gateway::new("alice", "pw")?.route().minutes(30).sessions();
+/// let first = sessions.route("profile-1")?;
+/// assert_eq!(sessions.route("profile-1")?.session(), first.session()); // kept
+/// let rotated = sessions.rotate("profile-1")?; // after a failure: a new exit address
+/// assert_ne!(rotated.session(), first.session());
+/// # Ok::<(), ipidea::gateway::GatewayError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct StickySessions {
+    template: RouteBuilder,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+}
+
+impl StickySessions {
+    fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Route>> {
+        self.routes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The route of `key`: its session so far, or a new one.
+    pub fn route(&self, key: &str) -> Result<Route, GatewayError> {
+        if let Some(route) = self.routes().get(key) {
+            return Ok(route.clone());
+        }
+        self.rotate(key)
+    }
+
+    /// A new session for `key`, replacing its old one: after a failure, or to change address.
+    pub fn rotate(&self, key: &str) -> Result<Route, GatewayError> {
+        let route = self.template.clone().sticky().build()?;
+        self.routes().insert(key.to_owned(), route.clone());
+        Ok(route)
+    }
+
+    /// Forgets the session of `key`.
+    pub fn forget(&self, key: &str) {
+        self.routes().remove(key);
+    }
+
+    /// How many keys hold a session.
+    pub fn len(&self) -> usize {
+        self.routes().len()
+    }
+
+    /// Whether no key holds a session.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -13,7 +13,7 @@ use ipidea_spec::{RefusalKind, Service};
 use serde_json::{Map, Value, json};
 
 use crate::envelope::{Refusal, ret};
-use crate::proxy::{Proxy, ProxyProtocol};
+use crate::proxy::{Proxy, ProxyFault, ProxyProtocol};
 
 /// How many extracted proxies run at once; the oldest stops when another starts past it, as
 /// the real service's proxies expire.
@@ -56,6 +56,17 @@ impl Extracted {
                 ))
             })
             .collect()
+    }
+
+    /// Makes the running proxy at `addr` play `fault`; false where none runs there.
+    pub(crate) fn set_fault(&self, addr: SocketAddr, fault: Option<ProxyFault>) -> bool {
+        match self.live.iter().find(|p| p.addr() == addr) {
+            Some(proxy) => {
+                proxy.set_fault(fault);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The running proxies' addresses and their sources, oldest first.

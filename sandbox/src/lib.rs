@@ -296,6 +296,17 @@ impl Sandbox {
         })
     }
 
+    /// Makes the extracted proxy listening at `addr` play `fault` from now on (`None`: none):
+    /// a dead proxy refuses connections for good, a slow one waits before forwarding, and one
+    /// that drops mid-request cuts its answers off. False where no extracted proxy runs there.
+    pub fn break_proxy(&self, addr: SocketAddr, fault: Option<proxy::ProxyFault>) -> bool {
+        self.shared
+            .extracted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_fault(addr, fault)
+    }
+
     /// The proxies the extraction API has handed out that are still running, oldest first:
     /// where each listens, and the source address it connects out from. At most
     /// [`MAX_LIVE_PROXIES`] run; they stop with the sandbox.

@@ -16,6 +16,7 @@ use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
@@ -124,12 +125,33 @@ async fn connect_from(source: IpAddr, to: SocketAddr) -> io::Result<TcpStream> {
     socket.connect(to).await
 }
 
+/// A fault a proxy plays, for testing what its users do about a bad proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyFault {
+    /// The proxy is gone: its port refuses connections from now on.
+    Dead,
+    /// Every request (or tunnel) waits this long before it is forwarded.
+    Slow(std::time::Duration),
+    /// An HTTP request is forwarded, then its answer is cut off halfway; a tunnel or SOCKS5
+    /// connection is closed once the client has sent its first bytes.
+    DropMidRequest,
+}
+
+/// The fault a proxy plays now, shared with its connections.
+type FaultCell = Arc<Mutex<Option<ProxyFault>>>;
+
+fn fault_of(cell: &FaultCell) -> Option<ProxyFault> {
+    *cell.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A running proxy. It stops when dropped, with every connection it holds.
 #[derive(Debug)]
 pub struct Proxy {
     addr: SocketAddr,
     source: IpAddr,
     protocol: ProxyProtocol,
+    fault: FaultCell,
     task: JoinHandle<()>,
 }
 
@@ -158,16 +180,29 @@ impl Proxy {
         drop(probe);
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
+        let fault = FaultCell::default();
         let task = match protocol {
-            ProxyProtocol::Http => tokio::spawn(serve_http(listener, source)),
-            ProxyProtocol::Socks5 => tokio::spawn(serve_socks5(listener, source)),
+            ProxyProtocol::Http => tokio::spawn(serve_http(listener, source, Arc::clone(&fault))),
+            ProxyProtocol::Socks5 => {
+                tokio::spawn(serve_socks5(listener, source, Arc::clone(&fault)))
+            }
         };
         Ok(Proxy {
             addr,
             source,
             protocol,
+            fault,
             task,
         })
+    }
+
+    /// Plays `fault` from now on (`None`: none). [`ProxyFault::Dead`] stops the proxy for
+    /// good: its port refuses connections.
+    pub fn set_fault(&self, fault: Option<ProxyFault>) {
+        *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
+        if fault == Some(ProxyFault::Dead) {
+            self.task.abort();
+        }
     }
 
     /// Where it listens: `127.0.0.1:PORT`.
@@ -204,12 +239,63 @@ pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Response<P
     response
 }
 
-async fn serve_http(listener: TcpListener, source: IpAddr) {
+async fn serve_http(listener: TcpListener, source: IpAddr, fault: FaultCell) {
     let connections = AtomicUsize::new(0);
     loopback::serve(listener, &connections, move |_peer, request| {
-        proxy_http(request, source)
+        let fault = fault_of(&fault);
+        async move {
+            if let Some(ProxyFault::Slow(delay)) = fault {
+                tokio::time::sleep(delay).await;
+            }
+            let connect = request.method() == Method::CONNECT;
+            let response = proxy_http(request, source).await?;
+            if fault != Some(ProxyFault::DropMidRequest) {
+                return Ok(response);
+            }
+            if connect {
+                // The tunnel is set up by then; this proxy ends the connection instead.
+                return Err(DroppedMidRequest);
+            }
+            Ok(cut_in_half(response).await)
+        }
     })
     .await;
+}
+
+/// The error that makes a faulty proxy close a connection without an answer.
+#[derive(Debug)]
+struct DroppedMidRequest;
+
+impl fmt::Display for DroppedMidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("proxy fault: dropped mid-request")
+    }
+}
+
+impl std::error::Error for DroppedMidRequest {}
+
+impl From<Infallible> for DroppedMidRequest {
+    fn from(never: Infallible) -> Self {
+        match never {}
+    }
+}
+
+/// `response` with the length of its whole body but only the first half of it sent, so that
+/// the connection is cut mid-answer.
+async fn cut_in_half(response: Response<ProxyBody>) -> Response<ProxyBody> {
+    let (mut parts, body) = response.into_parts();
+    let whole = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let half = whole.slice(..whole.len() / 2);
+    parts.headers.insert(
+        hyper::header::CONTENT_LENGTH,
+        HeaderValue::from(whole.len().max(1)),
+    );
+    parts.headers.remove(hyper::header::TRANSFER_ENCODING);
+    let frames = loopback::cut_short::<hyper::Error>(half);
+    Response::from_parts(parts, http_body_util::StreamBody::new(frames).boxed())
 }
 
 /// One HTTP proxy request: a `CONNECT` tunnel, or an absolute-form `http://` request forwarded
@@ -307,10 +393,16 @@ pub(crate) async fn echo(listener: TcpListener) {
     .await;
 }
 
-async fn serve_socks5(listener: TcpListener, source: IpAddr) {
+async fn serve_socks5(listener: TcpListener, source: IpAddr, fault: FaultCell) {
     let connections = AtomicUsize::new(0);
-    loopback::accept(listener, &connections, move |stream, _peer| async move {
-        let _ = socks5(stream, source).await;
+    loopback::accept(listener, &connections, move |stream, _peer| {
+        let fault = fault_of(&fault);
+        async move {
+            if let Some(ProxyFault::Slow(delay)) = fault {
+                tokio::time::sleep(delay).await;
+            }
+            let _ = socks5(stream, source, fault == Some(ProxyFault::DropMidRequest)).await;
+        }
     })
     .await;
 }
@@ -325,8 +417,10 @@ mod reply {
     pub const ADDRESS_NOT_SUPPORTED: u8 = 8;
 }
 
-/// One SOCKS5 connection: the greeting (no authentication), one `CONNECT`, then the tunnel.
-async fn socks5(mut client: TcpStream, source: IpAddr) -> io::Result<()> {
+/// One SOCKS5 connection: the greeting (no authentication), one `CONNECT`, then the tunnel;
+/// with `drop_mid_request`, the connection closes once the client has sent its first bytes
+/// through the tunnel.
+async fn socks5(mut client: TcpStream, source: IpAddr, drop_mid_request: bool) -> io::Result<()> {
     let mut head = [0u8; 2];
     client.read_exact(&mut head).await?;
     if head[0] != 5 {
@@ -381,6 +475,11 @@ async fn socks5(mut client: TcpStream, source: IpAddr) -> io::Result<()> {
         Err(_) => return answer(&mut client, reply::REFUSED, None).await,
     };
     answer(&mut client, reply::SUCCEEDED, upstream.local_addr().ok()).await?;
+    if drop_mid_request {
+        let mut first = [0u8; 1];
+        let _ = client.read(&mut first).await;
+        return Ok(());
+    }
     tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
     Ok(())
 }

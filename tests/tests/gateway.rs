@@ -118,3 +118,21 @@ async fn the_gateway_forwards_to_loopback_only() {
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("loopback addresses only"), "{body}");
 }
+
+#[tokio::test]
+async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let sessions = gateway(&sandbox, sandbox.gateway_password())
+        .route()
+        .minutes(10)
+        .sessions();
+    let echo = sandbox.echo_url();
+    let alice = exit(&sessions.route("alice").unwrap(), echo).await;
+    assert_eq!(exit(&sessions.route("alice").unwrap(), echo).await, alice);
+    let bob = exit(&sessions.route("bob").unwrap(), echo).await;
+    assert_ne!(bob, alice, "each key its own session");
+    let rotated = exit(&sessions.rotate("alice").unwrap(), echo).await;
+    assert_ne!(rotated, alice, "a rotated key leaves from another address");
+    assert_eq!(exit(&sessions.route("alice").unwrap(), echo).await, rotated);
+    assert_eq!(sessions.len(), 2);
+}

@@ -157,3 +157,60 @@ async fn proxies_past_their_age_are_dropped_and_replaced() {
     let stats = pool.stats();
     assert_eq!((stats.extractions, stats.dropped), (2, 2), "{stats:?}");
 }
+
+#[tokio::test]
+async fn dead_slow_and_dropping_proxies_are_dropped_and_the_pool_carries_on() {
+    use ipidea_sandbox::proxy::ProxyFault;
+
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(4)
+        .low_water(1)
+        .max_failures(1)
+        .build()
+        .unwrap();
+    let mut handed = Vec::new();
+    for _ in 0..4 {
+        handed.push(pool.get().await.unwrap());
+    }
+    let address = |proxy: &ipidea::pool::PooledProxy| -> std::net::SocketAddr {
+        proxy.url().trim_start_matches("http://").parse().unwrap()
+    };
+    let faults = [
+        ProxyFault::Dead,
+        ProxyFault::Slow(Duration::from_secs(5)),
+        ProxyFault::DropMidRequest,
+    ];
+    for (proxy, fault) in handed.iter().zip(faults) {
+        assert!(sandbox.break_proxy(address(proxy), Some(fault)));
+    }
+    // A caller's loop: a failure is reported, and the request tried on the next proxy (it is a
+    // GET of an echo, safe to send twice).
+    let mut answered = None;
+    for attempt in 0..4 {
+        let proxy = pool.get().await.unwrap();
+        let sent = proxy
+            .http()
+            .get(sandbox.echo_url())
+            .timeout(Duration::from_millis(500))
+            .send()
+            .await;
+        let body = match sent {
+            Ok(response) => response.text().await,
+            Err(error) => Err(error),
+        };
+        match body {
+            Ok(body) => {
+                answered = Some((attempt, body));
+                break;
+            }
+            Err(_) => proxy.report_failure(),
+        }
+    }
+    let (attempt, body) = answered.expect("the healthy proxy answered");
+    assert_eq!(attempt, 3, "three bad proxies first, in turn");
+    assert!(body.contains("\"ip\""), "{body}");
+    let stats = pool.stats();
+    assert_eq!((stats.size, stats.dropped), (1, 3), "{stats:?}");
+    assert_eq!(pool.proxies(), [handed[3].url().to_owned()]);
+}

@@ -16,7 +16,10 @@ pub fn ipidea() -> Command {
     command
         .env_remove("IPIDEA_UID")
         .env_remove("IPIDEA_APPKEY")
-        .env_remove("IPIDEA_BASE_URL");
+        .env_remove("IPIDEA_BASE_URL")
+        .env_remove("IPIDEA_EXTRACTION_URL")
+        .env_remove("IPIDEA_GATEWAY_USER")
+        .env_remove("IPIDEA_GATEWAY_PASSWORD");
     command
 }
 
