@@ -188,11 +188,10 @@ impl RouteBuilder {
     /// account, a browser profile) keeps one session, and so one exit address, until it is
     /// rotated. The route's own session, if any, is not used.
     pub fn sessions(self) -> StickySessions {
+        // Each key's route is this one with a fresh `sticky()` session, which replaces any
+        // session set here.
         StickySessions {
-            template: RouteBuilder {
-                session: None,
-                ..self
-            },
+            template: self,
             routes: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -431,6 +430,54 @@ mod tests {
         assert_eq!(
             route.url().expose(),
             "http://alice-zone-static-session-abcdef12:p%40ss%3Aw0rd@127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn sessions_are_kept_per_key_until_rotated_or_forgotten() {
+        let sessions = Gateway::new("alice", "pw")
+            .unwrap()
+            .route()
+            .session("ignored1")
+            .sessions();
+        assert!(sessions.is_empty());
+        let first = sessions.route("a").unwrap();
+        assert_ne!(
+            first.session(),
+            Some("ignored1"),
+            "each key has its own session"
+        );
+        assert_eq!(sessions.route("a").unwrap().session(), first.session());
+        sessions.route("b").unwrap();
+        assert_eq!((sessions.len(), sessions.is_empty()), (2, false));
+        let rotated = sessions.rotate("a").unwrap();
+        assert_ne!(rotated.session(), first.session());
+        sessions.forget("a");
+        assert_eq!(sessions.len(), 1);
+        assert_ne!(sessions.route("a").unwrap().session(), rotated.session());
+    }
+
+    #[test]
+    fn debug_shows_where_and_who_but_never_the_password() {
+        let gateway = Gateway::new("alice", "hunter2").unwrap().port(2334);
+        let route = gateway.route().session("abcdef12").build().unwrap();
+        let shown = format!("{gateway:?} {route:?} {:?}", route.url());
+        for expected in [
+            "proxy.ipidea.io",
+            "2334",
+            "alice",
+            "[redacted]",
+            "alice-zone-custom-session-abcdef12",
+            "****",
+        ] {
+            assert!(shown.contains(expected), "{expected}: {shown}");
+        }
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let route_shown = format!("{route:?}");
+        assert!(
+            route_shown.contains("proxy.ipidea.io:2334")
+                && route_shown.contains("session-abcdef12"),
+            "{route_shown}"
         );
     }
 

@@ -202,6 +202,12 @@ mod tests {
             ("bob-zone-custom-session-abc", "`abc` is not a session id"),
             ("bob-zone-custom-city-paris", "`city` is not a part"),
             ("bob-zone-custom-region-us-region-de", "or it is repeated"),
+            (
+                "bob-zone-custom-session-abcdef-session-ghijkl",
+                "or it is repeated",
+            ),
+            ("bob-zone-custom-sessTime-5-sessTime-6", "or it is repeated"),
+            ("b ob-zone-custom", "is not a proxy user"),
             ("bob-zone-custom-region", "`region` has no value"),
             ("-zone-custom", "is not a proxy user"),
             ("bob-zone-", "is not a zone"),

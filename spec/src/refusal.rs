@@ -133,6 +133,9 @@ mod tests {
     fn every_kind_reads_back_from_its_text() {
         for kind in RefusalKind::ALL {
             assert_eq!(kind.as_str().parse(), Ok(kind));
+            assert_eq!(kind.to_string(), kind.as_str());
+            // Generated code spells the variant by this name.
+            assert_eq!(format!("{kind:?}"), kind.variant());
         }
         assert!("whitelist".parse::<RefusalKind>().is_err());
     }
