@@ -528,7 +528,10 @@ async fn answer_by_address(
 ) -> Result<Value, Refusal> {
     let spec = &shared.spec;
     let api = spec.service_of(endpoint);
-    let peer = peer.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    // The accept loop names every caller; a request without one is no caller to whitelist.
+    let Some(peer) = peer else {
+        return Err(Refusal::api(ret::AUTH, "the caller's address is not known"));
+    };
     let listed = {
         let state = lock(&shared.state);
         shared
