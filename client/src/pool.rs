@@ -97,6 +97,25 @@ impl PoolError {
     }
 }
 
+/// Why [`ProxyPool::execute`] has no answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The pool had no proxy to send it through.
+    #[error(transparent)]
+    Pool(PoolError),
+    /// The request failed through `proxy`, on the last attempt it was safe to make.
+    #[error("the request failed through the proxy {proxy} (attempt {attempts}): {source}")]
+    Request {
+        /// The proxy of the last attempt.
+        proxy: String,
+        /// The attempts made, through as many proxies.
+        attempts: u32,
+        /// The last attempt's failure.
+        source: reqwest::Error,
+    },
+}
+
 /// A health check: a `GET` of `url` through the proxy, within `timeout`, that must succeed.
 #[derive(Debug, Clone)]
 pub struct HealthCheck {
@@ -153,6 +172,7 @@ pub struct PoolBuilder {
     blocked: Vec<u16>,
     selection: Selection,
     health: Option<HealthCheck>,
+    retries: u32,
 }
 
 impl PoolBuilder {
@@ -208,6 +228,13 @@ impl PoolBuilder {
     /// How proxies are chosen (default round-robin).
     pub fn selection(mut self, selection: Selection) -> Self {
         self.selection = selection;
+        self
+    }
+
+    /// How many more proxies [`ProxyPool::execute`] tries after the first fails, for a request
+    /// that is safe to repeat (default 2; 0 never retries).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
         self
     }
 
@@ -313,6 +340,7 @@ impl ProxyPool {
             blocked: vec![403, 429],
             selection: Selection::RoundRobin,
             health: None,
+            retries: 2,
         }
     }
 
@@ -350,6 +378,83 @@ impl ProxyPool {
                 waiting_since.get_or_insert(state.extractions);
             }
             changed.await;
+        }
+    }
+
+    /// Sends `request` through a proxy of the pool and reads its answer whole, learning from
+    /// the outcome: a failure or a "blocked" status counts against the proxy.
+    ///
+    /// Where it is safe, a failed attempt is repeated through the next proxy the pool hands
+    /// out, up to [`retries`](PoolBuilder::retries) times:
+    /// - a request whose method is idempotent (`GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT`,
+    ///   `DELETE`; RFC 9110, section 9.2.2) is repeated after any failure, including an answer
+    ///   cut off midway, and after a "blocked" status;
+    /// - any other request (`POST`, `PATCH`) is repeated only when the proxy could not be
+    ///   reached, so it was never sent; once it may have reached the server, its failure is
+    ///   returned, never sent again.
+    ///
+    /// A request whose body cannot be copied (a stream) is sent once. The last attempt's answer
+    /// is returned as it came, "blocked" status included. The answer is read whole so that an
+    /// answer cut off midway counts as a failure: for large downloads take a proxy with
+    /// [`get`](ProxyPool::get) and stream through [`PooledProxy::http`].
+    ///
+    /// ```no_run
+    /// # async fn run(pool: ipidea::pool::ProxyPool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = reqwest::Request::new(reqwest::Method::GET, "https://example.com/".parse()?);
+    /// let page = pool.execute(request).await?.text().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
+        let idempotent = is_idempotent(request.method());
+        let mut request = request;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let proxy = self.get().await.map_err(SendError::Pool)?;
+            // A copy goes out and the request stays for another attempt; on the last attempt,
+            // or with a body that cannot be copied, the request itself goes out.
+            let copy = if attempt > self.inner.options.retries {
+                None
+            } else {
+                request.try_clone()
+            };
+            let (sending, kept) = match copy {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
+            };
+            let failure = match proxy.http.execute(sending).await {
+                Ok(response) if self.inner.is_blocked(response.status()) => {
+                    self.inner.failed(proxy.id);
+                    match kept {
+                        Some(next) if idempotent => {
+                            tracing::info!(target: POOL_TARGET, proxy = %proxy.url, status = %response.status(), attempt, "blocked; trying another proxy");
+                            request = next;
+                            continue;
+                        }
+                        _ => return Ok(response),
+                    }
+                }
+                Ok(response) => match read_whole(response).await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                },
+                Err(error) => error,
+            };
+            self.inner.failed(proxy.id);
+            // Not sent at all (the proxy could not be reached) is safe to repeat for any method.
+            match kept {
+                Some(next) if idempotent || failure.is_connect() => {
+                    tracing::info!(target: POOL_TARGET, proxy = %proxy.url, error = %failure, attempt, "request failed; trying another proxy");
+                    request = next;
+                }
+                _ => {
+                    return Err(SendError::Request {
+                        proxy: proxy.url,
+                        attempts: attempt,
+                        source: failure,
+                    });
+                }
+            }
         }
     }
 
@@ -511,6 +616,11 @@ impl Inner {
         })
     }
 
+    /// Whether `status` is one of the "blocked" statuses.
+    fn is_blocked(&self, status: reqwest::StatusCode) -> bool {
+        self.options.blocked.contains(&status.as_u16())
+    }
+
     /// Counts a failure against the proxy `id`, dropping it at the limit.
     fn failed(&self, id: u64) {
         let mut state = self.lock();
@@ -524,6 +634,34 @@ impl Inner {
             tracing::info!(target: POOL_TARGET, url = %entry.url, "dropped a proxy that failed too often");
         }
     }
+}
+
+/// Whether repeating a request of `method` has the same effect as sending it once (RFC 9110,
+/// section 9.2.2).
+fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
+}
+
+/// `response` with its body read: an answer cut off midway is an error here, not later.
+async fn read_whole(response: reqwest::Response) -> Result<reqwest::Response, reqwest::Error> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut whole = http::Response::new(body);
+    *whole.status_mut() = status;
+    *whole.version_mut() = version;
+    *whole.headers_mut() = headers;
+    Ok(reqwest::Response::from(whole))
 }
 
 /// The scheme of a proxy URL of `protocol`.
@@ -571,7 +709,7 @@ impl PooledProxy {
     /// A request through it was answered with `status`: one of the pool's "blocked" statuses
     /// (403 and 429 by default) counts against it.
     pub fn report_status(&self, status: reqwest::StatusCode) {
-        if self.pool.options.blocked.contains(&status.as_u16()) {
+        if self.pool.is_blocked(status) {
             self.pool.failed(self.id);
         }
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use ipidea::pool::{HealthCheck, PoolError, ProxyPool, Selection};
+use ipidea::pool::{HealthCheck, PoolError, ProxyPool, Selection, SendError};
 use ipidea::{Client, RefusalKind};
 use ipidea_sandbox::{DEFAULT_UID, Fault, Sandbox};
 
@@ -159,7 +159,7 @@ async fn proxies_past_their_age_are_dropped_and_replaced() {
 }
 
 #[tokio::test]
-async fn dead_slow_and_dropping_proxies_are_dropped_and_the_pool_carries_on() {
+async fn dead_slow_and_dropping_proxies_are_dropped_and_a_get_is_repeated_through_the_next() {
     use ipidea_sandbox::proxy::ProxyFault;
 
     let sandbox = whitelisted().await;
@@ -167,6 +167,7 @@ async fn dead_slow_and_dropping_proxies_are_dropped_and_the_pool_carries_on() {
         .batch(4)
         .low_water(1)
         .max_failures(1)
+        .retries(3)
         .build()
         .unwrap();
     let mut handed = Vec::new();
@@ -184,33 +185,130 @@ async fn dead_slow_and_dropping_proxies_are_dropped_and_the_pool_carries_on() {
     for (proxy, fault) in handed.iter().zip(faults) {
         assert!(sandbox.break_proxy(address(proxy), Some(fault)));
     }
-    // A caller's loop: a failure is reported, and the request tried on the next proxy (it is a
-    // GET of an echo, safe to send twice).
-    let mut answered = None;
-    for attempt in 0..4 {
-        let proxy = pool.get().await.unwrap();
-        let sent = proxy
-            .http()
-            .get(sandbox.echo_url())
-            .timeout(Duration::from_secs(2))
-            .send()
-            .await;
-        let body = match sent {
-            Ok(response) => response.text().await,
-            Err(error) => Err(error),
-        };
-        match body {
-            Ok(body) => {
-                answered = Some((attempt, body));
-                break;
-            }
-            Err(_) => proxy.report_failure(),
-        }
-    }
-    let (attempt, body) = answered.expect("the healthy proxy answered");
-    assert_eq!(attempt, 3, "three bad proxies first, in turn");
+    // The pool repeats a GET (safe to send twice) through the next proxy until one answers.
+    let mut request =
+        reqwest::Request::new(reqwest::Method::GET, sandbox.echo_url().parse().unwrap());
+    *request.timeout_mut() = Some(Duration::from_secs(2));
+    let answer = pool.execute(request).await.unwrap();
+    let body = answer.text().await.unwrap();
     assert!(body.contains("\"ip\""), "{body}");
     let stats = pool.stats();
     assert_eq!((stats.size, stats.dropped), (1, 3), "{stats:?}");
     assert_eq!(pool.proxies(), [handed[3].url().to_owned()]);
+}
+
+/// The proxy at `url`'s address.
+fn address_of(url: &str) -> std::net::SocketAddr {
+    url.trim_start_matches("http://").parse().unwrap()
+}
+
+fn request(method: reqwest::Method, url: &str) -> reqwest::Request {
+    let mut request = reqwest::Request::new(method, url.parse().unwrap());
+    *request.timeout_mut() = Some(Duration::from_secs(5));
+    request
+}
+
+/// Three proxies in the pool, in the order it hands them out from now on.
+async fn pool_of_three(sandbox: &Sandbox) -> (ProxyPool, Vec<String>) {
+    let pool = ProxyPool::builder(client(sandbox))
+        .batch(3)
+        .low_water(1)
+        .build()
+        .unwrap();
+    let first = pool.get().await.unwrap().url().to_owned();
+    let mut order = pool.proxies();
+    order.rotate_left(1);
+    assert_eq!(order.last(), Some(&first));
+    (pool, order)
+}
+
+#[tokio::test]
+async fn a_post_that_may_have_arrived_is_never_sent_again_and_one_never_sent_is() {
+    use ipidea_sandbox::proxy::ProxyFault;
+    use ipidea_tests::RecordingServer;
+
+    let sandbox = whitelisted().await;
+    let target = RecordingServer::start().await;
+    let (pool, order) = pool_of_three(&sandbox).await;
+    // The next proxy forwards the POST, then cuts the answer off: the target has it.
+    assert!(sandbox.break_proxy(address_of(&order[0]), Some(ProxyFault::DropMidRequest)));
+    let error = pool
+        .execute(request(reqwest::Method::POST, &target.url()))
+        .await
+        .unwrap_err();
+    match &error {
+        SendError::Request {
+            proxy, attempts, ..
+        } => {
+            assert_eq!((proxy, *attempts), (&order[0], 1), "{error}");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(target.requests().len(), 1, "sent once, not repeated");
+
+    // The next proxy is dead: the POST never left, so the pool sends it through the one after.
+    assert!(sandbox.break_proxy(address_of(&order[1]), Some(ProxyFault::Dead)));
+    let answer = pool
+        .execute(request(reqwest::Method::POST, &target.url()))
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
+    let posts = target.requests();
+    assert_eq!(posts.len(), 2, "the second POST arrived once");
+    assert!(posts.iter().all(|r| r.method == "POST"));
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_midway_is_an_error_and_a_get_is_repeated() {
+    use ipidea_sandbox::proxy::ProxyFault;
+    use ipidea_tests::{RecordingServer, Reply};
+
+    let sandbox = whitelisted().await;
+    let target = RecordingServer::start().await;
+    target.set_default(Reply::json(r#"{"answer":"the whole of it, not half"}"#));
+    let (pool, order) = pool_of_three(&sandbox).await;
+    assert!(sandbox.break_proxy(address_of(&order[0]), Some(ProxyFault::DropMidRequest)));
+    let answer = pool
+        .execute(request(reqwest::Method::GET, &target.url()))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.text().await.unwrap(),
+        r#"{"answer":"the whole of it, not half"}"#
+    );
+    assert_eq!(target.requests().len(), 2, "cut off once, then answered");
+}
+
+#[tokio::test]
+async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
+    use ipidea_tests::{RecordingServer, Reply};
+
+    let sandbox = whitelisted().await;
+    let target = RecordingServer::start().await;
+    let (pool, order) = pool_of_three(&sandbox).await;
+    target.reply(Reply::status(429, "slow down"));
+    let answer = pool
+        .execute(request(reqwest::Method::GET, &target.url()))
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(target.requests().len(), 2);
+
+    // Without retries the blocked answer itself comes back; either way it counts: with
+    // max_failures 1 the proxy is gone.
+    let strict = ProxyPool::builder(client(&sandbox))
+        .batch(2)
+        .max_failures(1)
+        .retries(0)
+        .build()
+        .unwrap();
+    target.reply(Reply::status(403, "blocked"));
+    let answer = strict
+        .execute(request(reqwest::Method::GET, &target.url()))
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 403);
+    let stats = strict.stats();
+    assert_eq!((stats.size, stats.dropped), (1, 1), "{stats:?}");
+    assert_eq!(order.len(), 3);
 }
