@@ -2,7 +2,8 @@
 //!
 //! The benchmark binary runs itself again with [`SANDBOX_SEED_ENV`] set; [`serve_if_child`],
 //! called first thing in its `main`, then serves `ipidea_sandbox` (as the `ipidea-sandbox`
-//! binary does: the URL on the first line of stdout) until its stdin closes, and exits. That
+//! binary does: the URL on the first line of stdout, then the URL of its address echo) until its
+//! stdin closes, and exits. That
 //! needs no second binary to be built and found, and the child ends with its parent.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -45,7 +46,7 @@ fn serve(seed: PathBuf) -> Result<(), String> {
             .map_err(|e| e.to_string())
     })?;
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "{}", sandbox.url())
+    writeln!(stdout, "{}\n{}", sandbox.url(), sandbox.echo_url())
         .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())?;
     // Serve until the parent closes our stdin (or dies).
@@ -59,6 +60,7 @@ fn serve(seed: PathBuf) -> Result<(), String> {
 /// A sandbox serving in a child process; it is stopped when dropped.
 pub struct SandboxProcess {
     url: String,
+    echo_url: String,
     child: Child,
     stdin: Option<ChildStdin>,
     seed: PathBuf,
@@ -82,21 +84,25 @@ impl SandboxProcess {
             .stderr(Stdio::inherit())
             .spawn()?;
         let stdin = child.stdin.take();
-        let mut line = String::new();
+        let (mut line, mut echo) = (String::new(), String::new());
         if let Some(stdout) = child.stdout.take() {
-            BufReader::new(stdout).read_line(&mut line)?;
+            let mut stdout = BufReader::new(stdout);
+            stdout.read_line(&mut line)?;
+            stdout.read_line(&mut echo)?;
         }
         let url = line.trim().to_owned();
-        if !url.starts_with("http://") {
+        let echo_url = echo.trim().to_owned();
+        if !url.starts_with("http://") || !echo_url.starts_with("http://") {
             let _ = child.kill();
             let _ = child.wait();
             let _ = std::fs::remove_file(&path);
             return Err(std::io::Error::other(format!(
-                "the sandbox child printed {url:?} instead of its URL"
+                "the sandbox child printed {url:?} and {echo_url:?} instead of its URLs"
             )));
         }
         Ok(SandboxProcess {
             url,
+            echo_url,
             child,
             stdin,
             seed: path,
@@ -106,6 +112,11 @@ impl SandboxProcess {
     /// The sandbox's base URL.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The URL of the sandbox's address echo (see `ipidea_sandbox::Sandbox::echo_url`).
+    pub fn echo_url(&self) -> &str {
+        &self.echo_url
     }
 
     /// The child's process id.

@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 
 use crate::extract::Extracted;
 use crate::loopback;
-use crate::proxy::{self, ProxyBody};
+use crate::proxy::{self, ProxyBody, Upstream};
 
 /// How long a sticky session keeps its address when the user name gives no `sessTime`.
 pub const DEFAULT_SESSION_MINUTES: u32 = 10;
@@ -41,6 +41,8 @@ pub(crate) struct GatewayState {
     pub password: String,
     pub sessions: Mutex<HashMap<String, (IpAddr, Instant)>>,
     pub sources: Arc<Mutex<Extracted>>,
+    /// The connections out from each source address, kept for the next request from it.
+    pub upstreams: Mutex<HashMap<IpAddr, Upstream>>,
 }
 
 impl GatewayState {
@@ -63,6 +65,20 @@ impl GatewayState {
             .entry(key)
             .or_insert_with(|| (next(), now + Duration::from_secs(u64::from(minutes) * 60)));
         source
+    }
+
+    /// The connections out from `source`.
+    fn upstream(&self, source: IpAddr) -> Upstream {
+        let mut upstreams = self.upstreams.lock().unwrap_or_else(|e| e.into_inner());
+        // Sources come from a bounded range, but a long run may cycle through many: keep at
+        // most as many as a sandbox runs proxies.
+        if upstreams.len() >= crate::extract::MAX_LIVE_PROXIES && !upstreams.contains_key(&source) {
+            upstreams.clear();
+        }
+        upstreams
+            .entry(source)
+            .or_insert_with(|| Upstream::new(source))
+            .clone()
     }
 
     /// The user name of a request whose `Proxy-Authorization` names a proxy user of the
@@ -122,5 +138,5 @@ async fn handle(
             return Ok(response);
         }
     };
-    proxy::proxy_http(request, source).await
+    proxy::proxy_http(request, &state.upstream(source)).await
 }

@@ -686,6 +686,7 @@ impl SandboxBuilder {
             password: self.gateway_password.clone(),
             sessions: std::sync::Mutex::new(std::collections::HashMap::new()),
             sources: Arc::clone(&shared.extracted),
+            upstreams: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
         let gateway = tokio::spawn(gateway::serve(gateway_listener, Arc::new(gateway_state)));
         Ok(Sandbox {

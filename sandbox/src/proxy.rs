@@ -14,7 +14,7 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +24,9 @@ use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
 use hyper::header::{HOST, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
@@ -110,6 +112,31 @@ pub async fn destination(host: &str, port: u16) -> Result<SocketAddr, Refused> {
         .into_iter()
         .next()
         .ok_or_else(|| Refused::Unresolved(host.to_owned()))
+}
+
+/// Where a proxy's requests leave from: its source address, and the connections it keeps open
+/// to the destinations of its plain `http://` requests (reused as a real forward proxy reuses
+/// them; each leaves from the source address). Cheap to clone: clones share the connections.
+#[derive(Clone)]
+pub(crate) struct Upstream {
+    source: IpAddr,
+    client: Client<HttpConnector, Incoming>,
+}
+
+impl Upstream {
+    /// Connections from `source` (to IPv6 destinations, from `::1` when `source` is IPv4).
+    pub(crate) fn new(source: IpAddr) -> Upstream {
+        let mut connector = HttpConnector::new();
+        match source {
+            IpAddr::V4(v4) => connector.set_local_addresses(v4, Ipv6Addr::LOCALHOST),
+            IpAddr::V6(_) => connector.set_local_address(Some(source)),
+        }
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(std::time::Duration::from_secs(10))
+            .build(connector);
+        Upstream { source, client }
+    }
 }
 
 /// Connects to `to` (a loopback address) from `source`, where the two are of one family.
@@ -241,14 +268,16 @@ pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Response<P
 
 async fn serve_http(listener: TcpListener, source: IpAddr, fault: FaultCell) {
     let connections = AtomicUsize::new(0);
+    let upstream = Upstream::new(source);
     loopback::serve(listener, &connections, move |_peer, request| {
         let fault = fault_of(&fault);
+        let upstream = upstream.clone();
         async move {
             if let Some(ProxyFault::Slow(delay)) = fault {
                 tokio::time::sleep(delay).await;
             }
             let connect = request.method() == Method::CONNECT;
-            let response = proxy_http(request, source).await?;
+            let response = proxy_http(request, &upstream).await?;
             if fault != Some(ProxyFault::DropMidRequest) {
                 return Ok(response);
             }
@@ -302,7 +331,7 @@ async fn cut_in_half(response: Response<ProxyBody>) -> Response<ProxyBody> {
 /// as origin-form.
 pub(crate) async fn proxy_http(
     mut request: Request<Incoming>,
-    source: IpAddr,
+    upstream: &Upstream,
 ) -> Result<Response<ProxyBody>, Infallible> {
     let Some(authority) = request.uri().authority().cloned() else {
         return Ok(text(
@@ -325,39 +354,35 @@ pub(crate) async fn proxy_http(
         }
         Err(refused) => return Ok(text(StatusCode::BAD_GATEWAY, refused.to_string())),
     };
-    let upstream = match connect_from(source, to).await {
-        Ok(upstream) => upstream,
-        Err(error) => {
-            return Ok(text(
-                StatusCode::BAD_GATEWAY,
-                format!("cannot connect to {to}: {error}"),
-            ));
-        }
-    };
     if connect {
+        let tunnel = match connect_from(upstream.source, to).await {
+            Ok(tunnel) => tunnel,
+            Err(error) => {
+                return Ok(text(
+                    StatusCode::BAD_GATEWAY,
+                    format!("cannot connect to {to}: {error}"),
+                ));
+            }
+        };
         tokio::spawn(async move {
             if let Ok(upgraded) = hyper::upgrade::on(request).await {
                 let mut client = TokioIo::new(upgraded);
-                let mut upstream = upstream;
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                let mut tunnel = tunnel;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut tunnel).await;
             }
         });
         let body = Empty::new().map_err(|never| match never {}).boxed();
         return Ok(Response::new(body));
     }
-    let (mut sender, connection) =
-        match hyper::client::conn::http1::handshake(TokioIo::new(upstream)).await {
-            Ok(pair) => pair,
-            Err(error) => return Ok(text(StatusCode::BAD_GATEWAY, error.to_string())),
-        };
-    tokio::spawn(connection);
+    // To the address checked above, never to what the name might resolve to next.
     let path = request
         .uri()
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_owned();
-    if let Ok(uri) = path.parse() {
-        *request.uri_mut() = uri;
+    match format!("http://{to}{path}").parse() {
+        Ok(uri) => *request.uri_mut() = uri,
+        Err(error) => return Ok(text(StatusCode::BAD_REQUEST, error.to_string())),
     }
     let headers = request.headers_mut();
     headers.remove("proxy-connection");
@@ -367,9 +392,12 @@ pub(crate) async fn proxy_http(
             headers.insert(HOST, host);
         }
     }
-    match sender.send_request(request).await {
+    match upstream.client.request(request).await {
         Ok(response) => Ok(response.map(BodyExt::boxed)),
-        Err(error) => Ok(text(StatusCode::BAD_GATEWAY, error.to_string())),
+        Err(error) => Ok(text(
+            StatusCode::BAD_GATEWAY,
+            format!("cannot forward to {to}: {error}"),
+        )),
     }
 }
 
