@@ -148,7 +148,7 @@ struct Setup {
     sandbox: SandboxProcess,
     runtime: Runtime,
     pool: ProxyPool,
-    hand: RoundRobin,
+    hand: std::sync::Arc<RoundRobin>,
     direct: reqwest::Client,
     one_hop: reqwest::Client,
 }
@@ -198,7 +198,7 @@ fn setup() -> Setup {
         Err(error) => panic!("cannot build a direct client: {error}"),
     };
     Setup {
-        hand: RoundRobin::new(&urls),
+        hand: std::sync::Arc::new(RoundRobin::new(&urls)),
         one_hop: proxied(&urls[0]),
         sandbox,
         runtime,
@@ -294,7 +294,7 @@ fn memories(s: &Setup, total: usize) -> (Memory, Memory) {
         let pool = pool.clone();
         Box::pin(async move { through_get(&pool, echo).await })
     });
-    let hand = std::sync::Arc::new(RoundRobin::new(&s.pool.proxies()));
+    let hand = std::sync::Arc::clone(&s.hand);
     let by_hand = memory(&s.runtime, total, move || {
         let hand = std::sync::Arc::clone(&hand);
         Box::pin(async move { hand.call(echo).await })

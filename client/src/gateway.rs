@@ -227,8 +227,9 @@ impl RouteBuilder {
     }
 }
 
-/// Sticky sessions by key, through one gateway; see [`RouteBuilder::sessions`]. Cheap to
-/// clone: clones share the sessions.
+/// Sticky sessions by key, through one gateway; see [`RouteBuilder::sessions`]. Each key
+/// keeps its route and a `reqwest::Client` through it (so a session's connections to the
+/// gateway are reused), until a failure rotates it. Cheap to clone: clones share the sessions.
 ///
 /// ```
 /// use ipidea::gateway::Gateway;
@@ -243,27 +244,108 @@ impl RouteBuilder {
 #[derive(Debug, Clone)]
 pub struct StickySessions {
     template: RouteBuilder,
-    routes: Arc<Mutex<HashMap<String, Route>>>,
+    routes: Arc<Mutex<HashMap<String, Session>>>,
+}
+
+/// A key's session: its route and a client through it.
+#[derive(Debug, Clone)]
+struct Session {
+    route: Route,
+    http: reqwest::Client,
 }
 
 impl StickySessions {
-    fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Route>> {
+    fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.routes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn session(&self, key: &str) -> Result<Session, GatewayError> {
+        if let Some(session) = self.routes().get(key) {
+            return Ok(session.clone());
+        }
+        self.new_session(key)
+    }
+
+    fn new_session(&self, key: &str) -> Result<Session, GatewayError> {
+        let route = self.template.clone().sticky().build()?;
+        let http = reqwest::Client::builder()
+            .proxy(route.proxy()?)
+            .build()
+            .map_err(|e| GatewayError(format!("cannot build a client through the gateway: {e}")))?;
+        let session = Session { route, http };
+        self.routes().insert(key.to_owned(), session.clone());
+        Ok(session)
     }
 
     /// The route of `key`: its session so far, or a new one.
     pub fn route(&self, key: &str) -> Result<Route, GatewayError> {
-        if let Some(route) = self.routes().get(key) {
-            return Ok(route.clone());
-        }
-        self.rotate(key)
+        self.session(key).map(|s| s.route)
+    }
+
+    /// A `reqwest::Client` through the session of `key`, made once per session and shared.
+    pub fn client(&self, key: &str) -> Result<reqwest::Client, GatewayError> {
+        self.session(key).map(|s| s.http)
     }
 
     /// A new session for `key`, replacing its old one: after a failure, or to change address.
     pub fn rotate(&self, key: &str) -> Result<Route, GatewayError> {
-        let route = self.template.clone().sticky().build()?;
-        self.routes().insert(key.to_owned(), route.clone());
-        Ok(route)
+        self.new_session(key).map(|s| s.route)
+    }
+
+    /// Sends `request` through the session of `key` and reads its answer whole. A failure, or
+    /// an answer with a "blocked" status (403 or 429), rotates the key's session, so its next
+    /// request leaves from a new exit address; where it is safe (the rule of
+    /// [`ProxyPool::execute`](crate::pool::ProxyPool::execute): an idempotent method, or a
+    /// request that never left), the request is then sent once more through the new session.
+    pub async fn execute(
+        &self,
+        key: &str,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, SessionError> {
+        let idempotent = crate::pool::is_idempotent(request.method());
+        let mut request = request;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let session = self.session(key)?;
+            let copy = if attempt > SESSION_RETRIES {
+                None
+            } else {
+                request.try_clone()
+            };
+            let (sending, kept) = match copy {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
+            };
+            let failure = match session.http.execute(sending).await {
+                Ok(response) if crate::pool::BLOCKED.contains(&response.status().as_u16()) => {
+                    self.rotate(key)?;
+                    match kept {
+                        Some(next) if idempotent => {
+                            request = next;
+                            continue;
+                        }
+                        _ => return Ok(response),
+                    }
+                }
+                Ok(response) => match crate::pool::read_whole(response).await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                },
+                Err(error) => error,
+            };
+            self.rotate(key)?;
+            match kept {
+                Some(next) if idempotent || failure.is_connect() => request = next,
+                _ => {
+                    return Err(SessionError::Request {
+                        session: session.route.session.unwrap_or_default(),
+                        attempts: attempt,
+                        source: failure,
+                    });
+                }
+            }
+        }
     }
 
     /// Forgets the session of `key`.
@@ -280,6 +362,32 @@ impl StickySessions {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// How many more times [`StickySessions::execute`] sends a request, through a new session,
+/// after a failure it is safe to repeat.
+const SESSION_RETRIES: u32 = 1;
+
+/// Why [`StickySessions::execute`] has no answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// A route cannot be built (see [`RouteBuilder::build`]).
+    #[error(transparent)]
+    Route(#[from] GatewayError),
+    /// The request failed through the gateway, on the last attempt it was safe to make. The
+    /// key's session has been rotated.
+    #[error(
+        "the request failed through the gateway in session {session} (attempt {attempts}): {source}"
+    )]
+    Request {
+        /// The session of the last attempt.
+        session: String,
+        /// The attempts made, each through its own session.
+        attempts: u32,
+        /// The last attempt's failure.
+        source: reqwest::Error,
+    },
 }
 
 /// A checked route through the gateway: the user name, as a `reqwest::Proxy` or a proxy URL.

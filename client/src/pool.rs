@@ -48,6 +48,10 @@ use crate::error::Error;
 use crate::generated::{Client, ExtractedProxy, GetProxyIpRequest, ProxyProtocol};
 use crate::values::Country;
 
+/// The answer statuses that mean "this proxy is blocked" unless configured otherwise: 403 and
+/// 429, as customers' code and `reqwest-proxy-pool` classify them.
+pub(crate) const BLOCKED: [u16; 2] = [403, 429];
+
 /// The target of the pool's `tracing` events.
 pub const POOL_TARGET: &str = "ipidea::pool";
 
@@ -318,7 +322,7 @@ struct State {
 #[derive(Debug)]
 struct Entry {
     id: u64,
-    url: String,
+    url: Arc<str>,
     added: Instant,
     failures: u32,
     http: reqwest::Client,
@@ -337,7 +341,7 @@ impl ProxyPool {
             interval: Duration::from_secs(1),
             max_failures: 3,
             max_age: None,
-            blocked: vec![403, 429],
+            blocked: BLOCKED.to_vec(),
             selection: Selection::RoundRobin,
             health: None,
             retries: 2,
@@ -350,6 +354,10 @@ impl ProxyPool {
     pub async fn get(&self) -> Result<PooledProxy, PoolError> {
         // The extractions ended when this call began waiting: one more ended means the
         // extraction it waited for is over.
+        // While the pool holds proxies, no waiting is set up.
+        if let Some(proxy) = self.take(&mut self.inner.lock()) {
+            return Ok(proxy);
+        }
         let mut waiting_since: Option<u64> = None;
         loop {
             let changed = self.inner.changed.notified();
@@ -357,11 +365,7 @@ impl ProxyPool {
             changed.as_mut().enable();
             {
                 let mut state = self.inner.lock();
-                self.inner.drop_old(&mut state);
-                if let Some(proxy) = self.inner.pick(&mut state) {
-                    if state.entries.len() < self.inner.low_water {
-                        self.inner.start_refill(&mut state, self);
-                    }
+                if let Some(proxy) = self.take(&mut state) {
                     return Ok(proxy);
                 }
                 if let Some(refusal) = &state.stopped {
@@ -449,13 +453,23 @@ impl ProxyPool {
                 }
                 _ => {
                     return Err(SendError::Request {
-                        proxy: proxy.url,
+                        proxy: proxy.url.to_string(),
                         attempts: attempt,
                         source: failure,
                     });
                 }
             }
         }
+    }
+
+    /// A proxy, if the pool holds one, starting a refill below the low-water mark.
+    fn take(&self, state: &mut State) -> Option<PooledProxy> {
+        self.inner.drop_old(state);
+        let proxy = self.inner.pick(state)?;
+        if state.entries.len() < self.inner.low_water {
+            self.inner.start_refill(state, self);
+        }
+        Some(proxy)
     }
 
     /// What the pool holds and has done.
@@ -479,7 +493,7 @@ impl ProxyPool {
             .lock()
             .entries
             .iter()
-            .map(|e| e.url.clone())
+            .map(|e| e.url.to_string())
             .collect()
     }
 }
@@ -516,7 +530,7 @@ impl Inner {
         Some(PooledProxy {
             pool: Arc::clone(self),
             id: entry.id,
-            url: entry.url.clone(),
+            url: Arc::clone(&entry.url),
             http: entry.http.clone(),
         })
     }
@@ -609,7 +623,7 @@ impl Inner {
         }
         Some(Entry {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            url,
+            url: url.into(),
             added: Instant::now(),
             failures: 0,
             http,
@@ -638,7 +652,7 @@ impl Inner {
 
 /// Whether repeating a request of `method` has the same effect as sending it once (RFC 9110,
 /// section 9.2.2).
-fn is_idempotent(method: &reqwest::Method) -> bool {
+pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
     use reqwest::Method;
     [
         Method::GET,
@@ -652,10 +666,12 @@ fn is_idempotent(method: &reqwest::Method) -> bool {
 }
 
 /// `response` with its body read: an answer cut off midway is an error here, not later.
-async fn read_whole(response: reqwest::Response) -> Result<reqwest::Response, reqwest::Error> {
+pub(crate) async fn read_whole(
+    mut response: reqwest::Response,
+) -> Result<reqwest::Response, reqwest::Error> {
     let status = response.status();
     let version = response.version();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     let mut whole = http::Response::new(body);
     *whole.status_mut() = status;
@@ -678,7 +694,7 @@ fn proxy_scheme(protocol: &ProxyProtocol) -> &'static str {
 pub struct PooledProxy {
     pool: Arc<Inner>,
     id: u64,
-    url: String,
+    url: Arc<str>,
     http: reqwest::Client,
 }
 

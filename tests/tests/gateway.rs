@@ -136,3 +136,71 @@ async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
     assert_eq!(exit(&sessions.route("alice").unwrap(), echo).await, rotated);
     assert_eq!(sessions.len(), 2);
 }
+
+/// The exit address of a GET of the echo sent by `sessions` for `key`.
+async fn session_exit(sessions: &ipidea::gateway::StickySessions, key: &str, echo: &str) -> IpAddr {
+    let request =
+        ipidea::reqwest::Request::new(ipidea::reqwest::Method::GET, echo.parse().unwrap());
+    let answer: serde_json::Value = sessions
+        .execute(key, request)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["ip"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_the_new_one() {
+    use ipidea::reqwest::{Method, Request};
+    use ipidea_tests::{RecordingServer, Reply};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let target = RecordingServer::start().await;
+    let sessions = gateway(&sandbox, sandbox.gateway_password())
+        .route()
+        .sessions();
+    let echo = sandbox.echo_url();
+    let first = session_exit(&sessions, "alice", echo).await;
+    assert_eq!(session_exit(&sessions, "alice", echo).await, first, "kept");
+    let before = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+
+    target.reply(Reply::status(429, "too many"));
+    let answer = sessions
+        .execute(
+            "alice",
+            Request::new(Method::GET, target.url().parse().unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(target.requests().len(), 2, "blocked once, then answered");
+    let after = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+    assert_ne!(after, before, "rotated");
+    let now = session_exit(&sessions, "alice", echo).await;
+    assert_ne!(now, first, "a new exit address");
+
+    // A POST is not sent twice: its blocked answer comes back, and the session still rotates.
+    target.reply(Reply::status(403, "blocked"));
+    let answer = sessions
+        .execute(
+            "alice",
+            Request::new(Method::POST, target.url().parse().unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 403);
+    assert_eq!(target.requests().len(), 3);
+    assert_ne!(sessions.route("alice").unwrap().session().unwrap(), after);
+}
