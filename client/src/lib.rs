@@ -126,6 +126,10 @@ mod whitelist;
 pub use chrono;
 pub use ipidea_macros::generate;
 pub use reqwest;
+/// The `reqwest-middleware` this crate's [`pool::PoolMiddleware`] plugs into (feature
+/// `middleware`).
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
 pub use serde_json;

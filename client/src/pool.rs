@@ -34,6 +34,17 @@
 //! status means "blocked", 403 and 429 by default) is dropped, and so is one older than
 //! [`max_age`](PoolBuilder::max_age). A dropped proxy is never handed out again.
 //!
+//! **Sending.** [`ProxyPool::execute`] sends a `reqwest::Request` through the next proxy,
+//! reports the outcome itself, and repeats a failed request through another proxy where that
+//! is safe: an idempotent method (`GET`, `PUT`, `DELETE`, ...) after any failure, any method
+//! when the proxy could not be reached (so nothing was sent). A `POST` that may have reached
+//! the server is never sent again. With the `middleware` feature, `ProxyPool::middleware`
+//! plugs the same into a `reqwest-middleware` client.
+//!
+//! For the account-and-password gateway, the sibling of this pool is
+//! [`StickySessions`](crate::gateway::StickySessions): a sticky session per key, rotated on a
+//! failure or a blocked answer.
+//!
 //! Extraction may spend (see `Client::get_proxy_ip`): the pool extracts only when it runs low.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -462,6 +473,13 @@ impl ProxyPool {
         }
     }
 
+    /// The pool as `reqwest-middleware` middleware (feature `middleware`): see
+    /// [`PoolMiddleware`].
+    #[cfg(feature = "middleware")]
+    pub fn middleware(&self) -> PoolMiddleware {
+        PoolMiddleware { pool: self.clone() }
+    }
+
     /// A proxy, if the pool holds one, starting a refill below the low-water mark.
     fn take(&self, state: &mut State) -> Option<PooledProxy> {
         self.inner.drop_old(state);
@@ -727,6 +745,48 @@ impl PooledProxy {
     pub fn report_status(&self, status: reqwest::StatusCode) {
         if self.pool.is_blocked(status) {
             self.pool.failed(self.id);
+        }
+    }
+}
+
+/// The pool as `reqwest-middleware` middleware (feature `middleware`), from
+/// [`ProxyPool::middleware`]: each request goes through a proxy of the pool, with
+/// [`ProxyPool::execute`]'s health learning and safe retries.
+///
+/// It sends the request itself, through the proxy's own client: attach it **last**, since the
+/// middleware after it and the client it wraps are not used. A failed request comes back as
+/// `reqwest_middleware::Error::Reqwest`, so that retry middleware before it can classify it;
+/// a pool with no proxy to give comes back as `Error::Middleware` holding the [`PoolError`].
+///
+/// ```no_run
+/// use ipidea::reqwest_middleware::ClientBuilder;
+///
+/// # async fn run(pool: ipidea::pool::ProxyPool) -> Result<(), Box<dyn std::error::Error>> {
+/// let http = ClientBuilder::new(ipidea::reqwest::Client::new()).with(pool.middleware()).build();
+/// let page = http.get("https://example.com/").send().await?.text().await?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "middleware")]
+#[derive(Debug, Clone)]
+pub struct PoolMiddleware {
+    pool: ProxyPool,
+}
+
+#[cfg(feature = "middleware")]
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for PoolMiddleware {
+    async fn handle(
+        &self,
+        request: reqwest::Request,
+        _extensions: &mut http::Extensions,
+        _next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        match self.pool.execute(request).await {
+            Ok(response) => Ok(response),
+            Err(SendError::Request { source, .. }) => {
+                Err(reqwest_middleware::Error::Reqwest(source))
+            }
+            Err(error) => Err(reqwest_middleware::Error::middleware(error)),
         }
     }
 }

@@ -312,3 +312,55 @@ async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
     assert_eq!((stats.size, stats.dropped), (1, 1), "{stats:?}");
     assert_eq!(order.len(), 3);
 }
+
+#[tokio::test]
+async fn as_reqwest_middleware_each_request_leaves_through_a_proxy_of_the_pool() {
+    use ipidea::reqwest_middleware::ClientBuilder;
+
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(3)
+        .build()
+        .unwrap();
+    let http = ClientBuilder::new(reqwest::Client::new())
+        .with(pool.middleware())
+        .build();
+    let mut exits = Vec::new();
+    for _ in 0..3 {
+        let answer: serde_json::Value = http
+            .get(sandbox.echo_url())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        exits.push(answer["ip"].as_str().unwrap().parse::<IpAddr>().unwrap());
+    }
+    let sources: HashSet<IpAddr> = sandbox
+        .extracted_proxies()
+        .into_iter()
+        .map(|(_, source)| source)
+        .collect();
+    let distinct: HashSet<&IpAddr> = exits.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        3,
+        "round robin over three proxies: {exits:?}"
+    );
+    assert!(
+        exits.iter().all(|ip| sources.contains(ip)),
+        "{exits:?} vs {sources:?}"
+    );
+    assert!(!exits.contains(&LOCAL), "never sent directly");
+    assert_eq!(pool.stats().handed_out, 3);
+
+    // An empty pool that cannot refill says why, through the middleware's error.
+    let refused = Sandbox::start().await.unwrap();
+    let pool = ProxyPool::builder(client(&refused)).build().unwrap();
+    let http = ClientBuilder::new(reqwest::Client::new())
+        .with(pool.middleware())
+        .build();
+    let error = http.get(refused.echo_url()).send().await.unwrap_err();
+    assert!(error.to_string().contains("whitelist"), "{error}");
+}
