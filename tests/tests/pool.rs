@@ -364,3 +364,59 @@ async fn as_reqwest_middleware_each_request_leaves_through_a_proxy_of_the_pool()
     let error = http.get(refused.echo_url()).send().await.unwrap_err();
     assert!(error.to_string().contains("whitelist"), "{error}");
 }
+
+/// Waits until `done` holds of the pool's stats, up to 10 seconds.
+async fn until(pool: &ProxyPool, done: impl Fn(&ipidea::pool::PoolStats) -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done(&pool.stats()) {
+        assert!(tokio::time::Instant::now() < deadline, "{:?}", pool.stats());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn it_refills_below_half_a_batch_by_default_and_not_before() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(4)
+        .max_failures(1)
+        .min_extraction_interval(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    assert!(format!("{pool:?}").starts_with("ProxyPool { stats: PoolStats { size: 0"));
+    // Four proxies; two fail and are dropped, leaving two: half a batch, not below it.
+    for _ in 0..2 {
+        pool.get().await.unwrap().report_failure();
+    }
+    let kept = pool.get().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.size, stats.extractions, stats.refilling),
+        (2, 1, false),
+        "{stats:?}"
+    );
+    // One more goes: one left, below half a batch, so the next `get` starts a refill.
+    kept.report_failure();
+    pool.get().await.unwrap();
+    until(&pool, |s| s.extractions == 2).await;
+    assert_eq!(pool.stats().size, 5);
+}
+
+#[tokio::test]
+async fn a_socks5_pool_hands_out_working_socks5_proxies() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(2)
+        .protocol(ipidea::ProxyProtocol::Socks5)
+        .build()
+        .unwrap();
+    let proxy = pool.get().await.unwrap();
+    assert!(
+        proxy.url().starts_with("socks5://127.0.0.1:"),
+        "{}",
+        proxy.url()
+    );
+    let exit = exit(&proxy, sandbox.echo_url()).await;
+    assert_ne!(exit, LOCAL, "left through the proxy");
+}
