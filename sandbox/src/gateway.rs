@@ -9,7 +9,6 @@
 //! the next loopback address.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::IpAddr;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
@@ -25,7 +24,7 @@ use tokio::net::TcpListener;
 
 use crate::extract::Extracted;
 use crate::loopback;
-use crate::proxy::{self, ProxyBody, Upstream};
+use crate::proxy::{self, DroppedMidRequest, ProxyBody, ProxyFault, Upstream};
 
 /// How long a sticky session keeps its address when the user name gives no `sessTime`.
 pub const DEFAULT_SESSION_MINUTES: u32 = 10;
@@ -43,6 +42,9 @@ pub(crate) struct GatewayState {
     pub sources: Arc<Mutex<Extracted>>,
     /// The connections out from each source address, kept for the next request from it.
     pub upstreams: Mutex<HashMap<IpAddr, Upstream>>,
+    /// Faults played for the tests: for one sticky session (by id), or for every request
+    /// (`None`).
+    pub faults: Mutex<HashMap<Option<String>, ProxyFault>>,
 }
 
 impl GatewayState {
@@ -65,6 +67,25 @@ impl GatewayState {
             .entry(key)
             .or_insert_with(|| (next(), now + Duration::from_secs(u64::from(minutes) * 60)));
         source
+    }
+
+    /// The fault to play for a request of `name`: its session's, else the gateway's.
+    fn fault(&self, name: &UserName<'_>) -> Option<ProxyFault> {
+        let faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        name.session
+            .and_then(|id| faults.get(&Some(id.to_owned())))
+            .or_else(|| faults.get(&None))
+            .copied()
+    }
+
+    /// Plays `fault` (`None`: none) for the sticky session `session`, or for every request.
+    pub(crate) fn set_fault(&self, session: Option<&str>, fault: Option<ProxyFault>) {
+        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let key = session.map(str::to_owned);
+        match fault {
+            Some(fault) => faults.insert(key, fault),
+            None => faults.remove(&key),
+        };
     }
 
     /// The connections out from `source`.
@@ -124,11 +145,11 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<GatewayState>) {
 async fn handle(
     state: Arc<GatewayState>,
     request: Request<Incoming>,
-) -> Result<Response<ProxyBody>, Infallible> {
+) -> Result<Response<ProxyBody>, DroppedMidRequest> {
     let mut decoded = String::new();
     let header = request.headers().get(PROXY_AUTHORIZATION).cloned();
-    let source = match state.authenticate(header.as_ref(), &mut decoded) {
-        Ok(name) => state.source(&name),
+    let (source, fault) = match state.authenticate(header.as_ref(), &mut decoded) {
+        Ok(name) => (state.source(&name), state.fault(&name)),
         Err(reason) => {
             let mut response = proxy::text(StatusCode::PROXY_AUTHENTICATION_REQUIRED, reason);
             response.headers_mut().insert(
@@ -138,5 +159,5 @@ async fn handle(
             return Ok(response);
         }
     };
-    proxy::proxy_http(request, &state.upstream(source)).await
+    proxy::forward(request, &state.upstream(source), fault).await
 }

@@ -126,6 +126,7 @@ pub struct Sandbox {
     gateway_url: String,
     gateway_password: String,
     gateway: JoinHandle<()>,
+    gateway_state: Arc<gateway::GatewayState>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -305,6 +306,16 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .set_fault(addr, fault)
+    }
+
+    /// Makes the gateway play `fault` (`None`: none) for the sticky session `session` (its
+    /// id, as in the user name's `-session-ID`), or for every request (`session: None`): a
+    /// slow gateway waits before forwarding, one that drops mid-request cuts its answers off,
+    /// and a dead one closes each connection without forwarding anything (the sandbox's
+    /// choice: how the vendor's gateway fails is not documented). A session's own fault wins
+    /// over the gateway's.
+    pub fn break_gateway(&self, session: Option<&str>, fault: Option<proxy::ProxyFault>) {
+        self.gateway_state.set_fault(session, fault);
     }
 
     /// The proxies the extraction API has handed out that are still running, oldest first:
@@ -687,8 +698,10 @@ impl SandboxBuilder {
             sessions: std::sync::Mutex::new(std::collections::HashMap::new()),
             sources: Arc::clone(&shared.extracted),
             upstreams: std::sync::Mutex::new(std::collections::HashMap::new()),
+            faults: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
-        let gateway = tokio::spawn(gateway::serve(gateway_listener, Arc::new(gateway_state)));
+        let gateway_state = Arc::new(gateway_state);
+        let gateway = tokio::spawn(gateway::serve(gateway_listener, Arc::clone(&gateway_state)));
         Ok(Sandbox {
             url: format!("http://{addr}"),
             addr,
@@ -701,6 +714,7 @@ impl SandboxBuilder {
             gateway_url,
             gateway_password: self.gateway_password,
             gateway,
+            gateway_state,
         })
     }
 

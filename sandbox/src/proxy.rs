@@ -272,28 +272,39 @@ async fn serve_http(listener: TcpListener, source: IpAddr, fault: FaultCell) {
     loopback::serve(listener, &connections, move |_peer, request| {
         let fault = fault_of(&fault);
         let upstream = upstream.clone();
-        async move {
-            if let Some(ProxyFault::Slow(delay)) = fault {
-                tokio::time::sleep(delay).await;
-            }
-            let connect = request.method() == Method::CONNECT;
-            let response = proxy_http(request, &upstream).await?;
-            if fault != Some(ProxyFault::DropMidRequest) {
-                return Ok(response);
-            }
-            if connect {
-                // The tunnel is set up by then; this proxy ends the connection instead.
-                return Err(DroppedMidRequest);
-            }
-            Ok(cut_in_half(response).await)
-        }
+        async move { forward(request, &upstream, fault).await }
     })
     .await;
 }
 
+/// Forwards `request` out through `upstream`, playing `fault`: a slow proxy waits first, one
+/// that drops mid-request cuts the answer off (or ends a tunnel's connection), and a dead one
+/// closes the connection without forwarding anything.
+pub(crate) async fn forward(
+    request: Request<Incoming>,
+    upstream: &Upstream,
+    fault: Option<ProxyFault>,
+) -> Result<Response<ProxyBody>, DroppedMidRequest> {
+    match fault {
+        Some(ProxyFault::Slow(delay)) => tokio::time::sleep(delay).await,
+        Some(ProxyFault::Dead) => return Err(DroppedMidRequest),
+        _ => {}
+    }
+    let connect = request.method() == Method::CONNECT;
+    let response = proxy_http(request, upstream).await?;
+    if fault != Some(ProxyFault::DropMidRequest) {
+        return Ok(response);
+    }
+    if connect {
+        // The tunnel is set up by then; this proxy ends the connection instead.
+        return Err(DroppedMidRequest);
+    }
+    Ok(cut_in_half(response).await)
+}
+
 /// The error that makes a faulty proxy close a connection without an answer.
 #[derive(Debug)]
-struct DroppedMidRequest;
+pub(crate) struct DroppedMidRequest;
 
 impl fmt::Display for DroppedMidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

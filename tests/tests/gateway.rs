@@ -204,3 +204,78 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
     assert_eq!(target.requests().len(), 3);
     assert_ne!(sessions.route("alice").unwrap().session().unwrap(), after);
 }
+
+#[tokio::test]
+async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_again() {
+    use ipidea::gateway::SessionError;
+    use ipidea::reqwest::{Method, Request};
+    use ipidea_sandbox::proxy::ProxyFault;
+    use ipidea_tests::RecordingServer;
+    use std::time::Duration;
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let target = RecordingServer::start().await;
+    let sessions = gateway(&sandbox, sandbox.gateway_password())
+        .route()
+        .sessions();
+    let echo = sandbox.echo_url();
+
+    // Alice's session cuts its answers off: the GET is sent again through a new session.
+    let broken = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    let exit = session_exit(&sessions, "alice", echo).await;
+    assert_ne!(
+        sessions.route("alice").unwrap().session(),
+        Some(broken.as_str())
+    );
+    assert_eq!(
+        session_exit(&sessions, "alice", echo).await,
+        exit,
+        "the new session sticks"
+    );
+
+    // Bob's session closes the connection without an answer: his POST may have left, so it is
+    // not sent again; his session rotates all the same.
+    let dead = sessions.route("bob").unwrap().session().unwrap().to_owned();
+    sandbox.break_gateway(Some(&dead), Some(ProxyFault::Dead));
+    let error = sessions
+        .execute(
+            "bob",
+            Request::new(Method::POST, target.url().parse().unwrap()),
+        )
+        .await
+        .unwrap_err();
+    match &error {
+        SessionError::Request {
+            session, attempts, ..
+        } => {
+            assert_eq!((session.as_str(), *attempts), (dead.as_str(), 1), "{error}");
+        }
+        other => panic!("{other}"),
+    }
+    assert_ne!(
+        sessions.route("bob").unwrap().session(),
+        Some(dead.as_str())
+    );
+
+    // A gateway slower than the request's timeout: each attempt times out, two in all.
+    sandbox.break_gateway(None, Some(ProxyFault::Slow(Duration::from_secs(5))));
+    let mut request = Request::new(Method::GET, target.url().parse().unwrap());
+    *request.timeout_mut() = Some(Duration::from_millis(200));
+    let error = sessions.execute("carol", request).await.unwrap_err();
+    match &error {
+        SessionError::Request {
+            attempts, source, ..
+        } => {
+            assert_eq!(*attempts, 2, "{error}");
+            assert!(source.is_timeout(), "{error}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(target.requests().is_empty(), "nothing reached the target");
+}
