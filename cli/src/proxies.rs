@@ -64,21 +64,7 @@ pub fn command(spec: &Spec) -> Command {
                         .value_parser(value_parser!(u32).range(1..=i64::from(max)))
                         .help(format!("How many proxies, 1 to {max}")),
                 )
-                .arg(
-                    Arg::new("protocol")
-                        .long("protocol")
-                        .value_name("PROTOCOL")
-                        .value_parser(
-                            ProxyProtocol::ALL
-                                .iter()
-                                .map(|p| {
-                                    clap::builder::PossibleValue::new(p.as_str())
-                                        .help(p.description())
-                                })
-                                .collect::<Vec<_>>(),
-                        )
-                        .help("What the proxies speak [default: http]"),
-                )
+                .arg(protocol_arg("protocol").help("What the proxies speak [default: http]"))
                 .arg(
                     Arg::new("region")
                         .long("region")
@@ -120,12 +106,9 @@ pub fn command(spec: &Spec) -> Command {
                         .help("The IP echo to fetch: it answers JSON with an `ip` key"),
                 )
                 .arg(
-                    Arg::new("check-protocol")
-                        .long("protocol")
-                        .value_name("PROTOCOL")
-                        .value_parser(["http", "socks5"])
-                        .default_value("http")
-                        .help("What `ip:port` lines speak"),
+                    protocol_arg("check-protocol")
+                        .default_value(ProxyProtocol::Http.as_str())
+                        .help("What `ip:port` lines speak (the scheme of their URLs)"),
                 )
                 .arg(
                     Arg::new("check-timeout")
@@ -164,6 +147,19 @@ struct Checked {
     exit: Option<String>,
     latency: Duration,
     status: String,
+}
+
+/// `--protocol`: the spec's proxy protocols, whose wire values are the schemes of their URLs.
+fn protocol_arg(id: &'static str) -> Arg {
+    Arg::new(id)
+        .long("protocol")
+        .value_name("PROTOCOL")
+        .value_parser(
+            ProxyProtocol::ALL
+                .iter()
+                .map(|p| clap::builder::PossibleValue::new(p.as_str()).help(p.description()))
+                .collect::<Vec<_>>(),
+        )
 }
 
 async fn check(matches: &ArgMatches) -> ExitCode {

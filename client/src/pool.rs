@@ -271,6 +271,11 @@ impl PoolBuilder {
         if self.max_failures == 0 {
             return Err(PoolError::Config("max_failures is at least 1".to_owned()));
         }
+        if let ProxyProtocol::Unknown(other) = &self.protocol {
+            return Err(PoolError::Config(format!(
+                "`{other}` is not a proxy protocol this client knows"
+            )));
+        }
         if self.protocol == ProxyProtocol::Socks5 && !cfg!(feature = "socks") {
             return Err(PoolError::Config(
                 "SOCKS5 proxies need the `socks` feature of `ipidea`".to_owned(),
@@ -622,7 +627,8 @@ impl Inner {
 
     /// A new proxy's entry, if its client builds and it passes the health check.
     async fn admit(&self, proxy: &ExtractedProxy) -> Option<Entry> {
-        let scheme = proxy_scheme(&self.options.protocol);
+        // The protocols' wire values are the schemes of their URLs (`http`, `socks5`).
+        let scheme = self.options.protocol.as_str();
         let url = format!(
             "{scheme}://{}",
             std::net::SocketAddr::new(proxy.ip, u16::try_from(proxy.port).ok()?)
@@ -696,14 +702,6 @@ pub(crate) async fn read_whole(
     *whole.version_mut() = version;
     *whole.headers_mut() = headers;
     Ok(reqwest::Response::from(whole))
-}
-
-/// The scheme of a proxy URL of `protocol`.
-fn proxy_scheme(protocol: &ProxyProtocol) -> &'static str {
-    match protocol {
-        ProxyProtocol::Socks5 => "socks5",
-        _ => "http",
-    }
 }
 
 /// A proxy handed out by a [`ProxyPool`]: its URL and a ready `reqwest::Client` through it.

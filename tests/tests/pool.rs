@@ -419,4 +419,14 @@ async fn a_socks5_pool_hands_out_working_socks5_proxies() {
     );
     let exit = exit(&proxy, sandbox.echo_url()).await;
     assert_ne!(exit, LOCAL, "left through the proxy");
+
+    // A protocol the spec does not know is refused when the pool is built, not at each proxy.
+    let error = ProxyPool::builder(client(&sandbox))
+        .protocol(ipidea::ProxyProtocol::from_wire("socks4"))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, PoolError::Config(m) if m.contains("socks4")),
+        "{error}"
+    );
 }
