@@ -294,6 +294,15 @@ async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
     assert!(answer.status().is_success(), "{}", answer.status());
     assert_eq!(target.requests().len(), 2);
 
+    // A POST that was answered "blocked" did arrive: its answer comes back, not sent again.
+    target.reply(Reply::status(429, "slow down"));
+    let answer = pool
+        .execute(request(reqwest::Method::POST, &target.url()))
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 429);
+    assert_eq!(target.requests().len(), 3);
+
     // Without retries the blocked answer itself comes back; either way it counts: with
     // max_failures 1 the proxy is gone.
     let strict = ProxyPool::builder(client(&sandbox))
