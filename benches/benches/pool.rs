@@ -13,6 +13,12 @@
 //! - **One hop**: a request through one proxy against the same request sent directly, paired.
 //!   Reported.
 //!
+//! `IPIDEA_POOL_ONCE=<handwritten|get|execute>` makes 640 requests that way, 64 in flight,
+//! after a warm-up, and exits, for instruction counts of the client's side that no
+//! neighbour's load can skew (the sandbox and its proxies run in a child process, which
+//! callgrind does not follow):
+//! `valgrind --tool=callgrind --toggle-collect='*::requests_once' <bench binary>`.
+//!
 //! Not a criterion benchmark: a custom harness that `cargo bench` runs like the others. Without
 //! `--bench` (as under `cargo test --benches`) it runs a small smoke version. Every request
 //! loop is bounded in count.
@@ -403,8 +409,56 @@ fn summarize(pairs: &[((&str, &str), Paired)], pooled: &Memory, by_hand: &Memory
     out.finish(NAME);
 }
 
+/// Requests made by the `IPIDEA_POOL_ONCE` mode.
+const ONCE_REQUESTS: usize = 640;
+
+/// The measured part of the `IPIDEA_POOL_ONCE` mode (the name callgrind's toggle matches).
+#[inline(never)]
+fn requests_once(s: &Setup, which: &str) -> usize {
+    run_requests(s, which)
+}
+
+fn run_requests(s: &Setup, which: &str) -> usize {
+    let echo = s.sandbox.echo_url();
+    let parsed = match reqwest::Url::parse(echo) {
+        Ok(url) => url,
+        Err(error) => panic!("the echo's URL {echo}: {error}"),
+    };
+    let batch = || -> usize {
+        match which {
+            "handwritten" => s
+                .runtime
+                .block_on(join_all((0..IN_FLIGHT).map(|_| s.hand.call(echo))))
+                .into_iter()
+                .sum(),
+            "get" => s
+                .runtime
+                .block_on(join_all((0..IN_FLIGHT).map(|_| through_get(&s.pool, echo))))
+                .into_iter()
+                .sum(),
+            "execute" => s
+                .runtime
+                .block_on(join_all(
+                    (0..IN_FLIGHT).map(|_| through_execute(&s.pool, &parsed)),
+                ))
+                .into_iter()
+                .sum(),
+            other => panic!("IPIDEA_POOL_ONCE: unknown way `{other}`"),
+        }
+    };
+    (0..ONCE_REQUESTS / IN_FLIGHT).map(|_| batch()).sum()
+}
+
 fn main() {
     child::serve_if_child();
+    if let Ok(which) = std::env::var("IPIDEA_POOL_ONCE") {
+        let setup = setup();
+        // Warm-up: every client's connections are open before the measured part.
+        run_requests(&setup, &which);
+        let bytes = requests_once(&setup, &which);
+        println!("{which}: {ONCE_REQUESTS} requests, {bytes} bytes");
+        return;
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--list") {
         println!("{NAME}: bench");
