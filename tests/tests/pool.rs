@@ -439,3 +439,49 @@ async fn a_socks5_pool_hands_out_working_socks5_proxies() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn proxies_that_fail_their_health_check_never_join_and_the_pool_says_so() {
+    let sandbox = whitelisted().await;
+    // A loopback port that nothing listens on: every check fails at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let mut check = HealthCheck::new(url);
+    check.timeout = Duration::from_secs(2);
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(3)
+        .health_check(check)
+        .build()
+        .unwrap();
+    let error = pool.get().await.unwrap_err();
+    assert!(matches!(error, PoolError::Unhealthy(3)), "{error}");
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.size, stats.extracted, stats.dropped),
+        (0, 3, 3),
+        "{stats:?}"
+    );
+    assert!(stats.last_error.unwrap().contains("health check"));
+}
+
+#[tokio::test]
+async fn callers_waiting_on_an_empty_pool_share_one_extraction() {
+    let sandbox = whitelisted().await;
+    let pool = ProxyPool::builder(client(&sandbox))
+        .batch(10)
+        .min_extraction_interval(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let callers = (0..10).map(|_| {
+        let pool = pool.clone();
+        tokio::spawn(async move { pool.get().await.map(|p| p.url().to_owned()) })
+    });
+    for caller in futures_util::future::join_all(callers).await {
+        caller.unwrap().unwrap();
+    }
+    // A second extraction, had one started, would have ended by now.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(pool.stats().extractions, 1);
+    assert_eq!(sandbox.requests_seen("get_proxy_ip"), 1);
+}
