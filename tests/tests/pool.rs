@@ -53,6 +53,10 @@ async fn it_fills_itself_and_hands_out_working_proxies_in_turn() {
     let mut urls = Vec::new();
     for _ in 0..8 {
         let proxy = pool.get().await.unwrap();
+        assert_eq!(
+            format!("{proxy:?}"),
+            format!("PooledProxy {{ url: {:?}, .. }}", proxy.url())
+        );
         urls.push(proxy.url().to_owned());
         exits.push(exit(&proxy, sandbox.echo_url()).await);
     }
