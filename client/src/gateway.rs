@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use ipidea_spec::gateway::{self as grammar, UserName};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::resend::{self, Failed};
 use crate::values::Country;
 
 /// The gateway host most customers use (10+ public projects). Regional hosts (`as.`, `eu.`,
@@ -254,6 +255,13 @@ struct Session {
     http: reqwest::Client,
 }
 
+/// The session's id, for the traces of its retries.
+impl fmt::Display for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "session {}", self.route.session().unwrap_or("-"))
+    }
+}
+
 impl StickySessions {
     fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.routes.lock().unwrap_or_else(|e| e.into_inner())
@@ -294,57 +302,33 @@ impl StickySessions {
 
     /// Sends `request` through the session of `key` and reads its answer whole. A failure, or
     /// an answer with a "blocked" status (403 or 429), rotates the key's session, so its next
-    /// request leaves from a new exit address; where it is safe (the rule of
-    /// [`ProxyPool::execute`](crate::pool::ProxyPool::execute): an idempotent method, or a
-    /// request that never left), the request is then sent once more through the new session.
+    /// request leaves from a new exit address. Where it is safe, the request is then sent once
+    /// more through the new session: an idempotent method (GET, HEAD, OPTIONS, TRACE, PUT,
+    /// DELETE) after any failure or blocked answer, any other method only when the gateway
+    /// could not be reached, so the request never left. It is the proxy pool's rule, and each
+    /// repeat is traced as the pool's are (target `ipidea::pool`).
     pub async fn execute(
         &self,
         key: &str,
         request: reqwest::Request,
     ) -> Result<reqwest::Response, SessionError> {
-        let idempotent = crate::pool::is_idempotent(request.method());
-        let mut request = request;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let session = self.session(key)?;
-            let copy = if attempt > SESSION_RETRIES {
-                None
-            } else {
-                request.try_clone()
-            };
-            let (sending, kept) = match copy {
-                Some(copy) => (copy, Some(request)),
-                None => (request, None),
-            };
-            let failure = match session.http.execute(sending).await {
-                Ok(response) if crate::pool::BLOCKED.contains(&response.status().as_u16()) => {
-                    self.rotate(key)?;
-                    match kept {
-                        Some(next) if idempotent => {
-                            request = next;
-                            continue;
-                        }
-                        _ => return Ok(response),
-                    }
-                }
-                Ok(response) => match crate::pool::read_whole(response).await {
-                    Ok(response) => return Ok(response),
-                    Err(error) => error,
-                },
-                Err(error) => error,
-            };
-            self.rotate(key)?;
-            match kept {
-                Some(next) if idempotent || failure.is_connect() => request = next,
-                _ => {
-                    return Err(SessionError::Request {
-                        session: session.route.session.unwrap_or_default(),
-                        attempts: attempt,
-                        source: failure,
-                    });
-                }
-            }
+        let next = || {
+            let session = self.session(key);
+            async move { session.map(|s| (s.http.clone(), s)) }
+        };
+        let rotate = |_: &Session| self.rotate(key).map(drop);
+        match resend::send(request, SESSION_RETRIES, &resend::BLOCKED, next, rotate).await {
+            Ok(response) => Ok(response),
+            Err(Failed::Route(error)) => Err(SessionError::Route(error)),
+            Err(Failed::Request {
+                via,
+                attempts,
+                source,
+            }) => Err(SessionError::Request {
+                session: via.route.session.unwrap_or_default(),
+                attempts,
+                source,
+            }),
         }
     }
 

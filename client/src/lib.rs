@@ -118,6 +118,7 @@ pub mod gateway;
 mod lenient;
 pub mod pool;
 mod reconcile;
+mod resend;
 mod tls;
 mod transport;
 mod values;

@@ -57,14 +57,11 @@ use tokio::sync::Notify;
 
 use crate::error::Error;
 use crate::generated::{Client, ExtractedProxy, GetProxyIpRequest, ProxyProtocol};
+use crate::resend::{self, Failed};
 use crate::values::Country;
 
-/// The answer statuses that mean "this proxy is blocked" unless configured otherwise: 403 and
-/// 429, as customers' code and `reqwest-proxy-pool` classify them.
-pub(crate) const BLOCKED: [u16; 2] = [403, 429];
-
 /// The target of the pool's `tracing` events.
-pub const POOL_TARGET: &str = "ipidea::pool";
+pub const POOL_TARGET: &str = resend::TARGET;
 
 /// How the pool chooses the proxy it hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -357,7 +354,7 @@ impl ProxyPool {
             interval: Duration::from_secs(1),
             max_failures: 3,
             max_age: None,
-            blocked: BLOCKED.to_vec(),
+            blocked: resend::BLOCKED.to_vec(),
             selection: Selection::RoundRobin,
             health: None,
             retries: 2,
@@ -425,56 +422,27 @@ impl ProxyPool {
     /// # Ok(()) }
     /// ```
     pub async fn execute(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
-        let idempotent = is_idempotent(request.method());
-        let mut request = request;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let proxy = self.get().await.map_err(SendError::Pool)?;
-            // A copy goes out and the request stays for another attempt; on the last attempt,
-            // or with a body that cannot be copied, the request itself goes out.
-            let copy = if attempt > self.inner.options.retries {
-                None
-            } else {
-                request.try_clone()
-            };
-            let (sending, kept) = match copy {
-                Some(copy) => (copy, Some(request)),
-                None => (request, None),
-            };
-            let failure = match proxy.http.execute(sending).await {
-                Ok(response) if self.inner.is_blocked(response.status()) => {
-                    self.inner.failed(proxy.id);
-                    match kept {
-                        Some(next) if idempotent => {
-                            tracing::info!(target: POOL_TARGET, proxy = %proxy.url, status = %response.status(), attempt, "blocked; trying another proxy");
-                            request = next;
-                            continue;
-                        }
-                        _ => return Ok(response),
-                    }
-                }
-                Ok(response) => match read_whole(response).await {
-                    Ok(response) => return Ok(response),
-                    Err(error) => error,
-                },
-                Err(error) => error,
-            };
+        let next = || async move {
+            let proxy = self.get().await?;
+            Ok((proxy.http.clone(), proxy))
+        };
+        let failed = |proxy: &PooledProxy| {
             self.inner.failed(proxy.id);
-            // Not sent at all (the proxy could not be reached) is safe to repeat for any method.
-            match kept {
-                Some(next) if idempotent || failure.is_connect() => {
-                    tracing::info!(target: POOL_TARGET, proxy = %proxy.url, error = %failure, attempt, "request failed; trying another proxy");
-                    request = next;
-                }
-                _ => {
-                    return Err(SendError::Request {
-                        proxy: proxy.url.to_string(),
-                        attempts: attempt,
-                        source: failure,
-                    });
-                }
-            }
+            Ok(())
+        };
+        let options = &self.inner.options;
+        match resend::send(request, options.retries, &options.blocked, next, failed).await {
+            Ok(response) => Ok(response),
+            Err(Failed::Route(error)) => Err(SendError::Pool(error)),
+            Err(Failed::Request {
+                via,
+                attempts,
+                source,
+            }) => Err(SendError::Request {
+                proxy: via.url.to_string(),
+                attempts,
+                source,
+            }),
         }
     }
 
@@ -674,36 +642,6 @@ impl Inner {
     }
 }
 
-/// Whether repeating a request of `method` has the same effect as sending it once (RFC 9110,
-/// section 9.2.2).
-pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
-    use reqwest::Method;
-    [
-        Method::GET,
-        Method::HEAD,
-        Method::OPTIONS,
-        Method::TRACE,
-        Method::PUT,
-        Method::DELETE,
-    ]
-    .contains(method)
-}
-
-/// `response` with its body read: an answer cut off midway is an error here, not later.
-pub(crate) async fn read_whole(
-    mut response: reqwest::Response,
-) -> Result<reqwest::Response, reqwest::Error> {
-    let status = response.status();
-    let version = response.version();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    let mut whole = http::Response::new(body);
-    *whole.status_mut() = status;
-    *whole.version_mut() = version;
-    *whole.headers_mut() = headers;
-    Ok(reqwest::Response::from(whole))
-}
-
 /// A proxy handed out by a [`ProxyPool`]: its URL and a ready `reqwest::Client` through it.
 /// Report how requests through it went, so that the pool learns its health.
 #[derive(Clone)]
@@ -719,6 +657,13 @@ impl std::fmt::Debug for PooledProxy {
         f.debug_struct("PooledProxy")
             .field("url", &self.url)
             .finish_non_exhaustive()
+    }
+}
+
+/// The proxy's URL.
+impl std::fmt::Display for PooledProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
     }
 }
 
