@@ -267,22 +267,38 @@ impl StickySessions {
         self.routes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The session of `key`. Callers that find none at once each make one, and the first
+    /// stored is the one they all get: one key, one session, one exit address.
     fn session(&self, key: &str) -> Result<Session, GatewayError> {
         if let Some(session) = self.routes().get(key) {
             return Ok(session.clone());
         }
-        self.new_session(key)
+        let made = self.make()?;
+        Ok(self.routes().entry(key.to_owned()).or_insert(made).clone())
     }
 
-    fn new_session(&self, key: &str) -> Result<Session, GatewayError> {
+    /// A new session from the template, stored nowhere yet.
+    fn make(&self) -> Result<Session, GatewayError> {
         let route = self.template.clone().sticky().build()?;
         let http = reqwest::Client::builder()
             .proxy(route.proxy()?)
             .build()
             .map_err(|e| GatewayError(format!("cannot build a client through the gateway: {e}")))?;
-        let session = Session { route, http };
-        self.routes().insert(key.to_owned(), session.clone());
-        Ok(session)
+        Ok(Session { route, http })
+    }
+
+    /// Replaces the session of `key` after `failed` failed, unless it was replaced already: a
+    /// late failure of an old session does not throw away its successor.
+    fn rotate_after(&self, key: &str, failed: &Session) -> Result<(), GatewayError> {
+        let made = self.make()?;
+        let mut routes = self.routes();
+        let replaced = routes
+            .get(key)
+            .is_some_and(|current| current.route.session != failed.route.session);
+        if !replaced {
+            routes.insert(key.to_owned(), made);
+        }
+        Ok(())
     }
 
     /// The route of `key`: its session so far, or a new one.
@@ -297,7 +313,9 @@ impl StickySessions {
 
     /// A new session for `key`, replacing its old one: after a failure, or to change address.
     pub fn rotate(&self, key: &str) -> Result<Route, GatewayError> {
-        self.new_session(key).map(|s| s.route)
+        let session = self.make()?;
+        self.routes().insert(key.to_owned(), session.clone());
+        Ok(session.route)
     }
 
     /// Sends `request` through the session of `key` and reads its answer whole. A failure, or
@@ -316,7 +334,7 @@ impl StickySessions {
             let session = self.session(key);
             async move { session.map(|s| (s.http.clone(), s)) }
         };
-        let rotate = |_: &Session| self.rotate(key).map(drop);
+        let rotate = |failed: &Session| self.rotate_after(key, failed);
         match resend::send(request, SESSION_RETRIES, &resend::BLOCKED, next, rotate).await {
             Ok(response) => Ok(response),
             Err(Failed::Route(error)) => Err(SessionError::Route(error)),
@@ -565,6 +583,12 @@ mod tests {
             assert!(shown.contains(expected), "{expected}: {shown}");
         }
         assert!(!shown.contains("hunter2"), "{shown}");
+        // Sessions by key, with a live session and its client, show it neither.
+        let sessions = gateway.route().sessions();
+        sessions.client("profile-1").unwrap();
+        let sessions_shown = format!("{sessions:?}");
+        assert!(sessions_shown.contains("profile-1"), "{sessions_shown}");
+        assert!(!sessions_shown.contains("hunter2"), "{sessions_shown}");
         let route_shown = format!("{route:?}");
         assert!(
             route_shown.contains("proxy.ipidea.io:2334")

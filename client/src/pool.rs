@@ -35,7 +35,7 @@
 //! [`max_age`](PoolBuilder::max_age). A dropped proxy is never handed out again.
 //!
 //! **Sending.** [`ProxyPool::execute`] sends a `reqwest::Request` through the next proxy,
-//! reports the outcome itself, and repeats a failed request through another proxy where that
+//! reports the outcome itself, and repeats a failed request through the next proxy where that
 //! is safe: an idempotent method (`GET`, `PUT`, `DELETE`, ...) after any failure, any method
 //! when the proxy could not be reached (so nothing was sent). A `POST` that may have reached
 //! the server is never sent again. With the `middleware` feature, `ProxyPool::middleware`
@@ -244,7 +244,8 @@ impl PoolBuilder {
     }
 
     /// How many more proxies [`ProxyPool::execute`] tries after the first fails, for a request
-    /// that is safe to repeat (default 2; 0 never retries).
+    /// that is safe to repeat (default 2; 0 never retries). Each try takes the next proxy, and
+    /// a pool that runs low extracts more, which may spend: keep it small.
     pub fn retries(mut self, retries: u32) -> Self {
         self.retries = retries;
         self
@@ -365,12 +366,12 @@ impl ProxyPool {
     /// background below the low-water mark); waits for an extraction only when it is empty.
     /// Needs a tokio runtime.
     pub async fn get(&self) -> Result<PooledProxy, PoolError> {
-        // The extractions ended when this call began waiting: one more ended means the
-        // extraction it waited for is over.
         // While the pool holds proxies, no waiting is set up.
         if let Some(proxy) = self.take(&mut self.inner.lock()) {
             return Ok(proxy);
         }
+        // The extractions ended when this call began waiting: one more ended means the
+        // extraction it waited for is over.
         let mut waiting_since: Option<u64> = None;
         loop {
             let changed = self.inner.changed.notified();
@@ -624,7 +625,7 @@ impl Inner {
 
     /// Whether `status` is one of the "blocked" statuses.
     fn is_blocked(&self, status: reqwest::StatusCode) -> bool {
-        self.options.blocked.contains(&status.as_u16())
+        resend::is_blocked(&self.options.blocked, status)
     }
 
     /// Counts a failure against the proxy `id`, dropping it at the limit.
@@ -697,9 +698,13 @@ impl PooledProxy {
 /// [`ProxyPool::execute`]'s health learning and safe retries.
 ///
 /// It sends the request itself, through the proxy's own client: attach it **last**, since the
-/// middleware after it and the client it wraps are not used. A failed request comes back as
-/// `reqwest_middleware::Error::Reqwest`, so that retry middleware before it can classify it;
-/// a pool with no proxy to give comes back as `Error::Middleware` holding the [`PoolError`].
+/// middleware after it and the client it wraps are not used. Retry middleware before it (such
+/// as `reqwest-retry`) sees a failure as `reqwest_middleware::Error::Reqwest` when sending the
+/// request again is safe: an idempotent method, or a request that never left. A failure of any
+/// other request that may have reached the server comes back as `Error::Middleware` holding
+/// the [`SendError`], which `reqwest-retry`'s default rule treats as fatal, so the stack does
+/// not send it twice either. A pool with no proxy to give comes back as `Error::Middleware`
+/// holding [`SendError::Pool`].
 ///
 /// ```no_run
 /// use ipidea::reqwest_middleware::ClientBuilder;
@@ -724,9 +729,10 @@ impl reqwest_middleware::Middleware for PoolMiddleware {
         _extensions: &mut http::Extensions,
         _next: reqwest_middleware::Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
+        let repeatable = resend::is_idempotent(request.method());
         match self.pool.execute(request).await {
             Ok(response) => Ok(response),
-            Err(SendError::Request { source, .. }) => {
+            Err(SendError::Request { source, .. }) if repeatable || source.is_connect() => {
                 Err(reqwest_middleware::Error::Reqwest(source))
             }
             Err(error) => Err(reqwest_middleware::Error::middleware(error)),

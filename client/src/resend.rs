@@ -28,18 +28,33 @@ pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
     .contains(method)
 }
 
-/// `response` with its body read: an answer cut off midway is an error here, not later.
+/// Whether `status` is one of the `blocked` statuses.
+pub(crate) fn is_blocked(blocked: &[u16], status: reqwest::StatusCode) -> bool {
+    blocked.contains(&status.as_u16())
+}
+
+/// `response` with its body read: an answer cut off midway is an error here, not later. The
+/// status, version, headers, URL and extensions (such as the remote address) are kept.
 pub(crate) async fn read_whole(
     mut response: reqwest::Response,
 ) -> Result<reqwest::Response, reqwest::Error> {
+    use reqwest::ResponseBuilderExt;
+
     let status = response.status();
     let version = response.version();
+    let url = response.url().clone();
     let headers = std::mem::take(response.headers_mut());
+    let extensions = std::mem::take(response.extensions_mut());
     let body = response.bytes().await?;
-    let mut whole = http::Response::new(body);
+    // A builder given only a URL cannot fail; without it the answer would still be whole.
+    let mut whole = http::Response::builder()
+        .url(url)
+        .body(body.clone())
+        .unwrap_or_else(|_| http::Response::new(body));
     *whole.status_mut() = status;
     *whole.version_mut() = version;
     *whole.headers_mut() = headers;
+    whole.extensions_mut().extend(extensions);
     Ok(reqwest::Response::from(whole))
 }
 
@@ -94,7 +109,7 @@ where
             None => (request, None),
         };
         let failure = match http.execute(sending).await {
-            Ok(response) if blocked.contains(&response.status().as_u16()) => {
+            Ok(response) if is_blocked(blocked, response.status()) => {
                 failed(&via).map_err(Failed::Route)?;
                 match kept {
                     Some(again) if idempotent => {

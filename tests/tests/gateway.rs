@@ -279,3 +279,64 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
     }
     assert!(target.requests().is_empty(), "nothing reached the target");
 }
+
+#[test]
+fn callers_racing_to_a_keys_first_session_all_get_the_same_one() {
+    let sessions = Gateway::new("alice", "pw").unwrap().route().sessions();
+    let start = std::sync::Barrier::new(8);
+    let ids: Vec<String> = std::thread::scope(|scope| {
+        let callers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    let route = sessions.route("profile-1").unwrap();
+                    route.session().unwrap().to_owned()
+                })
+            })
+            .collect();
+        callers.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let kept = sessions.route("profile-1").unwrap();
+    assert!(
+        ids.iter().all(|id| Some(id.as_str()) == kept.session()),
+        "one key, one session: {ids:?} vs {:?}",
+        kept.session()
+    );
+}
+
+#[tokio::test]
+async fn a_late_failure_of_a_replaced_session_keeps_its_successor() {
+    use ipidea_sandbox::proxy::ProxyFault;
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let sessions = gateway(&sandbox, sandbox.gateway_password())
+        .route()
+        .sessions();
+    let echo = sandbox.echo_url();
+    let broken = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    // Both GETs leave through the broken session and fail; the first failure rotates it, the
+    // second is of the session already replaced and must not replace the new one again.
+    let (a, b) = tokio::join!(
+        session_exit(&sessions, "alice", echo),
+        session_exit(&sessions, "alice", echo)
+    );
+    assert_eq!(a, b, "both sent again through the one new session");
+    let now = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+    assert_ne!(now, broken);
+    assert_eq!(
+        session_exit(&sessions, "alice", echo).await,
+        a,
+        "and it stays"
+    );
+}
