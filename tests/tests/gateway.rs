@@ -135,6 +135,22 @@ async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
     assert_ne!(rotated, alice, "a rotated key leaves from another address");
     assert_eq!(exit(&sessions.route("alice").unwrap(), echo).await, rotated);
     assert_eq!(sessions.len(), 2);
+
+    // The key's own client leaves through its session too.
+    let answer: serde_json::Value = sessions
+        .client("alice")
+        .unwrap()
+        .get(echo)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["ip"].as_str().unwrap().parse::<IpAddr>().unwrap(),
+        rotated
+    );
 }
 
 /// The exit address of a GET of the echo sent by `sessions` for `key`.

@@ -1,4 +1,5 @@
-//! Each call is traced in one span, and the appkey never reaches the trace.
+//! Each call is traced in one span, and the appkey never reaches the trace; a request sent
+//! again through a new gateway session is traced with the session, never the password.
 //!
 //! Alone in its binary: tracing caches per call site whether anyone listens, so a test that
 //! sets a thread-local subscriber must not share its process with tests that call the client
@@ -26,9 +27,8 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
-    let captured = Captured::default();
+/// A subscriber for this thread that writes everything into `captured`.
+fn capture(captured: &Captured) -> tracing::subscriber::DefaultGuard {
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -36,7 +36,13 @@ async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_default(subscriber)
+}
+
+#[tokio::test]
+async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
+    let captured = Captured::default();
+    let _guard = capture(&captured);
     let server = RecordingServer::start().await;
     server.reply(Reply::html_500());
     server.set_default(Reply::json(example_response("isp_order_list")));
@@ -49,4 +55,47 @@ async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
     assert!(text.contains("endpoint=\"isp_order_list\""), "{text}");
     assert!(text.contains("retrying an idempotent call"), "{text}");
     assert!(!text.contains(APPKEY), "{text}");
+}
+
+#[tokio::test]
+async fn a_request_sent_again_through_a_new_session_is_traced_without_the_password() {
+    use ipidea::gateway::Gateway;
+    use ipidea_sandbox::Sandbox;
+    use ipidea_sandbox::proxy::ProxyFault;
+
+    let captured = Captured::default();
+    let _guard = capture(&captured);
+    let sandbox = Sandbox::start().await.unwrap();
+    let address: std::net::SocketAddr = sandbox
+        .gateway_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let sessions = Gateway::new(sandbox.uid(), sandbox.gateway_password())
+        .unwrap()
+        .host(address.ip().to_string())
+        .port(address.port())
+        .route()
+        .sessions();
+    let broken = sessions
+        .route("alice")
+        .unwrap()
+        .session()
+        .unwrap()
+        .to_owned();
+    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    let request = ipidea::reqwest::Request::new(
+        ipidea::reqwest::Method::GET,
+        sandbox.echo_url().parse().unwrap(),
+    );
+    let answer = sessions.execute("alice", request).await.unwrap();
+    assert!(answer.status().is_success());
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("ipidea::pool"), "{text}");
+    assert!(
+        text.contains(&format!("via=session {broken}")),
+        "the failed session named: {text}"
+    );
+    assert!(text.contains("sending again"), "{text}");
+    assert!(!text.contains(sandbox.gateway_password()), "{text}");
 }
