@@ -118,15 +118,18 @@ async fn proxies(client: &Client, sandbox: &Sandbox) -> Result<(), Box<dyn std::
     println!("whitelisted this machine ({this_machine}) for the extraction API");
     let request = GetProxyIpRequest::new(5).regions(Country::new("us")?);
     let extracted = client.get_proxy_ip(request).await?;
+    let mut exits = std::collections::HashSet::new();
     for proxy in extracted.iter() {
         let url = format!("http://{}:{}", proxy.ip, proxy.port);
         let http = reqwest::Client::builder()
             .proxy(reqwest::Proxy::all(&url)?)
             .build()?;
-        println!(
-            "{url} -> exit {}",
-            exit_address(&http, sandbox.echo_url()).await?
-        );
+        let exit = exit_address(&http, sandbox.echo_url()).await?;
+        println!("{url} -> exit {exit}");
+        exits.insert(exit);
+    }
+    if exits.len() != 5 {
+        return Err(format!("five proxies, {} distinct exit addresses", exits.len()).into());
     }
 
     let address: std::net::SocketAddr = sandbox
@@ -138,17 +141,22 @@ async fn proxies(client: &Client, sandbox: &Sandbox) -> Result<(), Box<dyn std::
         .port(address.port());
     let sticky = gateway.route().sticky().minutes(10).build()?;
     let other = gateway.route().sticky().build()?;
+    let mut exits = Vec::new();
     for (route, call) in [
         (&sticky, "first call"),
         (&sticky, "second call"),
         (&other, "another session"),
     ] {
         let http = reqwest::Client::builder().proxy(route.proxy()?).build()?;
+        let exit = exit_address(&http, sandbox.echo_url()).await?;
         println!(
-            "gateway, session {} ({call}) -> exit {}",
+            "gateway, session {} ({call}) -> exit {exit}",
             route.session().unwrap_or("none"),
-            exit_address(&http, sandbox.echo_url()).await?
         );
+        exits.push(exit);
+    }
+    if exits[0] != exits[1] || exits[2] == exits[0] {
+        return Err(format!("sticky session: {exits:?}; one address twice, then another").into());
     }
     println!("(proxy URL: {})", sticky.url());
     Ok(())
