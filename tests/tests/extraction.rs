@@ -3,6 +3,8 @@
 //! work, over HTTP and SOCKS5, each showing a target a source address of its own. Also what
 //! reaches the extraction host (no credentials), and that an extraction is never retried.
 
+mod common;
+
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -25,17 +27,7 @@ fn client(sandbox: &Sandbox) -> Client {
 async fn exit_address(proxy_url: &str, echo: &str) -> IpAddr {
     let proxy = reqwest::Proxy::all(proxy_url).unwrap();
     let http = reqwest::Client::builder().proxy(proxy).build().unwrap();
-    let answer: serde_json::Value = http
-        .get(echo)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["ip"].as_str().unwrap().parse().unwrap()
+    common::exit_of(&http, echo).await
 }
 
 async fn exits(proxies: &[ExtractedProxy], scheme: &str, echo: &str) -> Vec<IpAddr> {

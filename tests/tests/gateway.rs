@@ -2,46 +2,37 @@
 //! One sticky session keeps one exit address, another session gets another; a wrong password
 //! is a `407`; the gateway forwards to loopback addresses only.
 
+mod common;
+
 use std::net::IpAddr;
 
+use common::{echoed, exit_of, sandbox_gateway};
 use ipidea::Country;
 use ipidea::gateway::{Gateway, Route, Zone};
 use ipidea_sandbox::Sandbox;
 
-fn gateway(sandbox: &Sandbox, password: &str) -> Gateway {
-    let address: std::net::SocketAddr = sandbox
-        .gateway_url()
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
-    Gateway::new(sandbox.uid(), password)
-        .unwrap()
-        .host(address.ip().to_string())
-        .port(address.port())
-}
-
 /// The status and body of `url` fetched through `route`.
 async fn through(route: &Route, url: &str) -> (u16, String) {
-    let http = ipidea::reqwest::Client::builder()
-        .proxy(route.proxy().unwrap())
-        .build()
-        .unwrap();
-    let response = http.get(url).send().await.unwrap();
+    let response = client_through(route).get(url).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
 }
 
+fn client_through(route: &Route) -> ipidea::reqwest::Client {
+    ipidea::reqwest::Client::builder()
+        .proxy(route.proxy().unwrap())
+        .build()
+        .unwrap()
+}
+
 async fn exit(route: &Route, echo: &str) -> IpAddr {
-    let (status, body) = through(route, echo).await;
-    assert_eq!(status, 200, "{body}");
-    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
-    answer["ip"].as_str().unwrap().parse().unwrap()
+    exit_of(&client_through(route), echo).await
 }
 
 #[tokio::test]
 async fn a_sticky_session_keeps_its_exit_address_and_another_session_changes_it() {
     let sandbox = Sandbox::start().await.unwrap();
-    let gateway = gateway(&sandbox, sandbox.gateway_password());
+    let gateway = sandbox_gateway(&sandbox, sandbox.gateway_password());
     let echo = sandbox.echo_url();
     let us = Country::new("us").unwrap();
     let sticky = gateway
@@ -77,7 +68,7 @@ async fn a_sticky_session_keeps_its_exit_address_and_another_session_changes_it(
 #[tokio::test]
 async fn a_wrong_password_or_user_name_gets_a_407() {
     let sandbox = Sandbox::start().await.unwrap();
-    let wrong = gateway(&sandbox, "not-the-password");
+    let wrong = sandbox_gateway(&sandbox, "not-the-password");
     let route = wrong.route().build().unwrap();
     let (status, body) = through(&route, sandbox.echo_url()).await;
     assert_eq!(status, 407, "{body}");
@@ -109,7 +100,7 @@ async fn a_wrong_password_or_user_name_gets_a_407() {
 #[tokio::test]
 async fn the_gateway_forwards_to_loopback_only() {
     let sandbox = Sandbox::start().await.unwrap();
-    let route = gateway(&sandbox, sandbox.gateway_password())
+    let route = sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .build()
         .unwrap();
@@ -122,7 +113,7 @@ async fn the_gateway_forwards_to_loopback_only() {
 #[tokio::test]
 async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
     let sandbox = Sandbox::start().await.unwrap();
-    let sessions = gateway(&sandbox, sandbox.gateway_password())
+    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .minutes(10)
         .sessions();
@@ -137,18 +128,8 @@ async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
     assert_eq!(sessions.len(), 2);
 
     // The key's own client leaves through its session too.
-    let answer: serde_json::Value = sessions
-        .client("alice")
-        .unwrap()
-        .get(echo)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        answer["ip"].as_str().unwrap().parse::<IpAddr>().unwrap(),
+        exit_of(&sessions.client("alice").unwrap(), echo).await,
         rotated
     );
 }
@@ -157,14 +138,7 @@ async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
 async fn session_exit(sessions: &ipidea::gateway::StickySessions, key: &str, echo: &str) -> IpAddr {
     let request =
         ipidea::reqwest::Request::new(ipidea::reqwest::Method::GET, echo.parse().unwrap());
-    let answer: serde_json::Value = sessions
-        .execute(key, request)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["ip"].as_str().unwrap().parse().unwrap()
+    echoed(sessions.execute(key, request).await.unwrap()).await
 }
 
 #[tokio::test]
@@ -174,7 +148,7 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
 
     let sandbox = Sandbox::start().await.unwrap();
     let target = RecordingServer::start().await;
-    let sessions = gateway(&sandbox, sandbox.gateway_password())
+    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .sessions();
     let echo = sandbox.echo_url();
@@ -231,7 +205,7 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
 
     let sandbox = Sandbox::start().await.unwrap();
     let target = RecordingServer::start().await;
-    let sessions = gateway(&sandbox, sandbox.gateway_password())
+    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .sessions();
     let echo = sandbox.echo_url();
@@ -325,7 +299,7 @@ async fn a_late_failure_of_a_replaced_session_keeps_its_successor() {
     use ipidea_sandbox::proxy::ProxyFault;
 
     let sandbox = Sandbox::start().await.unwrap();
-    let sessions = gateway(&sandbox, sandbox.gateway_password())
+    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .sessions();
     let echo = sandbox.echo_url();

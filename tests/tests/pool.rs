@@ -2,10 +2,13 @@
 //! out that work, drops the ones that fail or age, stops at a "not whitelisted" refusal
 //! without retrying, and serves many concurrent callers without handing out a dropped proxy.
 
+mod common;
+
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use common::{echoed, exit_of};
 use ipidea::pool::{HealthCheck, PoolError, ProxyPool, Selection, SendError};
 use ipidea::{Client, RefusalKind};
 use ipidea_sandbox::{DEFAULT_UID, Fault, Sandbox};
@@ -29,16 +32,7 @@ fn client(sandbox: &Sandbox) -> Client {
 }
 
 async fn exit(proxy: &ipidea::pool::PooledProxy, echo: &str) -> IpAddr {
-    let answer: serde_json::Value = proxy
-        .http()
-        .get(echo)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["ip"].as_str().unwrap().parse().unwrap()
+    exit_of(proxy.http(), echo).await
 }
 
 #[tokio::test]
@@ -344,15 +338,7 @@ async fn as_reqwest_middleware_each_request_leaves_through_a_proxy_of_the_pool()
         .build();
     let mut exits = Vec::new();
     for _ in 0..3 {
-        let answer: serde_json::Value = http
-            .get(sandbox.echo_url())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        exits.push(answer["ip"].as_str().unwrap().parse::<IpAddr>().unwrap());
+        exits.push(echoed(http.get(sandbox.echo_url()).send().await.unwrap()).await);
     }
     let sources: HashSet<IpAddr> = sandbox
         .extracted_proxies()

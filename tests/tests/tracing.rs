@@ -59,22 +59,13 @@ async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
 
 #[tokio::test]
 async fn a_request_sent_again_through_a_new_session_is_traced_without_the_password() {
-    use ipidea::gateway::Gateway;
     use ipidea_sandbox::Sandbox;
     use ipidea_sandbox::proxy::ProxyFault;
 
     let captured = Captured::default();
     let _guard = capture(&captured);
     let sandbox = Sandbox::start().await.unwrap();
-    let address: std::net::SocketAddr = sandbox
-        .gateway_url()
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
-    let sessions = Gateway::new(sandbox.uid(), sandbox.gateway_password())
-        .unwrap()
-        .host(address.ip().to_string())
-        .port(address.port())
+    let sessions = common::sandbox_gateway(&sandbox, sandbox.gateway_password())
         .route()
         .sessions();
     let broken = sessions

@@ -96,3 +96,27 @@ pub fn sandbox_client(sandbox: &Sandbox) -> Client {
         .build()
         .expect("a client of the sandbox")
 }
+
+/// The address `answer`, from the sandbox's address echo, says the request came from.
+pub async fn echoed(answer: reqwest::Response) -> std::net::IpAddr {
+    let answer: Value = answer.error_for_status().unwrap().json().await.unwrap();
+    answer["ip"].as_str().unwrap().parse().unwrap()
+}
+
+/// The address a GET of the echo at `echo` through `http` comes from.
+pub async fn exit_of(http: &reqwest::Client, echo: &str) -> std::net::IpAddr {
+    echoed(http.get(echo).send().await.unwrap()).await
+}
+
+/// The sandbox's gateway, for its account's proxy user with `password`.
+pub fn sandbox_gateway(sandbox: &Sandbox, password: &str) -> ipidea::gateway::Gateway {
+    let address: std::net::SocketAddr = sandbox
+        .gateway_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    ipidea::gateway::Gateway::new(sandbox.uid(), password)
+        .unwrap()
+        .host(address.ip().to_string())
+        .port(address.port())
+}
