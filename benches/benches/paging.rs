@@ -131,13 +131,7 @@ fn run(records: usize) -> Figures {
         Ok(sandbox) => sandbox,
         Err(error) => panic!("cannot start the sandbox child: {error}"),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => panic!("cannot build the client runtime: {error}"),
-    };
+    let runtime = ipidea_benches::client_runtime();
     let client = match Client::builder()
         .base_url(sandbox.url())
         .credential("uid", ipidea_sandbox::DEFAULT_UID)

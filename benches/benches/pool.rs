@@ -165,13 +165,7 @@ fn setup() -> Setup {
         Err(error) => panic!("cannot start the sandbox: {error}"),
     };
     // The clients get a runtime of their own, on this thread (as in the round-trip benchmark).
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => panic!("cannot build the client runtime: {error}"),
-    };
+    let runtime = ipidea_benches::client_runtime();
     let client = Client::builder()
         .base_url(sandbox.url())
         .credential("uid", ipidea_sandbox::DEFAULT_UID)

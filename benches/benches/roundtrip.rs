@@ -282,13 +282,7 @@ fn main() {
         Err(error) => panic!("cannot start the loopback server: {error}"),
     };
     // The clients get a runtime of their own, on this thread; the server runs on its own thread.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => panic!("cannot build the client runtime: {error}"),
-    };
+    let runtime = ipidea_benches::client_runtime();
     if let Ok(which) = std::env::var("IPIDEA_ROUNDTRIP_ONCE") {
         let records = calls_once(&runtime, &server.url(), &which);
         println!("{which}: {ONCE_CALLS} calls, {records} records");

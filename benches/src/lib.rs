@@ -19,3 +19,16 @@ pub mod paired;
 pub mod plain;
 pub mod report;
 pub mod server;
+
+/// The runtime the benchmarks' clients run on: current-thread, on the calling thread, while the
+/// server or sandbox they call runs elsewhere. Panics if it cannot be built, as a benchmark
+/// cannot go on without it.
+pub fn client_runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => panic!("cannot build the client runtime: {error}"),
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 
 use std::net::IpAddr;
 
-use common::{echoed, exit_of, sandbox_gateway};
+use common::{break_session, echoed, exit_of, sandbox_gateway, sandbox_sessions};
 use ipidea::Country;
 use ipidea::gateway::{Gateway, Route, Zone};
 use ipidea_sandbox::Sandbox;
@@ -148,9 +148,7 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
 
     let sandbox = Sandbox::start().await.unwrap();
     let target = RecordingServer::start().await;
-    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
-        .route()
-        .sessions();
+    let sessions = sandbox_sessions(&sandbox);
     let echo = sandbox.echo_url();
     let first = session_exit(&sessions, "alice", echo).await;
     assert_eq!(session_exit(&sessions, "alice", echo).await, first, "kept");
@@ -205,19 +203,11 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
 
     let sandbox = Sandbox::start().await.unwrap();
     let target = RecordingServer::start().await;
-    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
-        .route()
-        .sessions();
+    let sessions = sandbox_sessions(&sandbox);
     let echo = sandbox.echo_url();
 
     // Alice's session cuts its answers off: the GET is sent again through a new session.
-    let broken = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
-    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    let broken = break_session(&sandbox, &sessions, "alice", ProxyFault::DropMidRequest);
     let exit = session_exit(&sessions, "alice", echo).await;
     assert_ne!(
         sessions.route("alice").unwrap().session(),
@@ -231,8 +221,7 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
 
     // Bob's session closes the connection without an answer: his POST may have left, so it is
     // not sent again; his session rotates all the same.
-    let dead = sessions.route("bob").unwrap().session().unwrap().to_owned();
-    sandbox.break_gateway(Some(&dead), Some(ProxyFault::Dead));
+    let dead = break_session(&sandbox, &sessions, "bob", ProxyFault::Dead);
     let error = sessions
         .execute(
             "bob",
@@ -299,17 +288,9 @@ async fn a_late_failure_of_a_replaced_session_keeps_its_successor() {
     use ipidea_sandbox::proxy::ProxyFault;
 
     let sandbox = Sandbox::start().await.unwrap();
-    let sessions = sandbox_gateway(&sandbox, sandbox.gateway_password())
-        .route()
-        .sessions();
+    let sessions = sandbox_sessions(&sandbox);
     let echo = sandbox.echo_url();
-    let broken = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
-    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    let broken = break_session(&sandbox, &sessions, "alice", ProxyFault::DropMidRequest);
     // Both GETs leave through the broken session and fail; the first failure rotates it, the
     // second is of the session already replaced and must not replace the new one again.
     let (a, b) = tokio::join!(

@@ -65,16 +65,8 @@ async fn a_request_sent_again_through_a_new_session_is_traced_without_the_passwo
     let captured = Captured::default();
     let _guard = capture(&captured);
     let sandbox = Sandbox::start().await.unwrap();
-    let sessions = common::sandbox_gateway(&sandbox, sandbox.gateway_password())
-        .route()
-        .sessions();
-    let broken = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
-    sandbox.break_gateway(Some(&broken), Some(ProxyFault::DropMidRequest));
+    let sessions = common::sandbox_sessions(&sandbox);
+    let broken = common::break_session(&sandbox, &sessions, "alice", ProxyFault::DropMidRequest);
     let request = ipidea::reqwest::Request::new(
         ipidea::reqwest::Method::GET,
         sandbox.echo_url().parse().unwrap(),

@@ -120,3 +120,23 @@ pub fn sandbox_gateway(sandbox: &Sandbox, password: &str) -> ipidea::gateway::Ga
         .host(address.ip().to_string())
         .port(address.port())
 }
+
+/// Sticky sessions by key through the sandbox's gateway, with the right password.
+pub fn sandbox_sessions(sandbox: &Sandbox) -> ipidea::gateway::StickySessions {
+    sandbox_gateway(sandbox, sandbox.gateway_password())
+        .route()
+        .sessions()
+}
+
+/// Gives the gateway session that `sessions` holds for `key` the `fault`; its id.
+pub fn break_session(
+    sandbox: &Sandbox,
+    sessions: &ipidea::gateway::StickySessions,
+    key: &str,
+    fault: ipidea_sandbox::proxy::ProxyFault,
+) -> String {
+    let route = sessions.route(key).unwrap();
+    let id = route.session().unwrap().to_owned();
+    sandbox.break_gateway(Some(&id), Some(fault));
+    id
+}
