@@ -51,6 +51,11 @@ async fn it_fills_itself_and_hands_out_working_proxies_in_turn() {
             format!("{proxy:?}"),
             format!("PooledProxy {{ url: {:?}, .. }}", proxy.url())
         );
+        assert_eq!(
+            proxy.to_string(),
+            proxy.url(),
+            "printed, a proxy is its URL"
+        );
         urls.push(proxy.url().to_owned());
         exits.push(exit(&proxy, sandbox.echo_url()).await);
     }

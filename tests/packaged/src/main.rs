@@ -1,7 +1,7 @@
 //! A user's program on the packaged `ipidea` crate: against a server given as
 //! `IPIDEA_BASE_URL` (the `ipidea-sandbox` binary in CI) it whitelists its servers, checks the
-//! balance, buys, renews, lists and pages, sees the balance spent, gets a typed refusal, and
-//! exits non-zero with the reason on the first thing that is not as a user expects.
+//! balance, buys, renews, lists and pages, sees the balance spent, finds a SOCKS5 pool refused
+//! without the `socks` feature, gets a typed refusal, and exits non-zero with the reason on the first thing that is not as a user expects.
 
 use std::net::IpAddr;
 use std::process::ExitCode;
@@ -188,6 +188,18 @@ async fn run() -> Outcome {
         format!("balance {before} -> {after}, but today's use record says {spent}")
     })?;
     println!("balance: {before} -> {after}, {spent} spent today");
+
+    // Built without the `socks` feature, a pool of SOCKS5 proxies is refused, saying why.
+    match ipidea::pool::ProxyPool::builder(client.clone())
+        .protocol(ipidea::ProxyProtocol::Socks5)
+        .build()
+    {
+        Err(ipidea::pool::PoolError::Config(why)) if why.contains("`socks` feature") => {
+            println!("a SOCKS5 pool without the socks feature: {why}");
+        }
+        Ok(_) => return Err("a SOCKS5 pool was built without the socks feature".to_owned()),
+        Err(other) => return Err(format!("a SOCKS5 pool without the socks feature: {other}")),
+    }
 
     // An IP that is not ours: a typed refusal with the API's message.
     let stranger: IpAddr = [203, 0, 113, 9].into();
