@@ -273,16 +273,10 @@ fn summarize(f: &Figures) {
 
 fn main() {
     child::serve_if_child();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("{NAME}: bench");
+    let Some(mode) = ipidea_benches::harness(NAME) else {
         return;
-    }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if !filters.is_empty() && !filters.iter().any(|f| NAME.contains(f.as_str())) {
-        return;
-    }
-    if args.iter().any(|a| a == "--bench") {
+    };
+    if mode == ipidea_benches::Run::Full {
         let figures = run(100_000);
         summarize(&figures);
     } else {

@@ -30,6 +30,7 @@ use std::time::Instant;
 use futures_util::future::join_all;
 use ipidea::pool::ProxyPool;
 use ipidea::{Client, Pace, SyncMode};
+use ipidea_benches::Run;
 use ipidea_benches::alloc::{self, CountingAllocator};
 use ipidea_benches::child::{self, SandboxProcess};
 use ipidea_benches::paired::{Paired, paired};
@@ -151,12 +152,51 @@ async fn through_execute(pool: &ProxyPool, url: &reqwest::Url) -> usize {
 
 /// What the run sets up: the sandbox, a full pool, the same proxies by hand, a direct client.
 struct Setup {
-    sandbox: SandboxProcess,
+    /// Held for the run: the child sandbox stops when it is dropped.
+    _sandbox: SandboxProcess,
+    /// The sandbox's address echo, which every request fetches, as text and parsed.
+    echo: String,
+    echo_url: reqwest::Url,
     runtime: Runtime,
     pool: ProxyPool,
-    hand: std::sync::Arc<RoundRobin>,
+    hand: RoundRobin,
     direct: reqwest::Client,
     one_hop: reqwest::Client,
+}
+
+/// How requests go: by the hand-written round robin, or through the pool's `get` or `execute`.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    HandWritten,
+    Get,
+    Execute,
+}
+
+impl Way {
+    /// The way `IPIDEA_POOL_ONCE` names.
+    fn named(name: &str) -> Way {
+        match name {
+            "handwritten" => Way::HandWritten,
+            "get" => Way::Get,
+            "execute" => Way::Execute,
+            other => panic!("IPIDEA_POOL_ONCE: unknown way `{other}`"),
+        }
+    }
+}
+
+/// 64 requests in flight, made `way`; the bytes of their answers.
+fn in_flight(s: &Setup, way: Way) -> usize {
+    let rt = &s.runtime;
+    let lengths = match way {
+        Way::HandWritten => rt.block_on(join_all((0..IN_FLIGHT).map(|_| s.hand.call(&s.echo)))),
+        Way::Get => rt.block_on(join_all(
+            (0..IN_FLIGHT).map(|_| through_get(&s.pool, &s.echo)),
+        )),
+        Way::Execute => rt.block_on(join_all(
+            (0..IN_FLIGHT).map(|_| through_execute(&s.pool, &s.echo_url)),
+        )),
+    };
+    lengths.into_iter().sum()
 }
 
 fn setup() -> Setup {
@@ -197,10 +237,17 @@ fn setup() -> Setup {
         Ok(client) => client,
         Err(error) => panic!("cannot build a direct client: {error}"),
     };
+    let echo = sandbox.echo_url().to_owned();
+    let echo_url = match reqwest::Url::parse(&echo) {
+        Ok(url) => url,
+        Err(error) => panic!("the echo's URL {echo}: {error}"),
+    };
     Setup {
-        hand: std::sync::Arc::new(RoundRobin::new(&urls)),
+        hand: RoundRobin::new(&urls),
         one_hop: proxied(&urls[0]),
-        sandbox,
+        _sandbox: sandbox,
+        echo,
+        echo_url,
         runtime,
         pool,
         direct,
@@ -213,22 +260,13 @@ type Call<'a> = std::pin::Pin<Box<dyn Future<Output = usize> + 'a>>;
 
 /// The paired runs: ((mode, candidate), result), each against its baseline.
 fn throughput(s: &Setup, sizes: &Sizes) -> Vec<((&'static str, &'static str), Paired)> {
-    let echo = s.sandbox.echo_url();
-    let parsed = match reqwest::Url::parse(echo) {
-        Ok(url) => url,
-        Err(error) => panic!("the echo's URL {echo}: {error}"),
-    };
-    let rt = &s.runtime;
+    let (rt, echo) = (&s.runtime, s.echo.as_str());
     let hand_one = || rt.block_on(s.hand.call(echo));
     let get_one = || rt.block_on(through_get(&s.pool, echo));
-    let execute_one = || rt.block_on(through_execute(&s.pool, &parsed));
-    let hand_many = || rt.block_on(join_all((0..IN_FLIGHT).map(|_| s.hand.call(echo))));
-    let get_many = || rt.block_on(join_all((0..IN_FLIGHT).map(|_| through_get(&s.pool, echo))));
-    let execute_many = || {
-        rt.block_on(join_all(
-            (0..IN_FLIGHT).map(|_| through_execute(&s.pool, &parsed)),
-        ))
-    };
+    let execute_one = || rt.block_on(through_execute(&s.pool, &s.echo_url));
+    let hand_many = || in_flight(s, Way::HandWritten);
+    let get_many = || in_flight(s, Way::Get);
+    let execute_many = || in_flight(s, Way::Execute);
     let direct = || rt.block_on(fetch(&s.direct, echo));
     let one_hop = || rt.block_on(fetch(&s.one_hop, echo));
     let (rounds, seq, many) = (sizes.rounds, sizes.sequential_batch, sizes.in_flight_batch);
@@ -253,34 +291,39 @@ fn throughput(s: &Setup, sizes: &Sizes) -> Vec<((&'static str, &'static str), Pa
     ]
 }
 
-/// The bytes in use after each checkpoint of `total` requests, 64 in flight, relative to the
-/// bytes in use after a warm-up of 1,000; and the peak over the run, relative to the same.
+/// The bytes in use after each checkpoint of about `total` requests, 64 in flight, relative to
+/// the bytes in use after a warm-up; and the peak over the run, relative to the same. Requests
+/// go in whole batches of 64, so the counts are those actually made.
 struct Memory {
+    warm_up: usize,
+    /// (requests made since the warm-up, bytes in use relative to after it).
     checkpoints: Vec<(usize, isize)>,
     peak: usize,
     seconds: f64,
 }
 
-fn memory(rt: &Runtime, total: usize, call: impl Fn() -> Call<'static>) -> Memory {
+fn memory<'a>(rt: &Runtime, total: usize, call: impl Fn() -> Call<'a>) -> Memory {
+    // At least `requests`, in whole batches; how many were made.
     let batches = |requests: usize| {
-        for _ in 0..requests.div_ceil(IN_FLIGHT) {
+        let batches = requests.div_ceil(IN_FLIGHT);
+        for _ in 0..batches {
             std::hint::black_box(rt.block_on(join_all((0..IN_FLIGHT).map(|_| call()))));
         }
+        batches * IN_FLIGHT
     };
-    batches(1_000);
+    let warm_up = batches(1_000);
     let start = alloc::current();
     alloc::reset_peak();
     let started = Instant::now();
     let steps = 10;
+    let mut made = 0;
     let mut checkpoints = Vec::new();
-    for step in 1..=steps {
-        batches(total / steps);
-        checkpoints.push((
-            total / steps * step,
-            alloc::current() as isize - start as isize,
-        ));
+    for _ in 0..steps {
+        made += batches(total / steps);
+        checkpoints.push((made, alloc::current() as isize - start as isize));
     }
     Memory {
+        warm_up,
         checkpoints,
         peak: alloc::peak().saturating_sub(start),
         seconds: started.elapsed().as_secs_f64(),
@@ -288,17 +331,9 @@ fn memory(rt: &Runtime, total: usize, call: impl Fn() -> Call<'static>) -> Memor
 }
 
 fn memories(s: &Setup, total: usize) -> (Memory, Memory) {
-    let echo: &'static str = Box::leak(s.sandbox.echo_url().to_owned().into_boxed_str());
-    let pool = s.pool.clone();
-    let pooled = memory(&s.runtime, total, move || {
-        let pool = pool.clone();
-        Box::pin(async move { through_get(&pool, echo).await })
-    });
-    let hand = std::sync::Arc::clone(&s.hand);
-    let by_hand = memory(&s.runtime, total, move || {
-        let hand = std::sync::Arc::clone(&hand);
-        Box::pin(async move { hand.call(echo).await })
-    });
+    let echo = s.echo.as_str();
+    let pooled = memory(&s.runtime, total, || Box::pin(through_get(&s.pool, echo)));
+    let by_hand = memory(&s.runtime, total, || Box::pin(s.hand.call(echo)));
     (pooled, by_hand)
 }
 
@@ -382,11 +417,12 @@ fn summarize(pairs: &[((&str, &str), Paired)], pooled: &Memory, by_hand: &Memory
         .zip(p.into_iter().zip(h))
         .map(|((n, _), (p, h))| vec![format!("{n}"), p, h])
         .collect();
+    let made = pooled.checkpoints.last().map_or(0, |c| c.0);
     out.line(format!(
-        "Memory over {total} requests, 64 in flight: the client side's bytes in use after each \
-         step, relative to after a warm-up of 1,000 requests (negative: fewer). The pool's run \
-         took {:.1} s, the hand-written one's {:.1} s.",
-        pooled.seconds, by_hand.seconds
+        "Memory over {made} requests ({total} asked, in whole batches), 64 in flight: the client \
+         side's bytes in use after each step, relative to after a warm-up of {} requests \
+         (negative: fewer). The pool's run took {:.1} s, the hand-written one's {:.1} s.",
+        pooled.warm_up, pooled.seconds, by_hand.seconds
     ));
     out.line("");
     out.table(&["requests", "pool", "hand-written round robin"], &rows);
@@ -408,61 +444,31 @@ const ONCE_REQUESTS: usize = 640;
 
 /// The measured part of the `IPIDEA_POOL_ONCE` mode (the name callgrind's toggle matches).
 #[inline(never)]
-fn requests_once(s: &Setup, which: &str) -> usize {
-    run_requests(s, which)
+fn requests_once(s: &Setup, way: Way) -> usize {
+    run_requests(s, way)
 }
 
-fn run_requests(s: &Setup, which: &str) -> usize {
-    let echo = s.sandbox.echo_url();
-    let parsed = match reqwest::Url::parse(echo) {
-        Ok(url) => url,
-        Err(error) => panic!("the echo's URL {echo}: {error}"),
-    };
-    let batch = || -> usize {
-        match which {
-            "handwritten" => s
-                .runtime
-                .block_on(join_all((0..IN_FLIGHT).map(|_| s.hand.call(echo))))
-                .into_iter()
-                .sum(),
-            "get" => s
-                .runtime
-                .block_on(join_all((0..IN_FLIGHT).map(|_| through_get(&s.pool, echo))))
-                .into_iter()
-                .sum(),
-            "execute" => s
-                .runtime
-                .block_on(join_all(
-                    (0..IN_FLIGHT).map(|_| through_execute(&s.pool, &parsed)),
-                ))
-                .into_iter()
-                .sum(),
-            other => panic!("IPIDEA_POOL_ONCE: unknown way `{other}`"),
-        }
-    };
-    (0..ONCE_REQUESTS / IN_FLIGHT).map(|_| batch()).sum()
+fn run_requests(s: &Setup, way: Way) -> usize {
+    (0..ONCE_REQUESTS / IN_FLIGHT)
+        .map(|_| in_flight(s, way))
+        .sum()
 }
 
 fn main() {
     child::serve_if_child();
     if let Ok(which) = std::env::var("IPIDEA_POOL_ONCE") {
+        let way = Way::named(&which);
         let setup = setup();
         // Warm-up: every client's connections are open before the measured part.
-        run_requests(&setup, &which);
-        let bytes = requests_once(&setup, &which);
+        run_requests(&setup, way);
+        let bytes = requests_once(&setup, way);
         println!("{which}: {ONCE_REQUESTS} requests, {bytes} bytes");
         return;
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("{NAME}: bench");
+    let Some(run) = ipidea_benches::harness(NAME) else {
         return;
-    }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if !filters.is_empty() && !filters.iter().any(|f| NAME.contains(f.as_str())) {
-        return;
-    }
-    let full = args.iter().any(|a| a == "--bench");
+    };
+    let full = run == Run::Full;
     let sizes = if full { FULL } else { SMOKE };
     let setup = setup();
     let pairs = throughput(&setup, &sizes);

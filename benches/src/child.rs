@@ -2,9 +2,9 @@
 //!
 //! The benchmark binary runs itself again with [`SANDBOX_SEED_ENV`] set; [`serve_if_child`],
 //! called first thing in its `main`, then serves `ipidea_sandbox` (as the `ipidea-sandbox`
-//! binary does: the URL on the first line of stdout, then the URL of its address echo) until its
-//! stdin closes, and exits. That
-//! needs no second binary to be built and found, and the child ends with its parent.
+//! binary does: the URL on the first line of stdout, then the URL of its address echo) until
+//! its stdin closes, and exits. That needs no second binary to be built and found, and the
+//! child ends with its parent.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;

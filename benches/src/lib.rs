@@ -32,3 +32,31 @@ pub fn client_runtime() -> tokio::runtime::Runtime {
         Err(error) => panic!("cannot build the client runtime: {error}"),
     }
 }
+
+/// What cargo asks of a benchmark with its own harness, from its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    /// `cargo bench` (which passes `--bench`): the whole measurement.
+    Full,
+    /// `cargo test --benches`: a quick check that the benchmark works.
+    Smoke,
+}
+
+/// What the benchmark `name` is to do: `None` when nothing, for `--list` (which prints its
+/// name, as libtest does) or a filter that leaves it out.
+pub fn harness(name: &str) -> Option<Run> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        println!("{name}: bench");
+        return None;
+    }
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return None;
+    }
+    Some(if args.iter().any(|a| a == "--bench") {
+        Run::Full
+    } else {
+        Run::Smoke
+    })
+}

@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use ipidea::reqwest;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use ipidea::pool::{proxy_address, proxy_url};
 use ipidea::{Client, Country, ExtractedProxy, GetBalanceProxyIpRequest, GetProxyIpRequest};
 use ipidea::{ProxyProtocol, Response};
 use ipidea_spec::Spec;
@@ -303,8 +304,6 @@ async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
     let protocol = matches
         .get_one::<String>("protocol")
         .map_or(ProxyProtocol::Http, |p| ProxyProtocol::from_wire(p));
-    let scheme = protocol.as_str().to_owned();
-    let protocol = || protocol.clone();
     let region = matches.get_one::<Country>("region").copied();
     let target = match target(matches).await {
         Ok(target) => target,
@@ -327,13 +326,13 @@ async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
         }
     }
     let extracted = if matches.get_flag("balance") {
-        let mut request = GetBalanceProxyIpRequest::new(count).protocol(protocol());
+        let mut request = GetBalanceProxyIpRequest::new(count).protocol(protocol.clone());
         if let Some(region) = region {
             request = request.regions(region);
         }
         client.get_balance_proxy_ip(request).await
     } else {
-        let mut request = GetProxyIpRequest::new(count).protocol(protocol());
+        let mut request = GetProxyIpRequest::new(count).protocol(protocol.clone());
         if let Some(region) = region {
             request = request.regions(region);
         }
@@ -347,14 +346,14 @@ async fn get(spec: &'static Spec, matches: &ArgMatches) -> ExitCode {
         }
     };
     if matches.get_flag("json") {
-        println!("{}", json_text(&response, &scheme));
+        println!("{}", json_text(&response, &protocol));
     } else {
         let url = matches.get_one::<String>("format").map(String::as_str) == Some("url");
         for proxy in response.iter() {
             if url {
-                println!("{scheme}://{}", address(proxy));
+                println!("{}", proxy_url(&protocol, proxy));
             } else {
-                println!("{}", address(proxy));
+                println!("{}", proxy_address(proxy));
             }
         }
     }
@@ -397,28 +396,16 @@ fn client(target: &Target, matches: &ArgMatches) -> Result<Client, ipidea::Error
     builder.pace(session::pace(matches)).build()
 }
 
-/// `ip:port`, with an IPv6 address in brackets.
-fn address(proxy: &ExtractedProxy) -> String {
-    match u16::try_from(proxy.port) {
-        Ok(port) => std::net::SocketAddr::new(proxy.ip, port).to_string(),
-        // Not a port; shown as sent rather than cut.
-        Err(_) => format!("{}:{}", proxy.ip, proxy.port),
-    }
-}
-
 /// The proxies as JSON: each item as the API sent it (unknown keys kept), with its URL, and
 /// the envelope's unknown keys (such as `request_ip`) beside them.
-fn json_text(response: &Response<Vec<ExtractedProxy>>, scheme: &str) -> String {
+fn json_text(response: &Response<Vec<ExtractedProxy>>, protocol: &ProxyProtocol) -> String {
     let proxies: Vec<Value> = response
         .iter()
         .map(|proxy| {
             let mut item = serde_json::Map::new();
             item.insert("ip".into(), json!(proxy.ip.to_string()));
             item.insert("port".into(), json!(proxy.port));
-            item.insert(
-                "url".into(),
-                json!(format!("{scheme}://{}", address(proxy))),
-            );
+            item.insert("url".into(), json!(proxy_url(protocol, proxy)));
             for (key, value) in &proxy.extra {
                 item.entry(key.clone()).or_insert_with(|| value.clone());
             }

@@ -22,8 +22,8 @@ use ipidea::reqwest;
 use ipidea::{
     Client, Country, DatacenterDuration, DatacenterOrderListRequest, Decimal, Error,
     FlowOrderListRequest, GetProxyIpRequest, IspDuration, IspIpOpenRequest, IspIpRenewRequest,
-    IspOrderListRequest, MobileFlowOrderListRequest, StaticIpOpenRequest, StaticIpRenewRequest,
-    SyncMode,
+    IspOrderListRequest, MobileFlowOrderListRequest, ProxyProtocol, StaticIpOpenRequest,
+    StaticIpRenewRequest, SyncMode,
 };
 use ipidea_sandbox::Sandbox;
 
@@ -120,7 +120,7 @@ async fn proxies(client: &Client, sandbox: &Sandbox) -> Result<(), Box<dyn std::
     let extracted = client.get_proxy_ip(request).await?;
     let mut exits = std::collections::HashSet::new();
     for proxy in extracted.iter() {
-        let url = format!("http://{}:{}", proxy.ip, proxy.port);
+        let url = ipidea::pool::proxy_url(&ProxyProtocol::Http, proxy);
         let http = reqwest::Client::builder()
             .proxy(reqwest::Proxy::all(&url)?)
             .build()?;

@@ -596,12 +596,8 @@ impl Inner {
 
     /// A new proxy's entry, if its client builds and it passes the health check.
     async fn admit(&self, proxy: &ExtractedProxy) -> Option<Entry> {
-        // The protocols' wire values are the schemes of their URLs (`http`, `socks5`).
-        let scheme = self.options.protocol.as_str();
-        let url = format!(
-            "{scheme}://{}",
-            std::net::SocketAddr::new(proxy.ip, u16::try_from(proxy.port).ok()?)
-        );
+        u16::try_from(proxy.port).ok()?;
+        let url = proxy_url(&self.options.protocol, proxy);
         let http = reqwest::Client::builder()
             .proxy(reqwest::Proxy::all(&url).ok()?)
             .build()
@@ -623,11 +619,6 @@ impl Inner {
         })
     }
 
-    /// Whether `status` is one of the "blocked" statuses.
-    fn is_blocked(&self, status: reqwest::StatusCode) -> bool {
-        resend::is_blocked(&self.options.blocked, status)
-    }
-
     /// Counts a failure against the proxy `id`, dropping it at the limit.
     fn failed(&self, id: u64) {
         let mut state = self.lock();
@@ -641,6 +632,30 @@ impl Inner {
             tracing::info!(target: POOL_TARGET, url = %entry.url, "dropped a proxy that failed too often");
         }
     }
+}
+
+/// Where an extracted proxy listens: `ip:port`, an IPv6 address in brackets. A port out of
+/// range is shown as the API sent it.
+pub fn proxy_address(proxy: &ExtractedProxy) -> String {
+    match u16::try_from(proxy.port) {
+        Ok(port) => std::net::SocketAddr::new(proxy.ip, port).to_string(),
+        Err(_) => format!("{}:{}", proxy.ip, proxy.port),
+    }
+}
+
+/// An extracted proxy's URL, `scheme://ip:port`: the wire values of the protocols (`http`,
+/// `socks5`) are the schemes of their URLs. The pool hands its proxies out by these URLs.
+///
+/// ```
+/// use ipidea::pool::proxy_url;
+/// use ipidea::{ExtractedProxy, ProxyProtocol};
+///
+/// let proxy: ExtractedProxy = ipidea::serde_json::from_str(r#"{"ip": "::1", "port": 1080}"#)?;
+/// assert_eq!(proxy_url(&ProxyProtocol::Socks5, &proxy), "socks5://[::1]:1080");
+/// # Ok::<(), ipidea::serde_json::Error>(())
+/// ```
+pub fn proxy_url(protocol: &ProxyProtocol, proxy: &ExtractedProxy) -> String {
+    format!("{}://{}", protocol.as_str(), proxy_address(proxy))
 }
 
 /// A proxy handed out by a [`ProxyPool`]: its URL and a ready `reqwest::Client` through it.
@@ -687,7 +702,7 @@ impl PooledProxy {
     /// A request through it was answered with `status`: one of the pool's "blocked" statuses
     /// (403 and 429 by default) counts against it.
     pub fn report_status(&self, status: reqwest::StatusCode) {
-        if self.pool.is_blocked(status) {
+        if resend::is_blocked(&self.pool.options.blocked, status) {
             self.pool.failed(self.id);
         }
     }

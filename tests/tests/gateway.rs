@@ -6,7 +6,9 @@ mod common;
 
 use std::net::IpAddr;
 
-use common::{break_session, echoed, exit_of, sandbox_gateway, sandbox_sessions};
+use common::{
+    break_session, echoed, exit_of, request, sandbox_gateway, sandbox_sessions, session_of,
+};
 use ipidea::Country;
 use ipidea::gateway::{Gateway, Route, Zone};
 use ipidea_sandbox::Sandbox;
@@ -136,14 +138,13 @@ async fn sticky_sessions_by_key_keep_their_address_until_rotated() {
 
 /// The exit address of a GET of the echo sent by `sessions` for `key`.
 async fn session_exit(sessions: &ipidea::gateway::StickySessions, key: &str, echo: &str) -> IpAddr {
-    let request =
-        ipidea::reqwest::Request::new(ipidea::reqwest::Method::GET, echo.parse().unwrap());
+    let request = request(ipidea::reqwest::Method::GET, echo, None);
     echoed(sessions.execute(key, request).await.unwrap()).await
 }
 
 #[tokio::test]
 async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_the_new_one() {
-    use ipidea::reqwest::{Method, Request};
+    use ipidea::reqwest::Method;
     use ipidea_tests::{RecordingServer, Reply};
 
     let sandbox = Sandbox::start().await.unwrap();
@@ -152,29 +153,16 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
     let echo = sandbox.echo_url();
     let first = session_exit(&sessions, "alice", echo).await;
     assert_eq!(session_exit(&sessions, "alice", echo).await, first, "kept");
-    let before = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
+    let before = session_of(&sessions, "alice");
 
     target.reply(Reply::status(429, "too many"));
     let answer = sessions
-        .execute(
-            "alice",
-            Request::new(Method::GET, target.url().parse().unwrap()),
-        )
+        .execute("alice", request(Method::GET, &target.url(), None))
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 200);
     assert_eq!(target.requests().len(), 2, "blocked once, then answered");
-    let after = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
+    let after = session_of(&sessions, "alice");
     assert_ne!(after, before, "rotated");
     let now = session_exit(&sessions, "alice", echo).await;
     assert_ne!(now, first, "a new exit address");
@@ -182,10 +170,7 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
     // A POST is not sent twice: its blocked answer comes back, and the session still rotates.
     target.reply(Reply::status(403, "blocked"));
     let answer = sessions
-        .execute(
-            "alice",
-            Request::new(Method::POST, target.url().parse().unwrap()),
-        )
+        .execute("alice", request(Method::POST, &target.url(), None))
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 403);
@@ -196,7 +181,7 @@ async fn a_blocked_answer_rotates_the_session_and_a_get_is_sent_again_through_th
 #[tokio::test]
 async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_again() {
     use ipidea::gateway::SessionError;
-    use ipidea::reqwest::{Method, Request};
+    use ipidea::reqwest::Method;
     use ipidea_sandbox::proxy::ProxyFault;
     use ipidea_tests::RecordingServer;
     use std::time::Duration;
@@ -223,10 +208,7 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
     // not sent again; his session rotates all the same.
     let dead = break_session(&sandbox, &sessions, "bob", ProxyFault::Dead);
     let error = sessions
-        .execute(
-            "bob",
-            Request::new(Method::POST, target.url().parse().unwrap()),
-        )
+        .execute("bob", request(Method::POST, &target.url(), None))
         .await
         .unwrap_err();
     match &error {
@@ -244,9 +226,8 @@ async fn a_failing_session_is_rotated_and_only_a_request_safe_to_repeat_is_sent_
 
     // A gateway slower than the request's timeout: each attempt times out, two in all.
     sandbox.break_gateway(None, Some(ProxyFault::Slow(Duration::from_secs(5))));
-    let mut request = Request::new(Method::GET, target.url().parse().unwrap());
-    *request.timeout_mut() = Some(Duration::from_millis(200));
-    let error = sessions.execute("carol", request).await.unwrap_err();
+    let slow = request(Method::GET, &target.url(), Some(Duration::from_millis(200)));
+    let error = sessions.execute("carol", slow).await.unwrap_err();
     match &error {
         SessionError::Request {
             attempts, source, ..
@@ -298,12 +279,7 @@ async fn a_late_failure_of_a_replaced_session_keeps_its_successor() {
         session_exit(&sessions, "alice", echo)
     );
     assert_eq!(a, b, "both sent again through the one new session");
-    let now = sessions
-        .route("alice")
-        .unwrap()
-        .session()
-        .unwrap()
-        .to_owned();
+    let now = session_of(&sessions, "alice");
     assert_ne!(now, broken);
     assert_eq!(
         session_exit(&sessions, "alice", echo).await,

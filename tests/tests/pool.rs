@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use common::{echoed, exit_of};
+use common::{address_of, echoed, exit_of, request};
 use ipidea::pool::{HealthCheck, PoolError, ProxyPool, Selection, SendError};
 use ipidea::{Client, RefusalKind};
 use ipidea_sandbox::{DEFAULT_UID, Fault, Sandbox};
@@ -177,21 +177,20 @@ async fn dead_slow_and_dropping_proxies_are_dropped_and_a_get_is_repeated_throug
     for _ in 0..4 {
         handed.push(pool.get().await.unwrap());
     }
-    let address = |proxy: &ipidea::pool::PooledProxy| -> std::net::SocketAddr {
-        proxy.url().trim_start_matches("http://").parse().unwrap()
-    };
     let faults = [
         ProxyFault::Dead,
         ProxyFault::Slow(Duration::from_secs(10)),
         ProxyFault::DropMidRequest,
     ];
     for (proxy, fault) in handed.iter().zip(faults) {
-        assert!(sandbox.break_proxy(address(proxy), Some(fault)));
+        assert!(sandbox.break_proxy(address_of(proxy.url()), Some(fault)));
     }
     // The pool repeats a GET (safe to send twice) through the next proxy until one answers.
-    let mut request =
-        reqwest::Request::new(reqwest::Method::GET, sandbox.echo_url().parse().unwrap());
-    *request.timeout_mut() = Some(Duration::from_secs(2));
+    let request = request(
+        reqwest::Method::GET,
+        sandbox.echo_url(),
+        Some(Duration::from_secs(2)),
+    );
     let answer = pool.execute(request).await.unwrap();
     let body = answer.text().await.unwrap();
     assert!(body.contains("\"ip\""), "{body}");
@@ -200,15 +199,9 @@ async fn dead_slow_and_dropping_proxies_are_dropped_and_a_get_is_repeated_throug
     assert_eq!(pool.proxies(), [handed[3].url().to_owned()]);
 }
 
-/// The proxy at `url`'s address.
-fn address_of(url: &str) -> std::net::SocketAddr {
-    url.trim_start_matches("http://").parse().unwrap()
-}
-
-fn request(method: reqwest::Method, url: &str) -> reqwest::Request {
-    let mut request = reqwest::Request::new(method, url.parse().unwrap());
-    *request.timeout_mut() = Some(Duration::from_secs(5));
-    request
+/// A request of `method` to `url`, given up after five seconds.
+fn request_to(method: reqwest::Method, url: &str) -> reqwest::Request {
+    request(method, url, Some(Duration::from_secs(5)))
 }
 
 /// Three proxies in the pool, in the order it hands them out from now on.
@@ -236,7 +229,7 @@ async fn a_post_that_may_have_arrived_is_never_sent_again_and_one_never_sent_is(
     // The next proxy forwards the POST, then cuts the answer off: the target has it.
     assert!(sandbox.break_proxy(address_of(&order[0]), Some(ProxyFault::DropMidRequest)));
     let error = pool
-        .execute(request(reqwest::Method::POST, &target.url()))
+        .execute(request_to(reqwest::Method::POST, &target.url()))
         .await
         .unwrap_err();
     match &error {
@@ -252,7 +245,7 @@ async fn a_post_that_may_have_arrived_is_never_sent_again_and_one_never_sent_is(
     // The next proxy is dead: the POST never left, so the pool sends it through the one after.
     assert!(sandbox.break_proxy(address_of(&order[1]), Some(ProxyFault::Dead)));
     let answer = pool
-        .execute(request(reqwest::Method::POST, &target.url()))
+        .execute(request_to(reqwest::Method::POST, &target.url()))
         .await
         .unwrap();
     assert!(answer.status().is_success());
@@ -272,7 +265,7 @@ async fn an_answer_cut_off_midway_is_an_error_and_a_get_is_repeated() {
     let (pool, order) = pool_of_three(&sandbox).await;
     assert!(sandbox.break_proxy(address_of(&order[0]), Some(ProxyFault::DropMidRequest)));
     let answer = pool
-        .execute(request(reqwest::Method::GET, &target.url()))
+        .execute(request_to(reqwest::Method::GET, &target.url()))
         .await
         .unwrap();
     // Read whole, the answer keeps what reqwest tells of it: its URL, and the proxy it came
@@ -296,7 +289,7 @@ async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
     let (pool, _) = pool_of_three(&sandbox).await;
     target.reply(Reply::status(429, "slow down"));
     let answer = pool
-        .execute(request(reqwest::Method::GET, &target.url()))
+        .execute(request_to(reqwest::Method::GET, &target.url()))
         .await
         .unwrap();
     assert!(answer.status().is_success(), "{}", answer.status());
@@ -305,7 +298,7 @@ async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
     // A POST that was answered "blocked" did arrive: its answer comes back, not sent again.
     target.reply(Reply::status(429, "slow down"));
     let answer = pool
-        .execute(request(reqwest::Method::POST, &target.url()))
+        .execute(request_to(reqwest::Method::POST, &target.url()))
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 429);
@@ -321,7 +314,7 @@ async fn a_blocked_answer_counts_against_the_proxy_and_a_get_tries_another() {
         .unwrap();
     target.reply(Reply::status(403, "blocked"));
     let answer = strict
-        .execute(request(reqwest::Method::GET, &target.url()))
+        .execute(request_to(reqwest::Method::GET, &target.url()))
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 403);
@@ -436,7 +429,7 @@ async fn it_refills_below_half_a_batch_by_default_and_not_before() {
         pool.get().await.unwrap().report_failure();
     }
     let kept = pool.get().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A refill, had this `get` started one, would show as under way at once.
     let stats = pool.stats();
     assert_eq!(
         (stats.size, stats.extractions, stats.refilling),
@@ -518,8 +511,8 @@ async fn callers_waiting_on_an_empty_pool_share_one_extraction() {
     for caller in futures_util::future::join_all(callers).await {
         caller.unwrap().unwrap();
     }
-    // A second extraction, had one started, would have ended by now.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A second extraction, had one started, would be under way or over: wait it out.
+    until(&pool, |s| !s.refilling).await;
     assert_eq!(pool.stats().extractions, 1);
     assert_eq!(sandbox.requests_seen("get_proxy_ip"), 1);
 }

@@ -17,6 +17,13 @@ use ipidea_tests::{RecordingServer, Reply};
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
+impl Captured {
+    /// What has been written so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(buf);
@@ -50,7 +57,7 @@ async fn each_call_has_a_span_and_the_appkey_is_never_traced() {
         .isp_order_list(IspOrderListRequest::default())
         .await
         .unwrap();
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(text.contains("ipidea.call"), "{text}");
     assert!(text.contains("endpoint=\"isp_order_list\""), "{text}");
     assert!(text.contains("retrying an idempotent call"), "{text}");
@@ -67,13 +74,10 @@ async fn a_request_sent_again_through_a_new_session_is_traced_without_the_passwo
     let sandbox = Sandbox::start().await.unwrap();
     let sessions = common::sandbox_sessions(&sandbox);
     let broken = common::break_session(&sandbox, &sessions, "alice", ProxyFault::DropMidRequest);
-    let request = ipidea::reqwest::Request::new(
-        ipidea::reqwest::Method::GET,
-        sandbox.echo_url().parse().unwrap(),
-    );
+    let request = common::request(ipidea::reqwest::Method::GET, sandbox.echo_url(), None);
     let answer = sessions.execute("alice", request).await.unwrap();
     assert!(answer.status().is_success());
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(text.contains("ipidea::pool"), "{text}");
     assert!(
         text.contains(&format!("via=session {broken}")),

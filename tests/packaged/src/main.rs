@@ -1,7 +1,8 @@
 //! A user's program on the packaged `ipidea` crate: against a server given as
 //! `IPIDEA_BASE_URL` (the `ipidea-sandbox` binary in CI) it whitelists its servers, checks the
 //! balance, buys, renews, lists and pages, sees the balance spent, finds a SOCKS5 pool refused
-//! without the `socks` feature, gets a typed refusal, and exits non-zero with the reason on the first thing that is not as a user expects.
+//! without the `socks` feature, gets a typed refusal, and exits non-zero with the reason on
+//! the first thing that is not as a user expects.
 
 use std::net::IpAddr;
 use std::process::ExitCode;

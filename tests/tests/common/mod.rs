@@ -108,13 +108,25 @@ pub async fn exit_of(http: &reqwest::Client, echo: &str) -> std::net::IpAddr {
     echoed(http.get(echo).send().await.unwrap()).await
 }
 
+/// The socket address of a proxy or gateway URL `http://ip:port`.
+pub fn address_of(url: &str) -> std::net::SocketAddr {
+    url.trim_start_matches("http://").parse().unwrap()
+}
+
+/// A request of `method` to `url`, given up after `timeout` if one is set.
+pub fn request(
+    method: reqwest::Method,
+    url: &str,
+    timeout: Option<std::time::Duration>,
+) -> reqwest::Request {
+    let mut request = reqwest::Request::new(method, url.parse().unwrap());
+    *request.timeout_mut() = timeout;
+    request
+}
+
 /// The sandbox's gateway, for its account's proxy user with `password`.
 pub fn sandbox_gateway(sandbox: &Sandbox, password: &str) -> ipidea::gateway::Gateway {
-    let address: std::net::SocketAddr = sandbox
-        .gateway_url()
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
+    let address = address_of(sandbox.gateway_url());
     ipidea::gateway::Gateway::new(sandbox.uid(), password)
         .unwrap()
         .host(address.ip().to_string())
@@ -135,8 +147,12 @@ pub fn break_session(
     key: &str,
     fault: ipidea_sandbox::proxy::ProxyFault,
 ) -> String {
-    let route = sessions.route(key).unwrap();
-    let id = route.session().unwrap().to_owned();
+    let id = session_of(sessions, key);
     sandbox.break_gateway(Some(&id), Some(fault));
     id
+}
+
+/// The id of the sticky session `sessions` holds for `key` (a new one if none).
+pub fn session_of(sessions: &ipidea::gateway::StickySessions, key: &str) -> String {
+    sessions.route(key).unwrap().session().unwrap().to_owned()
 }
